@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/config"
+	"github.com/passerelle/passerelle/internal/demo"
+	"github.com/passerelle/passerelle/internal/view"
+	"github.com/passerelle/passerelle/internal/web"
+	"github.com/passerelle/passerelle/ui"
+)
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	var cfg config.Config
+	var loadDemo, workers bool
+	err := parse("serve", env, args, &cfg, func(fs *flag.FlagSet) {
+		fs.BoolVar(&loadDemo, "demo", false, "load the demo data set into an empty database")
+		fs.BoolVar(&workers, "workers", true, "run the River workers in this process (false: HTTP only, for scale-out)")
+	})
+	if err != nil {
+		return err
+	}
+	catalog, err := view.LoadCatalog(ui.FS)
+	if err != nil {
+		return fmt.Errorf("locales: %w", err)
+	}
+	engine, err := view.New(ui.FS, catalog)
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	a, err := open(ctx, &cfg, env, workers)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+
+	if loadDemo {
+		switch err := demo.Load(ctx, a.svc); {
+		case errors.Is(err, demo.ErrNotEmpty):
+			a.logger.Info("demo data not loaded: the database already holds data")
+		case err != nil:
+			return fmt.Errorf("load demo data: %w", err)
+		default:
+			a.logger.Info("demo data loaded")
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn)}
+
+	if workers {
+		if err := a.river.Start(context.WithoutCancel(ctx)); err != nil {
+			return fmt.Errorf("start River: %w", err)
+		}
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	url := cfg.BaseURL
+	fmt.Fprintf(env.Stdout, "Passerelle is running at %s (database: %s, workers: %t)\n", url, a.db.Dialect, workers)
+	if demo.Loaded(ctx, a.svc) {
+		printLogins(env)
+	}
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	a.logger.Info("shutting down")
+	return shutdown(a, srv, cfg.ShutdownTimeout, workers)
+}
+
+// shutdown stops accepting connections, lets in-flight requests and jobs
+// finish, and gives up within timeout: a job still running then is cancelled
+// and River runs it again later (nothing committed is lost).
+func shutdown(a *app, srv *http.Server, timeout time.Duration, workers bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var errs []error
+	if srv != nil {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("HTTP shutdown: %w", err))
+		}
+	}
+	if workers {
+		soft, cancelSoft := context.WithTimeout(ctx, timeout*2/3)
+		defer cancelSoft()
+		if err := a.river.Stop(soft); err != nil {
+			a.logger.Warn("jobs still running; cancelling them, River will retry them", slog.Any("err", err))
+			if err := a.river.StopAndCancel(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("stop River: %w", err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func printLogins(env Env) {
+	fmt.Fprintf(env.Stdout, "Demo accounts (password %q):\n", demo.DemoPassword)
+	for _, a := range demo.Logins() {
+		role := "lecteur"
+		switch {
+		case a.Admin:
+			role = "administrateur"
+		case len(a.Grants) > 0:
+			role = ""
+			for i, g := range a.Grants {
+				if i > 0 {
+					role += ", "
+				}
+				role += g.Role + " " + g.Territory
+			}
+		}
+		fmt.Fprintf(env.Stdout, "  %-34s %s (%s)\n", a.Email, a.Name, role)
+	}
+}
+
+func runWorker(ctx context.Context, env Env, args []string) error {
+	var cfg config.Config
+	if err := parse("worker", env, args, &cfg, nil); err != nil {
+		return err
+	}
+	a, err := open(ctx, &cfg, env, true)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if err := a.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start River: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "Passerelle worker running (database: %s)\n", a.db.Dialect)
+	<-ctx.Done()
+	a.logger.Info("shutting down")
+	return shutdown(a, nil, cfg.ShutdownTimeout, true)
+}
+
+func runMigrate(ctx context.Context, env Env, args []string) error {
+	var cfg config.Config
+	if err := parse("migrate", env, args, &cfg, nil); err != nil {
+		return err
+	}
+	a, err := open(ctx, &cfg, env, false)
+	if err != nil {
+		return err
+	}
+	a.close()
+	fmt.Fprintln(env.Stdout, "migrations applied")
+	return nil
+}

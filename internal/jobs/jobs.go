@@ -1,0 +1,229 @@
+// Package jobs holds Passerelle's River jobs — every notification and e-mail
+// goes through them — and builds the River client. Jobs are inserted by the
+// service in the transaction of the change that causes them.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"html"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/authz"
+	"github.com/passerelle/passerelle/internal/mail"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// NotifyEventArgs asks to notify the people concerned by one entry of a
+// practice's history (a submission, a decision). Unique by event: inserting
+// it twice does nothing.
+type NotifyEventArgs struct {
+	EventID int64 `json:"event_id"`
+}
+
+// Kind implements river.JobArgs.
+func (NotifyEventArgs) Kind() string { return "notify_event" }
+
+// InsertOpts makes the job unique by its arguments.
+func (NotifyEventArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// SendEmailArgs asks to send the e-mail of one in-app notification. Unique
+// by notification, so a retried fan-out never sends twice.
+type SendEmailArgs struct {
+	NotificationID int64 `json:"notification_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SendEmailArgs) Kind() string { return "send_email" }
+
+// InsertOpts makes the job unique by its arguments.
+func (SendEmailArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Deps is what the workers need.
+type Deps struct {
+	DB      *store.DB
+	Authz   *authz.Authorizer
+	Mail    mail.Sender
+	BaseURL string
+	Logger  *slog.Logger
+}
+
+// Config tunes the River client.
+type Config struct {
+	RunWorkers bool // false: insert-only client (serve --workers=false)
+	MaxWorkers int
+}
+
+// NewClient builds the River client over the database's shared handle, with
+// every worker registered.
+func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &notifyWorker{deps: deps})
+	river.AddWorker(workers, &emailWorker{deps: deps})
+	rc := &river.Config{
+		Workers: workers,
+		Logger:  deps.Logger,
+		// A job that runs longer than this is cancelled and retried; a job
+		// whose process died is rescued after RescueStuckJobsAfter, so that
+		// after a crash everything due runs again within two minutes.
+		JobTimeout:           30 * time.Second,
+		RescueStuckJobsAfter: 60 * time.Second,
+		// Neither the SQLite nor the database/sql driver listens for
+		// notifications, so River polls; keep the pick-up latency low.
+		FetchPollInterval: 200 * time.Millisecond,
+		FetchCooldown:     50 * time.Millisecond,
+	}
+	if cfg.RunWorkers {
+		n := cfg.MaxWorkers
+		if n <= 0 {
+			n = 10
+			if deps.DB.Dialect == store.SQLite {
+				n = 4
+			}
+		}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+	}
+	return river.NewClient(deps.DB.RiverDriver(), rc)
+}
+
+type notifyWorker struct {
+	river.WorkerDefaults[NotifyEventArgs]
+	deps Deps
+}
+
+// Work decides who is told about an event — computed now, at send time, so
+// that a revoked role or a disabled account receives nothing — writes their
+// in-app notifications and queues their e-mails, all in one transaction.
+func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]) error {
+	db := w.deps.DB
+	ev, err := store.GetEvent(ctx, db.Read, job.Args.EventID)
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return river.JobCancel(err) // the practice was deleted since
+	} else if err != nil {
+		return err
+	}
+	p, err := store.GetPractice(ctx, db.Read, ev.PracticeID)
+	if err != nil {
+		return err
+	}
+	snap, err := w.deps.Authz.Refresh(ctx)
+	if err != nil {
+		return err
+	}
+	var typ string
+	var recipients []*passerelle.User
+	switch ev.Action {
+	case passerelle.ActionSubmit:
+		typ = passerelle.NotifySubmitted
+		mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, snap.Tree().Chain(p.TerritoryCode))
+		if err != nil {
+			return err
+		}
+		for _, m := range mods {
+			if m.ID != p.AuthorID && snap.Can(m, passerelle.PermDecide, p.TerritoryCode) {
+				recipients = append(recipients, m)
+			}
+		}
+	case passerelle.ActionApprove, passerelle.ActionRequestChanges, passerelle.ActionReject:
+		typ = passerelle.TransitionFor(ev.Action).Notify
+		author, err := store.UserByID(ctx, db.Read, p.AuthorID)
+		if err != nil {
+			return err
+		}
+		if !author.Disabled() {
+			recipients = append(recipients, author)
+		}
+	default:
+		return nil
+	}
+	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var emails []river.InsertManyParams
+		for _, u := range recipients {
+			n := &passerelle.Notification{UserID: u.ID, Type: typ, PracticeID: p.ID, EventID: ev.ID,
+				Message: InAppMessage(u.Lang, typ, p.Title, ev.ActorName)}
+			if _, err := store.InsertNotification(ctx, tx, n); err != nil {
+				return err
+			}
+			emails = append(emails, river.InsertManyParams{Args: SendEmailArgs{NotificationID: n.ID}})
+		}
+		if len(emails) == 0 {
+			return nil
+		}
+		_, err := river.ClientFromContext[*sql.Tx](ctx).InsertManyTx(ctx, tx.Tx, emails)
+		return err
+	})
+}
+
+type emailWorker struct {
+	river.WorkerDefaults[SendEmailArgs]
+	deps Deps
+}
+
+// Work sends the e-mail of one notification. An error (the SMTP server is
+// down) makes River retry it later with backoff.
+func (w *emailWorker) Work(ctx context.Context, job *river.Job[SendEmailArgs]) error {
+	db := w.deps.DB
+	n, err := store.GetNotification(ctx, db.Read, job.Args.NotificationID)
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return river.JobCancel(err)
+	} else if err != nil {
+		return err
+	}
+	u, err := store.UserByID(ctx, db.Read, n.UserID)
+	if err != nil {
+		return err
+	}
+	if u.Disabled() {
+		return nil
+	}
+	p, err := store.GetPractice(ctx, db.Read, n.PracticeID)
+	if err != nil {
+		return err
+	}
+	ev, err := store.GetEvent(ctx, db.Read, n.EventID)
+	if err != nil {
+		return err
+	}
+	return w.deps.Mail.Send(ctx, composeEmail(w.deps.BaseURL, u, n, p, ev))
+}
+
+// PracticeURL returns the page of a practice for people.
+func PracticeURL(baseURL string, id int64) string {
+	return strings.TrimRight(baseURL, "/") + "/fiches/" + strconv.FormatInt(id, 10)
+}
+
+func composeEmail(baseURL string, u *passerelle.User, n *passerelle.Notification, p *passerelle.Practice, ev *passerelle.Event) *mail.Message {
+	t := textsFor(u.Lang)
+	common := t[""]
+	link := PracticeURL(baseURL, p.ID)
+	var txt, htm strings.Builder
+	fmt.Fprintf(&txt, common.hello+"\n\n%s\n\n", u.Name, n.Message)
+	fmt.Fprintf(&htm, "<p>"+html.EscapeString(common.hello)+"</p>\n<p>%s</p>\n", html.EscapeString(u.Name), html.EscapeString(n.Message))
+	if ev.Comment != "" {
+		fmt.Fprintf(&txt, "%s\n%s\n\n", common.comment, ev.Comment)
+		fmt.Fprintf(&htm, "<p><strong>%s</strong></p>\n<blockquote>%s</blockquote>\n", html.EscapeString(common.comment),
+			strings.ReplaceAll(html.EscapeString(ev.Comment), "\n", "<br>"))
+	}
+	fmt.Fprintf(&txt, "%s\n%s\n\n-- \n%s\n", common.link, link, common.footer)
+	fmt.Fprintf(&htm, "<p><a href=\"%s\">%s</a></p>\n<hr>\n<p><small>%s</small></p>\n", html.EscapeString(link), html.EscapeString(common.link), html.EscapeString(common.footer))
+	return &mail.Message{
+		Key:     "notification-" + strconv.FormatInt(n.ID, 10),
+		To:      u.Email,
+		ToName:  u.Name,
+		Subject: "[Passerelle] " + fmt.Sprintf(t[n.Type].subject, p.Title),
+		Text:    txt.String(),
+		HTML:    "<!DOCTYPE html>\n<html lang=\"" + u.Lang + "\"><body>\n" + htm.String() + "</body></html>\n",
+	}
+}

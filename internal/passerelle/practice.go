@@ -1,0 +1,226 @@
+package passerelle
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind tells an experience report from a teaching tool.
+type Kind string
+
+// The kinds of practice.
+const (
+	KindExperience Kind = "experience" // retour d'expérience
+	KindTool       Kind = "tool"       // outil pédagogique
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == KindExperience || k == KindTool }
+
+// Formats lists the formats of a teaching tool.
+var Formats = []string{"kit", "game", "guide", "video", "training", "other"}
+
+// Licenses lists the licences a teaching tool may be published under, as SPDX
+// identifiers (Etalab-2.0 is the French open licence).
+var Licenses = []string{
+	"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0",
+	"CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved",
+}
+
+// Experience holds the fields of an experience report.
+type Experience struct {
+	Context   string     `json:"context"`
+	Actions   string     `json:"actions"`
+	Partners  []string   `json:"partners"`
+	Results   string     `json:"results"`
+	Lessons   string     `json:"lessons"`
+	StartedOn *time.Time `json:"started_on"`
+	EndedOn   *time.Time `json:"ended_on"`
+}
+
+// Tool holds the fields of a teaching tool.
+type Tool struct {
+	Audience  []string `json:"audience"`
+	Format    string   `json:"format"`
+	Duration  string   `json:"duration"`
+	License   string   `json:"license"`
+	Languages []string `json:"languages"`
+}
+
+// Practice is an experience report or a teaching tool, written by a
+// contributor for a territory and published after review.
+type Practice struct {
+	ID            int64
+	Kind          Kind
+	Title         string
+	Summary       string
+	Body          string // Markdown
+	TerritoryCode string
+	Themes        []string // theme slugs
+	AuthorID      int64
+	AuthorName    string
+	Status        Status
+	Revision      int // number of times it was submitted
+	Version       int // bumped by every change; edits must name the version they are based on
+	Experience    *Experience
+	Tool          *Tool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SubmittedAt   *time.Time
+	PublishedAt   *time.Time
+}
+
+// Field length limits, in characters.
+const (
+	maxTitle   = 200
+	maxSummary = 1000
+	maxBody    = 100_000
+	maxField   = 20_000
+	maxItems   = 50
+)
+
+// Normalize trims the text fields and drops empty list items, so that blank
+// input is treated as missing.
+func (p *Practice) Normalize() {
+	p.Title = strings.TrimSpace(p.Title)
+	p.Summary = strings.TrimSpace(p.Summary)
+	p.Body = strings.TrimSpace(p.Body)
+	p.Themes = compact(p.Themes)
+	if e := p.Experience; e != nil {
+		e.Context, e.Actions = strings.TrimSpace(e.Context), strings.TrimSpace(e.Actions)
+		e.Results, e.Lessons = strings.TrimSpace(e.Results), strings.TrimSpace(e.Lessons)
+		e.Partners = compact(e.Partners)
+	}
+	if t := p.Tool; t != nil {
+		t.Format, t.Duration, t.License = strings.TrimSpace(t.Format), strings.TrimSpace(t.Duration), strings.TrimSpace(t.License)
+		t.Audience, t.Languages = compact(t.Audience), compact(t.Languages)
+	}
+}
+
+func compact(items []string) []string {
+	out := make([]string, 0, len(items))
+	for _, s := range items {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ValidateDraft checks what every saved practice must satisfy, complete or
+// not: a kind, a title, field lengths and values from the allowed lists.
+// Whether the territory and themes exist is checked by the service.
+func (p *Practice) ValidateDraft() error {
+	v := Validation{}
+	if !p.Kind.Valid() {
+		v.Add("kind", FieldUnknown)
+	}
+	if p.Title == "" {
+		v.Add("title", FieldRequired)
+	}
+	tooLong(v, "title", p.Title, maxTitle)
+	tooLong(v, "summary", p.Summary, maxSummary)
+	tooLong(v, "body", p.Body, maxBody)
+	if len(p.Themes) > maxItems {
+		v.Add("themes", FieldTooLong)
+	}
+	if e := p.Experience; e != nil {
+		tooLong(v, "experience.context", e.Context, maxField)
+		tooLong(v, "experience.actions", e.Actions, maxField)
+		tooLong(v, "experience.results", e.Results, maxField)
+		tooLong(v, "experience.lessons", e.Lessons, maxField)
+		listTooLong(v, "experience.partners", e.Partners)
+		if e.StartedOn != nil && e.EndedOn != nil && e.EndedOn.Before(*e.StartedOn) {
+			v.Add("experience.ended_on", FieldInvalid)
+		}
+	}
+	if t := p.Tool; t != nil {
+		if t.Format != "" && !slices.Contains(Formats, t.Format) {
+			v.Add("tool.format", FieldUnknown)
+		}
+		if t.License != "" && !slices.Contains(Licenses, t.License) {
+			v.Add("tool.license", FieldUnknown)
+		}
+		tooLong(v, "tool.duration", t.Duration, maxTitle)
+		listTooLong(v, "tool.audience", t.Audience)
+		listTooLong(v, "tool.languages", t.Languages)
+	}
+	return v.Err()
+}
+
+// ValidateComplete checks what a practice needs before it can be submitted,
+// naming every missing field: title, summary, body, territory, at least one
+// theme, and for an experience its context, actions and results, for a tool
+// its audience, format and licence.
+func (p *Practice) ValidateComplete() error {
+	v := Validation{}
+	if err := p.ValidateDraft(); err != nil {
+		for f, r := range err.(*Error).Fields {
+			v.Add(f, r)
+		}
+	}
+	required := map[string]string{"summary": p.Summary, "body": p.Body, "territory": p.TerritoryCode}
+	for f, val := range required {
+		if val == "" {
+			v.Add(f, FieldRequired)
+		}
+	}
+	if len(p.Themes) == 0 {
+		v.Add("themes", FieldRequired)
+	}
+	switch p.Kind {
+	case KindExperience:
+		e := p.Experience
+		if e == nil {
+			e = &Experience{}
+		}
+		for f, val := range map[string]string{"experience.context": e.Context, "experience.actions": e.Actions, "experience.results": e.Results} {
+			if val == "" {
+				v.Add(f, FieldRequired)
+			}
+		}
+	case KindTool:
+		t := p.Tool
+		if t == nil {
+			t = &Tool{}
+		}
+		if len(t.Audience) == 0 {
+			v.Add("tool.audience", FieldRequired)
+		}
+		if t.Format == "" {
+			v.Add("tool.format", FieldRequired)
+		}
+		if t.License == "" {
+			v.Add("tool.license", FieldRequired)
+		}
+	}
+	return v.Err()
+}
+
+func tooLong(v Validation, field, s string, limit int) {
+	if utf8.RuneCountInString(s) > limit {
+		v.Add(field, FieldTooLong)
+	}
+}
+
+func listTooLong(v Validation, field string, items []string) {
+	if len(items) > maxItems {
+		v.Add(field, FieldTooLong)
+		return
+	}
+	for _, s := range items {
+		if utf8.RuneCountInString(s) > maxTitle {
+			v.Add(field, FieldTooLong)
+		}
+	}
+}
+
+// Editable reports whether the author may still change the practice.
+func (p *Practice) Editable() bool {
+	return p.Status == StatusDraft || p.Status == StatusChangesRequested
+}
+
+// Published reports whether everyone may read the practice.
+func (p *Practice) Published() bool { return p.Status == StatusPublished }

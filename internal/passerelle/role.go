@@ -1,0 +1,38 @@
+package passerelle
+
+// Role is what a user may do on a territory and everything below it.
+type Role string
+
+// The roles. Reader is what everyone is, signed in or not; admin is a property
+// of the account (User.Admin) rather than a grant on a territory.
+const (
+	RoleReader      Role = "reader"
+	RoleContributor Role = "contributor"
+	RoleModerator   Role = "moderator"
+	RoleAdmin       Role = "admin"
+)
+
+// Grantable reports whether r can be granted on a territory.
+func (r Role) Grantable() bool { return r == RoleContributor || r == RoleModerator }
+
+// Grant is a role held by a user on a territory and every territory below it.
+type Grant struct {
+	UserID    int64
+	Role      Role
+	Territory string
+}
+
+// Permission is an action checked by the authorizer against the policy in
+// policies/ for the territory of the object concerned.
+type Permission string
+
+// The permissions named in policies/policy.csv.
+const (
+	PermCreatePractice  Permission = "practice.create"  // write a new practice for the territory
+	PermEditPractice    Permission = "practice.edit"    // edit, submit, withdraw one's own practice
+	PermReadUnpublished Permission = "practice.review"  // read practices that are not published
+	PermDecide          Permission = "practice.decide"  // approve, request changes, reject
+	PermArchive         Permission = "practice.archive" // archive and unarchive
+	PermReadQueue       Permission = "queue.read"       // see the review queue
+	PermManage          Permission = "admin.manage"     // users, roles, territories, themes
+)

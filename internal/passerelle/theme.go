@@ -1,0 +1,26 @@
+package passerelle
+
+import "regexp"
+
+// Theme is a subject of urban-policy contracts (employment, education,
+// fighting discrimination, ...) that practices are filed under.
+type Theme struct {
+	Slug string
+	Name string
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks the theme's fields.
+func (t *Theme) Validate() error {
+	v := Validation{}
+	if len(t.Slug) > 64 || !slugPattern.MatchString(t.Slug) {
+		v.Add("slug", FieldInvalid)
+	}
+	if t.Name == "" {
+		v.Add("name", FieldRequired)
+	} else if len(t.Name) > 200 {
+		v.Add("name", FieldTooLong)
+	}
+	return v.Err()
+}

@@ -1,0 +1,256 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// Lifetimes of credentials.
+const (
+	TokenLifetime        = 30 * 24 * time.Hour
+	SessionLifetime      = 7 * 24 * time.Hour // absolute
+	SessionIdleTimeout   = 12 * time.Hour
+	sessionTouchInterval = time.Minute
+)
+
+// Hasher hashes and checks passwords with argon2id.
+type Hasher struct{ Params *argon2id.Params }
+
+// DefaultHasher uses the OWASP-recommended argon2id parameters (19 MiB, two
+// passes, one lane).
+var DefaultHasher = Hasher{Params: &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+
+// Hash returns the encoded hash of password.
+func (h Hasher) Hash(password string) (string, error) { return argon2id.CreateHash(password, h.Params) }
+
+// dummyHash is compared against when an account does not exist, so that
+// a wrong e-mail takes as long to refuse as a wrong password.
+var dummyHash, _ = DefaultHasher.Hash("passerelle-timing-equaliser")
+
+// NewUser is the input of CreateUser.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Admin    bool
+	Lang     string
+}
+
+// CreateUser creates an account. Errors: validation_failed (bad e-mail,
+// missing name, password under 12 characters), conflict (e-mail taken).
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*passerelle.User, error) {
+	in.Email = passerelle.NormalizeEmail(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+	if err := passerelle.ValidateNewUser(in.Email, in.Name, in.Password); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &passerelle.User{Email: in.Email, Name: in.Name, Admin: in.Admin, Lang: in.Lang}
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.InsertUser(ctx, tx, u, hash); err != nil {
+			return err
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+	return u, err
+}
+
+// Authenticate returns the enabled account matching email and password, or
+// an unauthenticated error that does not say which of the two was wrong.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*passerelle.User, error) {
+	u, hash, err := store.UserByEmail(ctx, s.DB.Read, passerelle.NormalizeEmail(email))
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+		return nil, passerelle.Errorf(passerelle.EUnauthn, "Wrong e-mail or password.")
+	} else if err != nil {
+		return nil, err
+	}
+	ok, err := argon2id.ComparePasswordAndHash(password, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || u.Disabled() {
+		return nil, passerelle.Errorf(passerelle.EUnauthn, "Wrong e-mail or password.")
+	}
+	return u, nil
+}
+
+// newSecret returns a random token and the hash under which it is stored:
+// a stolen database does not yield usable credentials.
+func newSecret(prefix string) (token, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, hashSecret(token)
+}
+
+func hashSecret(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateToken issues an API token for u.
+func (s *Service) CreateToken(ctx context.Context, u *passerelle.User) (string, time.Time, error) {
+	token, hash := newSecret("psl_")
+	expires := store.Now().Add(TokenLifetime)
+	return token, expires, store.InsertToken(ctx, s.DB.Bun, hash, u.ID, expires)
+}
+
+// UserFromToken returns the account of a live API token, or unauthenticated.
+func (s *Service) UserFromToken(ctx context.Context, token string) (*passerelle.User, error) {
+	return store.TokenUser(ctx, s.DB.Read, hashSecret(token))
+}
+
+// RevokeToken revokes an API token at once.
+func (s *Service) RevokeToken(ctx context.Context, token string) error {
+	return store.RevokeToken(ctx, s.DB.Bun, hashSecret(token))
+}
+
+// CreateSession opens a server-side session for u and returns its cookie
+// value. A fresh identifier at every login prevents session fixation.
+func (s *Service) CreateSession(ctx context.Context, u *passerelle.User) (string, time.Time, error) {
+	token, hash := newSecret("")
+	expires := store.Now().Add(SessionLifetime)
+	return token, expires, store.InsertSession(ctx, s.DB.Bun, hash, u.ID, expires)
+}
+
+// UserFromSession returns the account of a live session, or unauthenticated.
+// It records activity at most once a minute, for the idle timeout.
+func (s *Service) UserFromSession(ctx context.Context, token string) (*passerelle.User, error) {
+	hash := hashSecret(token)
+	u, lastSeen, err := store.SessionUser(ctx, s.DB.Read, hash, SessionIdleTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if time.Since(lastSeen) > sessionTouchInterval {
+		if err := store.TouchSession(ctx, s.DB.Bun, hash); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// EndSession deletes a session server-side (logout).
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	return store.DeleteSession(ctx, s.DB.Bun, hashSecret(token))
+}
+
+// DisableUser disables the account with email: it can no longer sign in and
+// its sessions and tokens stop working at once. Errors: not_found.
+func (s *Service) DisableUser(ctx context.Context, actor Actor, email string) error {
+	if actor != nil && !actor.Admin {
+		return forbidden("Only administrators manage accounts.")
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		u, _, err := store.UserByEmail(ctx, tx, passerelle.NormalizeEmail(email))
+		if err != nil {
+			return err
+		}
+		if err := store.DisableUser(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+}
+
+// Users lists every account (admins only).
+func (s *Service) Users(ctx context.Context, actor Actor) ([]*passerelle.User, error) {
+	if actor == nil {
+		return nil, unauthenticated()
+	} else if !actor.Admin {
+		return nil, forbidden("Only administrators manage accounts.")
+	}
+	return store.ListUsers(ctx, s.DB.Read)
+}
+
+// GrantInput names a role, a territory and the account concerned.
+type GrantInput struct {
+	Email     string
+	Role      string
+	Territory string
+}
+
+func (s *Service) resolveGrant(ctx context.Context, tx bun.IDB, in GrantInput) (passerelle.Grant, error) {
+	v := passerelle.Validation{}
+	role := passerelle.Role(in.Role)
+	if !role.Grantable() {
+		v.Add("role", passerelle.FieldUnknown)
+	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return passerelle.Grant{}, err
+	}
+	if snap.Tree().Get(in.Territory) == nil {
+		v.Add("territory", passerelle.FieldUnknown)
+	}
+	u, _, err := store.UserByEmail(ctx, tx, passerelle.NormalizeEmail(in.Email))
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		v.Add("email", passerelle.FieldUnknown)
+	} else if err != nil {
+		return passerelle.Grant{}, err
+	}
+	if err := v.Err(); err != nil {
+		return passerelle.Grant{}, err
+	}
+	return passerelle.Grant{UserID: u.ID, Role: role, Territory: in.Territory}, nil
+}
+
+// Grant gives a role on a territory (and everything below it). actor is nil
+// for the command line; otherwise it must be an admin. Granting a role
+// already held changes nothing. Errors: validation_failed (unknown account,
+// role or territory), forbidden.
+func (s *Service) Grant(ctx context.Context, actor Actor, in GrantInput) error {
+	if actor != nil && !actor.Admin {
+		return forbidden("Only administrators grant roles.")
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		g, err := s.resolveGrant(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		if _, err := store.InsertGrant(ctx, tx, g); err != nil {
+			return err
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+}
+
+// Revoke takes a role back; every process applies it on its next request.
+// Errors: validation_failed, not_found (the role was not held), forbidden.
+func (s *Service) Revoke(ctx context.Context, actor Actor, in GrantInput) error {
+	if actor != nil && !actor.Admin {
+		return forbidden("Only administrators revoke roles.")
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		g, err := s.resolveGrant(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		ok, err := store.DeleteGrant(ctx, tx, g)
+		if err != nil {
+			return err
+		} else if !ok {
+			return passerelle.Errorf(passerelle.ENotFound, "This account does not hold this role on this territory.")
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+}
+
+// GrantsOf returns the grants of a user.
+func (s *Service) GrantsOf(ctx context.Context, userID int64) ([]passerelle.Grant, error) {
+	return store.GrantsOfUser(ctx, s.DB.Read, userID)
+}

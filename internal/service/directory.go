@@ -1,0 +1,57 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// AddTerritory creates a territory under an existing parent. actor is nil for
+// the command line, otherwise an admin. Errors: validation_failed (bad code,
+// name or level, unknown parent), conflict (code taken), forbidden.
+func (s *Service) AddTerritory(ctx context.Context, actor Actor, t passerelle.Territory) error {
+	if actor != nil && !actor.Admin {
+		return forbidden("Only administrators manage territories.")
+	}
+	t.Name = strings.TrimSpace(t.Name)
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if t.ParentCode != "" {
+			all, err := store.ListTerritories(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if passerelle.NewTree(all).Get(t.ParentCode) == nil {
+				return &passerelle.Error{Code: passerelle.EValidation, Message: "Unknown parent territory.",
+					Fields: map[string]string{"parent": passerelle.FieldUnknown}}
+			}
+		}
+		if err := store.InsertTerritory(ctx, tx, t); err != nil {
+			return err
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+}
+
+// AddTheme creates a theme. Errors: validation_failed, conflict, forbidden.
+func (s *Service) AddTheme(ctx context.Context, actor Actor, t passerelle.Theme) error {
+	if actor != nil && !actor.Admin {
+		return forbidden("Only administrators manage themes.")
+	}
+	t.Name = strings.TrimSpace(t.Name)
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.InsertTheme(ctx, tx, t); err != nil {
+			return err
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+}

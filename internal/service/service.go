@@ -1,0 +1,48 @@
+// Package service owns the rules of Passerelle. Each method checks who may do
+// what (through the authorizer), applies the domain's workflow, writes the
+// history, and enqueues the River jobs it causes — all in one transaction.
+// The HTML pages and the JSON API both call these methods, so they cannot
+// drift apart.
+package service
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/passerelle/passerelle/internal/authz"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// Service is the application: every use case is a method on it.
+type Service struct {
+	DB      *store.DB
+	Authz   *authz.Authorizer
+	River   *river.Client[*sql.Tx]
+	BaseURL string
+	Logger  *slog.Logger
+	// Hasher hashes passwords; tests may use cheaper parameters.
+	Hasher Hasher
+}
+
+// Actor is who performs a call: nil for an anonymous reader.
+type Actor = *passerelle.User
+
+// snapshot returns the current policy, reloading it when another process
+// changed it.
+func (s *Service) snapshot(ctx context.Context) (*authz.Snapshot, error) {
+	return s.Authz.Refresh(ctx)
+}
+
+// Snapshot exposes the current policy, territory tree and themes to the
+// presentation layers (menus, forms).
+func (s *Service) Snapshot(ctx context.Context) (*authz.Snapshot, error) { return s.snapshot(ctx) }
+
+func forbidden(msg string) error { return passerelle.Errorf(passerelle.EForbidden, "%s", msg) }
+
+func unauthenticated() error {
+	return passerelle.Errorf(passerelle.EUnauthn, "You need to sign in.")
+}

@@ -1,0 +1,149 @@
+// Package store keeps Passerelle's data in embedded SQLite or PostgreSQL
+// through bun. It owns the connection (shared with River, so that a change and
+// the jobs it causes commit together), the migrations, and the queries; the
+// rules of the product live in the service package that calls it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+)
+
+// Dialect names, as reported by /healthz.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open database. Bun and River share its write handle, so that a
+// state change and the jobs it causes commit in one transaction. Read serves
+// queries made outside a transaction: on SQLite it is a separate pool of
+// read-only connections (WAL lets them run beside the single writer); on
+// PostgreSQL it is the same pool as Bun.
+type DB struct {
+	Bun     *bun.DB
+	Read    *bun.DB
+	Dialect string
+	river   riverdriver.Driver[*sql.Tx]
+}
+
+// Open connects to databaseURL: a postgres:// (or postgresql://) URL selects
+// PostgreSQL; an empty URL selects the embedded SQLite file
+// <dataDir>/passerelle.db, created when missing. It returns an error naming
+// the problem for a malformed URL, an unknown scheme or an unreachable server.
+func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
+	switch {
+	case databaseURL == "":
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		return openSQLite(ctx, filepath.Join(dataDir, "passerelle.db"))
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		if _, err := url.Parse(databaseURL); err != nil {
+			return nil, fmt.Errorf("bad database URL: %w", err)
+		}
+		return openPostgres(ctx, databaseURL)
+	case strings.HasPrefix(databaseURL, "sqlite:"), strings.HasPrefix(databaseURL, "file:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "file:"), "//")
+		if path == "" {
+			return nil, errors.New("bad database URL: no SQLite file path")
+		}
+		return openSQLite(ctx, path)
+	default:
+		return nil, errors.New("bad database URL: expected postgres://… (or empty for embedded SQLite)")
+	}
+}
+
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	q.Set("_time_format", "sqlite")
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	write, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, err
+	}
+	// SQLite has one writer at a time; River's own documentation asks for a
+	// single connection so that its background work never meets SQLITE_BUSY.
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	w := bun.NewDB(write, sqlitedialect.New())
+	return &DB{Bun: w, Read: bun.NewDB(read, sqlitedialect.New()), Dialect: SQLite, river: riversqlite.New(write)}, nil
+}
+
+func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
+	sqldb, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("bad database URL: %w", err)
+	}
+	sqldb.SetMaxOpenConns(20)
+	sqldb.SetMaxIdleConns(10)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	b := bun.NewDB(sqldb, pgdialect.New())
+	return &DB{Bun: b, Read: b, Dialect: Postgres, river: riverdatabasesql.New(sqldb)}, nil
+}
+
+// RiverDriver returns the River driver over the shared write handle.
+func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.river }
+
+// Close closes every pool.
+func (db *DB) Close() error {
+	err := db.Bun.Close()
+	if db.Read != db.Bun {
+		err = errors.Join(err, db.Read.Close())
+	}
+	return err
+}
+
+// InTx runs fn in a transaction on the write handle, committing when fn
+// returns nil and rolling back otherwise (also on panic).
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return db.Bun.RunInTx(ctx, nil, fn)
+}
+
+// Now returns the current time as stored: UTC, to the microsecond (what
+// PostgreSQL keeps), so that both databases order and compare alike.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,457 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+)
+
+func (s *Server) apiRoutes(r chi.Router) {
+	r.Post("/tokens", s.apiCreateToken)
+	r.Delete("/tokens/current", s.apiRevokeToken)
+
+	r.Get("/territories", s.apiTerritories)
+	r.Get("/themes", s.apiThemes)
+
+	r.Get("/practices", s.apiListPractices)
+	r.Post("/practices", s.apiCreatePractice)
+	r.Route("/practices/{id}", func(r chi.Router) {
+		r.Get("/", s.apiGetPractice)
+		r.Patch("/", s.apiUpdatePractice)
+		r.Post("/submit", s.apiTransition(func(s *Server, r *http.Request, id int64, _ commentRequest) (*passerelle.Practice, error) {
+			return s.svc.Submit(r.Context(), userFrom(r.Context()), id)
+		}))
+		r.Post("/withdraw", s.apiTransition(func(s *Server, r *http.Request, id int64, _ commentRequest) (*passerelle.Practice, error) {
+			return s.svc.Withdraw(r.Context(), userFrom(r.Context()), id)
+		}))
+		r.Post("/archive", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
+			return s.svc.Archive(r.Context(), userFrom(r.Context()), id, body.Comment)
+		}))
+		r.Post("/unarchive", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
+			return s.svc.Unarchive(r.Context(), userFrom(r.Context()), id, body.Comment)
+		}))
+		r.Post("/decision", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
+			return s.svc.Decide(r.Context(), userFrom(r.Context()), id, body.Decision, body.Comment)
+		}))
+		r.Get("/history", s.apiHistory)
+		r.Get("/revisions", s.apiRevisions)
+	})
+	r.Get("/review-queue", s.apiReviewQueue)
+	r.Get("/notifications", s.apiNotifications)
+	r.Post("/notifications/read", s.apiMarkRead)
+
+	r.Get("/users", s.apiUsers)
+	r.Post("/roles", s.apiRole(true))
+	r.Delete("/roles", s.apiRole(false))
+
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.apiError(w, r, passerelle.Errorf(passerelle.ENotFound, "No such route."))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorJSON{Code: passerelle.EInvalid, Message: "Method not allowed."}})
+	})
+}
+
+type credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
+	var c credentials
+	if err := decodeJSON(w, r, &c); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u, wait, err := s.checkPassword(r, c.Email, c.Password)
+	if err != nil {
+		if wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		}
+		s.apiError(w, r, err)
+		return
+	}
+	token, expires, err := s.svc.CreateToken(r.Context(), u)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "expires_at": expires})
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	token, _ := r.Context().Value(sessionKey).(string)
+	if token == "" {
+		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "No token to revoke."))
+		return
+	}
+	if err := s.svc.RevokeToken(r.Context(), token); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) {
+	snap, err := s.svc.Snapshot(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type item struct {
+		Code   string  `json:"code"`
+		Name   string  `json:"name"`
+		Level  string  `json:"level"`
+		Parent *string `json:"parent"`
+	}
+	items := []item{}
+	tree := snap.Tree()
+	var walk func(codes []string)
+	walk = func(codes []string) {
+		for _, c := range codes {
+			t := tree.Get(c)
+			items = append(items, item{Code: t.Code, Name: t.Name, Level: string(t.Level), Parent: optional(t.ParentCode)})
+			walk(tree.Children(c))
+		}
+	}
+	walk(tree.Roots())
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) apiThemes(w http.ResponseWriter, r *http.Request) {
+	snap, err := s.svc.Snapshot(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type item struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
+	}
+	items := []item{}
+	for _, t := range snap.Themes() {
+		items = append(items, item{Slug: t.Slug, Name: t.Name})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+// knownParams refuses query parameters the endpoint does not know, naming
+// them, so that a typo does not silently return everything.
+func knownParams(r *http.Request, names ...string) error {
+	v := passerelle.Validation{}
+	for k := range r.URL.Query() {
+		known := false
+		for _, n := range names {
+			known = known || k == n
+		}
+		if !known {
+			v.Add(k, passerelle.FieldUnknown)
+		}
+	}
+	return v.Err()
+}
+
+func (s *Server) apiListPractices(w http.ResponseWriter, r *http.Request) {
+	if err := knownParams(r, "territory", "theme", "kind", "q", "page"); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	res, err := s.svc.Published(r.Context(), service.ListQuery{Territory: q.Get("territory"), Theme: q.Get("theme"),
+		Kind: q.Get("kind"), Q: q.Get("q"), Page: q.Get("page")}, true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	items := make([]practiceJSON, len(res.Items))
+	for i, p := range res.Items {
+		items[i] = s.practiceJSON(p)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": res.Total, "page": res.Page, "per_page": res.PerPage, "facets": res.Facets})
+}
+
+func (s *Server) apiCreatePractice(w http.ResponseWriter, r *http.Request) {
+	var req practiceRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := s.svc.CreatePractice(r.Context(), userFrom(r.Context()), req.input())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/practices/"+idString(p.ID))
+	writeJSON(w, http.StatusCreated, s.practiceJSON(p))
+}
+
+// practiceID reads the {id} of the route; anything but a positive number is
+// a practice that does not exist.
+func practiceID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, passerelle.Errorf(passerelle.ENotFound, "Practice not found.")
+	}
+	return id, nil
+}
+
+func (s *Server) apiGetPractice(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err == nil {
+		var p *passerelle.Practice
+		if p, err = s.svc.Practice(r.Context(), userFrom(r.Context()), id); err == nil {
+			w.Header().Set("ETag", strconv.Quote(strconv.Itoa(p.Version)))
+			writeJSON(w, http.StatusOK, s.practiceJSON(p))
+			return
+		}
+	}
+	s.apiError(w, r, err)
+}
+
+func (s *Server) apiUpdatePractice(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var req practiceRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	in := req.input()
+	if m := r.Header.Get("If-Match"); m != "" && in.Version == 0 {
+		v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(m, "W/"), `"`))
+		if err != nil {
+			s.apiError(w, r, &passerelle.Error{Code: passerelle.EInvalid, Message: "Bad If-Match header.", Fields: map[string]string{"If-Match": passerelle.FieldInvalid}})
+			return
+		}
+		in.Version = v
+	}
+	actor := userFrom(r.Context())
+	p, err := s.svc.UpdatePractice(r.Context(), actor, id, in)
+	if err != nil {
+		if e, ok := err.(*passerelle.Error); ok && e.Code == passerelle.EConflict && e.Fields["version"] != "" {
+			// A stale edit: answer with the current practice so that the
+			// client can merge instead of overwriting a colleague's work.
+			if cur, gerr := s.svc.Practice(r.Context(), actor, id); gerr == nil {
+				writeJSON(w, http.StatusConflict, map[string]any{"error": errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields},
+					"current": s.practiceJSON(cur)})
+				return
+			}
+		}
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(p.Version)))
+	writeJSON(w, http.StatusOK, s.practiceJSON(p))
+}
+
+type commentRequest struct {
+	Decision string `json:"decision"`
+	Comment  string `json:"comment"`
+}
+
+// apiTransition wraps a workflow action: an optional JSON body with a
+// comment (and a decision), then the practice as it now is.
+func (s *Server) apiTransition(do func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := practiceID(r)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		var body commentRequest
+		if r.ContentLength != 0 {
+			if err := decodeJSON(w, r, &body); err != nil {
+				s.apiError(w, r, err)
+				return
+			}
+		}
+		p, err := do(s, r, id, body)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s.practiceJSON(p))
+	}
+}
+
+func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	events, err := s.svc.History(r.Context(), userFrom(r.Context()), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	items := make([]eventJSON, len(events))
+	for i, e := range events {
+		items[i] = eventToJSON(e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) apiRevisions(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	revs, err := s.svc.Revisions(r.Context(), userFrom(r.Context()), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type revisionJSON struct {
+		Number      int          `json:"number"`
+		SubmittedAt time.Time    `json:"submitted_at"`
+		SubmittedBy string       `json:"submitted_by"`
+		Practice    practiceJSON `json:"practice"`
+	}
+	items := make([]revisionJSON, len(revs))
+	for i := range revs {
+		items[i] = revisionJSON{Number: revs[i].Number, SubmittedAt: revs[i].SubmittedAt, SubmittedBy: idString(revs[i].SubmittedBy),
+			Practice: s.practiceJSON(&revs[i].Practice)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
+func (s *Server) apiReviewQueue(w http.ResponseWriter, r *http.Request) {
+	items, err := s.svc.ReviewQueue(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]practiceJSON, len(items))
+	for i, p := range items {
+		out[i] = s.practiceJSON(p)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": len(out)})
+}
+
+func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
+	items, unread, err := s.svc.Notifications(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type notificationJSON struct {
+		ID         string    `json:"id"`
+		Type       string    `json:"type"`
+		PracticeID string    `json:"practice_id"`
+		Message    string    `json:"message"`
+		Read       bool      `json:"read"`
+		CreatedAt  time.Time `json:"created_at"`
+	}
+	out := make([]notificationJSON, len(items))
+	for i, n := range items {
+		out[i] = notificationJSON{ID: idString(n.ID), Type: n.Type, PracticeID: idString(n.PracticeID), Message: n.Message, Read: n.Read, CreatedAt: n.CreatedAt}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "unread": unread})
+}
+
+func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		IDs []string `json:"ids"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &body); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	ids := make([]int64, 0, len(body.IDs))
+	for _, raw := range body.IDs {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			s.apiError(w, r, &passerelle.Error{Code: passerelle.EValidation, Message: "Bad notification id.", Fields: map[string]string{"ids": passerelle.FieldInvalid}})
+			return
+		}
+		ids = append(ids, id)
+	}
+	if err := s.svc.MarkRead(r.Context(), userFrom(r.Context()), ids...); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.svc.Users(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type grantJSON struct {
+		Role      string `json:"role"`
+		Territory string `json:"territory"`
+	}
+	type userJSON struct {
+		ID       string      `json:"id"`
+		Email    string      `json:"email"`
+		Name     string      `json:"name"`
+		Admin    bool        `json:"admin"`
+		Disabled bool        `json:"disabled"`
+		Roles    []grantJSON `json:"roles"`
+	}
+	snap, err := s.svc.Snapshot(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]userJSON, len(users))
+	for i, u := range users {
+		out[i] = userJSON{ID: idString(u.ID), Email: u.Email, Name: u.Name, Admin: u.Admin, Disabled: u.Disabled(), Roles: []grantJSON{}}
+		for _, g := range snap.Grants(u.ID) {
+			out[i].Roles = append(out[i].Roles, grantJSON{Role: string(g.Role), Territory: g.Territory})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+func (s *Server) apiRole(grant bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Email     string `json:"email"`
+			Role      string `json:"role"`
+			Territory string `json:"territory"`
+		}
+		if err := decodeJSON(w, r, &body); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		actor := userFrom(r.Context())
+		if actor == nil {
+			s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+			return
+		}
+		in := service.GrantInput{Email: body.Email, Role: body.Role, Territory: body.Territory}
+		var err error
+		if grant {
+			err = s.svc.Grant(r.Context(), actor, in)
+		} else {
+			err = s.svc.Revoke(r.Context(), actor, in)
+		}
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		status := http.StatusNoContent
+		if grant {
+			status = http.StatusCreated
+			writeJSON(w, status, map[string]string{"email": passerelle.NormalizeEmail(in.Email), "role": in.Role, "territory": in.Territory})
+			return
+		}
+		w.WriteHeader(status)
+	}
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+)
+
+// maxJSONBody bounds API request bodies.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads a JSON object into dst. Malformed JSON or a wrong type is
+// invalid_request; a field the API does not know is validation_failed naming
+// it; an oversized body is too_large.
+func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return passerelle.Errorf(passerelle.EUnsupported, "Send JSON (Content-Type: application/json).")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return passerelle.Errorf(passerelle.ETooLarge, "The request body is too large.")
+		}
+		return passerelle.Errorf(passerelle.EInvalid, "Could not read the request body.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			field = strings.Trim(field, `"`)
+			return &passerelle.Error{Code: passerelle.EValidation, Message: "Unknown field.", Fields: map[string]string{field: passerelle.FieldUnknown}}
+		}
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return &passerelle.Error{Code: passerelle.EInvalid, Message: "Wrong type for field " + typeErr.Field + ".",
+				Fields: map[string]string{typeErr.Field: passerelle.FieldInvalid}}
+		}
+		return passerelle.Errorf(passerelle.EInvalid, "Malformed JSON.")
+	}
+	if dec.More() {
+		return passerelle.Errorf(passerelle.EInvalid, "Malformed JSON: more than one value.")
+	}
+	return nil
+}
+
+// practiceJSON is the contract's shape of a practice.
+type practiceJSON struct {
+	ID          string          `json:"id"`
+	URL         string          `json:"url"`
+	Kind        string          `json:"kind"`
+	Title       string          `json:"title"`
+	Summary     string          `json:"summary"`
+	Body        string          `json:"body"`
+	Territory   string          `json:"territory"`
+	Themes      []string        `json:"themes"`
+	Status      string          `json:"status"`
+	Author      personJSON      `json:"author"`
+	Revision    int             `json:"revision"`
+	Version     int             `json:"version"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+	SubmittedAt *time.Time      `json:"submitted_at"`
+	PublishedAt *time.Time      `json:"published_at"`
+	Experience  *experienceJSON `json:"experience,omitempty"`
+	Tool        *toolJSON       `json:"tool,omitempty"`
+}
+
+type personJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type experienceJSON struct {
+	Context   string   `json:"context"`
+	Actions   string   `json:"actions"`
+	Partners  []string `json:"partners"`
+	Results   string   `json:"results"`
+	Lessons   string   `json:"lessons"`
+	StartedOn *string  `json:"started_on"`
+	EndedOn   *string  `json:"ended_on"`
+}
+
+type toolJSON struct {
+	Audience  []string `json:"audience"`
+	Format    string   `json:"format"`
+	Duration  string   `json:"duration"`
+	License   string   `json:"license"`
+	Languages []string `json:"languages"`
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+func dateString(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Server) practiceJSON(p *passerelle.Practice) practiceJSON {
+	out := practiceJSON{
+		ID: idString(p.ID), URL: jobs.PracticeURL(s.opts.BaseURL, p.ID), Kind: string(p.Kind), Title: p.Title,
+		Summary: p.Summary, Body: p.Body, Territory: p.TerritoryCode, Themes: nonNil(p.Themes), Status: string(p.Status),
+		Author: personJSON{ID: idString(p.AuthorID), Name: p.AuthorName}, Revision: p.Revision, Version: p.Version,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt,
+	}
+	switch p.Kind {
+	case passerelle.KindExperience:
+		e := p.Experience
+		if e == nil {
+			e = &passerelle.Experience{}
+		}
+		out.Experience = &experienceJSON{Context: e.Context, Actions: e.Actions, Partners: nonNil(e.Partners), Results: e.Results,
+			Lessons: e.Lessons, StartedOn: dateString(e.StartedOn), EndedOn: dateString(e.EndedOn)}
+	case passerelle.KindTool:
+		t := p.Tool
+		if t == nil {
+			t = &passerelle.Tool{}
+		}
+		out.Tool = &toolJSON{Audience: nonNil(t.Audience), Format: t.Format, Duration: t.Duration, License: t.License, Languages: nonNil(t.Languages)}
+	}
+	return out
+}
+
+// practiceRequest is the body of a creation or an edit. Fields left out are
+// left as they are; the read-only fields of the practice's JSON are accepted
+// and ignored, so that a client may send back what it read.
+type practiceRequest struct {
+	Kind       *string            `json:"kind"`
+	Title      *string            `json:"title"`
+	Summary    *string            `json:"summary"`
+	Body       *string            `json:"body"`
+	Territory  *string            `json:"territory"`
+	Themes     *[]string          `json:"themes"`
+	Experience *experienceRequest `json:"experience"`
+	Tool       *toolRequest       `json:"tool"`
+	Version    *int               `json:"version"`
+
+	ID          json.RawMessage `json:"id"`
+	URL         json.RawMessage `json:"url"`
+	Status      json.RawMessage `json:"status"`
+	Author      json.RawMessage `json:"author"`
+	Revision    json.RawMessage `json:"revision"`
+	CreatedAt   json.RawMessage `json:"created_at"`
+	UpdatedAt   json.RawMessage `json:"updated_at"`
+	SubmittedAt json.RawMessage `json:"submitted_at"`
+	PublishedAt json.RawMessage `json:"published_at"`
+}
+
+type experienceRequest struct {
+	Context   *string   `json:"context"`
+	Actions   *string   `json:"actions"`
+	Partners  *[]string `json:"partners"`
+	Results   *string   `json:"results"`
+	Lessons   *string   `json:"lessons"`
+	StartedOn *string   `json:"started_on"`
+	EndedOn   *string   `json:"ended_on"`
+}
+
+type toolRequest struct {
+	Audience  *[]string `json:"audience"`
+	Format    *string   `json:"format"`
+	Duration  *string   `json:"duration"`
+	License   *string   `json:"license"`
+	Languages *[]string `json:"languages"`
+}
+
+func (req *practiceRequest) input() service.PracticeInput {
+	in := service.PracticeInput{Title: req.Title, Summary: req.Summary, Body: req.Body, Territory: req.Territory, Themes: req.Themes}
+	if req.Kind != nil {
+		k := passerelle.Kind(*req.Kind)
+		in.Kind = &k
+	}
+	if e := req.Experience; e != nil {
+		in.Experience = &service.ExperienceInput{Context: e.Context, Actions: e.Actions, Results: e.Results, Lessons: e.Lessons,
+			Partners: e.Partners, StartedOn: e.StartedOn, EndedOn: e.EndedOn}
+	}
+	if t := req.Tool; t != nil {
+		in.Tool = &service.ToolInput{Audience: t.Audience, Languages: t.Languages, Format: t.Format, Duration: t.Duration, License: t.License}
+	}
+	if req.Version != nil {
+		in.Version = *req.Version
+	}
+	return in
+}
+
+type eventJSON struct {
+	At      time.Time  `json:"at"`
+	Actor   personJSON `json:"actor"`
+	Action  string     `json:"action"`
+	From    *string    `json:"from"`
+	To      *string    `json:"to"`
+	Comment string     `json:"comment"`
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func eventToJSON(e passerelle.Event) eventJSON {
+	return eventJSON{At: e.At, Actor: personJSON{ID: idString(e.ActorID), Name: e.ActorName}, Action: string(e.Action),
+		From: optional(string(e.From)), To: optional(string(e.To)), Comment: e.Comment}
+}

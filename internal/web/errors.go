@@ -1,0 +1,63 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+)
+
+// statusOf maps the error codes of the domain to HTTP statuses.
+var statusOf = map[string]int{
+	passerelle.EInvalid:     http.StatusBadRequest,
+	passerelle.EValidation:  http.StatusBadRequest,
+	passerelle.EUnauthn:     http.StatusUnauthorized,
+	passerelle.EForbidden:   http.StatusForbidden,
+	passerelle.ENotFound:    http.StatusNotFound,
+	passerelle.EConflict:    http.StatusConflict,
+	passerelle.ETooLarge:    http.StatusRequestEntityTooLarge,
+	passerelle.EUnsupported: http.StatusUnsupportedMediaType,
+	passerelle.ERateLimited: http.StatusTooManyRequests,
+	passerelle.EInternal:    http.StatusInternalServerError,
+}
+
+type errorBody struct {
+	Error errorJSON `json:"error"`
+}
+
+type errorJSON struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// isAPI reports whether the request is for the JSON API rather than a page.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// apiError writes err as the contract's JSON error. Internal errors are
+// logged with their details and answered with a generic message.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	code := passerelle.ErrorCode(err)
+	body := errorBody{Error: errorJSON{Code: code, Message: passerelle.ErrorMessage(err)}}
+	if code == passerelle.EInternal {
+		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	} else if e := (*passerelle.Error)(nil); errors.As(err, &e) {
+		body.Error.Fields = e.Fields
+	}
+	if code == passerelle.EValidation && body.Error.Fields == nil {
+		body.Error.Fields = map[string]string{}
+	}
+	writeJSON(w, statusOf[code], body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,130 @@
+// Package web serves Passerelle over HTTP with chi: the JSON API under
+// /api/v1 and the HTML pages for people. Handlers parse input and render
+// output; every rule is in the service package, which both call.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// Options configures the server.
+type Options struct {
+	BaseURL string // public URL, without a trailing slash
+	Secure  bool   // https: Secure, __Host- cookies
+	Dialect string // "sqlite" or "postgres", reported by /healthz
+	Logger  *slog.Logger
+}
+
+// Server holds what the handlers share.
+type Server struct {
+	svc     *service.Service
+	view    *view.Engine
+	opts    Options
+	logger  *slog.Logger
+	limiter *failureLimiter
+}
+
+// New returns the HTTP handler of the whole application.
+func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
+	s := &Server{svc: svc, view: engine, opts: opts, logger: opts.Logger, limiter: newFailureLimiter(10, time.Minute)}
+	r := chi.NewRouter()
+	r.Use(s.recoverer, s.logRequests, securityHeaders)
+	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
+	// site) on every route; API clients authenticate with bearer tokens, which
+	// a cross-site form cannot send.
+	r.Use(crossOriginProtection)
+	r.Use(s.authenticate)
+
+	r.Get("/healthz", s.healthz)
+	r.Route("/api/v1", s.apiRoutes)
+	r.Handle("/static/*", engine.StaticHandler())
+	s.pageRoutes(r)
+	return r
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.svc.Snapshot(r.Context()); err != nil {
+		s.logger.Error("health check", slog.Any("err", err))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": s.opts.Dialect})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": s.opts.Dialect})
+}
+
+var crossOrigin = func() *http.CrossOriginProtection {
+	c := http.NewCrossOriginProtection()
+	return c
+}()
+
+func crossOriginProtection(next http.Handler) http.Handler { return crossOrigin.Handler(next) }
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("panic", slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+				s.fail(w, r, passerelle.Errorf(passerelle.EInternal, "Internal error."))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		s.logger.Debug("request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", ww.Status()), slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// fail answers with err as JSON for the API and as an HTML page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.apiError(w, r, err)
+		return
+	}
+	s.errorPage(w, r, err)
+}
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	sessionKey
+)
+
+// userFrom returns the signed-in user of the request, or nil.
+func userFrom(ctx context.Context) *passerelle.User {
+	u, _ := ctx.Value(userKey).(*passerelle.User)
+	return u
+}
