@@ -1,0 +1,230 @@
+package view
+
+import (
+	"html/template"
+	"time"
+)
+
+// Page is the data every page template receives. The HTTP layer fills it and
+// passes it to (*Engine).Render; Data holds the page-specific view model.
+type Page struct {
+	Lang   string // "fr" or "en"; anything else renders in French
+	Title  string // already translated page title; the layout appends " — Passerelle"
+	User   *User  // nil when anonymous
+	Unread int    // unread notifications count, shown in the header when > 0
+	Flash  string // already translated one-line success message, shown in a role="status" region
+	Path   string // current request path, for aria-current in the nav and the login "next" value
+	Data   any    // one of the *Data types of this package (pointer or value)
+}
+
+// User is the signed-in user as the templates see it. The flags decide which
+// navigation entries are shown; they do not grant anything by themselves.
+type User struct {
+	ID, Name, Email                     string
+	IsAdmin, IsModerator, IsContributor bool
+}
+
+// Territory is a node of the territory hierarchy (region > department > EPCI >
+// commune > QPV). Level is one of region, department, epci, commune, qpv,
+// other and is translated by the templates. Count is the number of published
+// practices of the territory and all territories below it.
+type Territory struct {
+	Code, Name, Level string
+	URL               string
+	Count             int
+}
+
+// Theme is a thematic tag of a practice (employment, education, ...). Name is
+// shown as is.
+type Theme struct {
+	Slug, Name string
+}
+
+// PracticeCard is the summary of a practice shown in lists and tables. Kind is
+// "experience" or "tool"; Status is one of draft, submitted, published,
+// changes_requested, rejected, withdrawn, archived.
+type PracticeCard struct {
+	ID, URL, Kind, Title, Summary, Status string
+	Territory                             Territory
+	Themes                                []Theme
+	AuthorName                            string
+	PublishedAt, UpdatedAt                time.Time
+}
+
+// Pagination describes one page of a paginated list. PrevURL and NextURL are
+// empty when there is no previous or next page.
+type Pagination struct {
+	Page, PerPage, Total int
+	PrevURL, NextURL     string
+}
+
+// Pages returns the number of pages (at least 1).
+func (p Pagination) Pages() int {
+	if p.PerPage <= 0 || p.Total <= 0 {
+		return 1
+	}
+	return (p.Total + p.PerPage - 1) / p.PerPage
+}
+
+// FormError is a validation error. Message is already translated; Field is
+// the id and name of the input it belongs to, or empty for an error about the
+// whole form (shown in the summary only).
+type FormError struct {
+	Field, Message string
+}
+
+// HistoryEntry is one event of the moderation history of a practice. Action is
+// one of create, update, submit, approve, request_changes, reject, withdraw,
+// archive, unarchive; From and To are statuses (may be empty).
+type HistoryEntry struct {
+	At                                   time.Time
+	ActorName, Action, From, To, Comment string
+}
+
+// PracticeDetail is a full practice as shown on its own page.
+type PracticeDetail struct {
+	PracticeCard
+	BodyHTML    template.HTML // already sanitised HTML
+	Revision    int
+	CreatedAt   time.Time
+	PublishedAt *time.Time // nil while never published (shadows PracticeCard.PublishedAt)
+	Experience  *ExperienceView
+	Tool        *ToolView
+	History     []HistoryEntry // empty when the viewer may not see it
+	CanEdit     bool
+	CanSubmit   bool
+	CanDecide   bool
+	LastComment string // latest moderator comment (e.g. the changes requested), shown to the author
+}
+
+// ExperienceView holds the fields specific to an experience report
+// ("retour d'expérience"). Text fields are plain text; line breaks are kept.
+type ExperienceView struct {
+	Context, Actions, Results, Lessons string
+	Partners                           []string
+	StartedOn, EndedOn                 *time.Time
+}
+
+// ToolView holds the fields specific to a teaching tool ("outil
+// pédagogique"). Format is one of kit, game, guide, video, training, other;
+// License is an SPDX identifier (see Licenses).
+type ToolView struct {
+	Audience                  []string
+	Format, Duration, License string
+	Languages                 []string
+}
+
+// HomeData is the Data of the "home" page.
+type HomeData struct {
+	Latest  []PracticeCard
+	Regions []TerritoryNode
+}
+
+// TerritoryNode is a territory with its children, for the home page tree
+// (regions and their departments).
+type TerritoryNode struct {
+	Territory
+	Children []TerritoryNode
+}
+
+// TerritoryData is the Data of the "territory" page. Ancestors go from the
+// region down to the parent; Practices are the published practices of the
+// territory and all territories below it.
+type TerritoryData struct {
+	Territory  Territory
+	Ancestors  []Territory
+	Children   []Territory
+	Practices  []PracticeCard
+	Pagination Pagination
+}
+
+// PracticeData is the Data of the "practice" page. Errors, Comment and
+// Decision re-show the decision form after a refused decision.
+type PracticeData struct {
+	Practice PracticeDetail
+	Errors   []FormError
+	Comment  string
+	Decision string
+}
+
+// LoginData is the Data of the "login" page.
+type LoginData struct {
+	Email, Next string
+	Errors      []FormError
+}
+
+// PracticeFormData is the Data of the "practice_form" page, used both to
+// create (ID empty) and to edit a practice.
+type PracticeFormData struct {
+	ID          string // empty for a new practice
+	Version     int    // the revision the edit is based on (hidden field "version")
+	Form        PracticeForm
+	Territories []Territory // those the user may write for
+	Themes      []Theme
+	Errors      []FormError
+}
+
+// PracticeForm holds the values of the practice form as typed. Partners,
+// Audience and Languages are free text, one item per line or comma-separated.
+// StartedOn and EndedOn are "YYYY-MM-DD" (input type=date).
+type PracticeForm struct {
+	Kind, Title, Summary, Body, Territory          string
+	Themes                                         []string
+	Context, Actions, Partners, Results, Lessons   string
+	StartedOn, EndedOn                             string
+	Audience, Format, Duration, License, Languages string
+}
+
+// MyPracticesData is the Data of the "my_practices" page. Comments maps a
+// practice ID to its latest moderator comment.
+type MyPracticesData struct {
+	Practices []PracticeCard
+	Comments  map[string]string
+}
+
+// QueueItem is a practice waiting for review. Its Territory field shadows the
+// embedded PracticeCard.Territory.
+type QueueItem struct {
+	PracticeCard
+	SubmittedAt time.Time
+	Territory   Territory
+}
+
+// QueueData is the Data of the "queue" page. The template shows the items
+// oldest first whatever their order.
+type QueueData struct {
+	Items []QueueItem
+}
+
+// NotificationItem is one notification of the signed-in user.
+type NotificationItem struct {
+	ID, Type, Message, URL string
+	Read                   bool
+	CreatedAt              time.Time
+}
+
+// NotificationsData is the Data of the "notifications" page.
+type NotificationsData struct {
+	Items  []NotificationItem
+	Unread int
+}
+
+// ErrorData is the Data of the "error" page. Message is already translated.
+type ErrorData struct {
+	Status  int
+	Message string
+}
+
+// Kinds, Statuses, Levels, Formats, Licenses and Actions list the enumerated
+// values the templates translate (keys "kind.<v>", "status.<v>", "level.<v>",
+// "format.<v>", "license.<v>", "history.action.<v>"); an unknown value is
+// shown as is. They mirror internal/passerelle; Formats and Licenses are also
+// the options of the practice form's selects.
+var (
+	Kinds    = []string{"experience", "tool"}
+	Statuses = []string{"draft", "submitted", "published", "changes_requested", "rejected", "withdrawn", "archived"}
+	Levels   = []string{"region", "department", "epci", "commune", "qpv", "other"}
+	Formats  = []string{"kit", "game", "guide", "video", "training", "other"}
+	Licenses = []string{"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved"}
+	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive"}
+)
