@@ -22,6 +22,8 @@ type Config struct {
 	SMTPURL     string
 	MailFrom    string
 	LogLevel    string
+	// BaseURLDerived is true when BaseURL was not given and comes from Addr.
+	BaseURLDerived bool
 	// ShutdownTimeout bounds a graceful stop; the contract asks for an exit
 	// within 10 s.
 	ShutdownTimeout time.Duration
@@ -68,7 +70,7 @@ func (c *Config) Finish() error {
 	}
 	c.DataDir = filepath.Clean(c.DataDir)
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
+		c.BaseURL, c.BaseURLDerived = "http://"+c.Addr, true
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -81,6 +83,15 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --log-level %q", c.LogLevel)
 	}
 	return nil
+}
+
+// Listening records the address actually listened on (when Addr asked for
+// port 0, say) and derives the base URL from it unless one was given.
+func (c *Config) Listening(addr string) {
+	c.Addr = addr
+	if c.BaseURLDerived {
+		c.BaseURL = "http://" + addr
+	}
 }
 
 // Secure reports whether the public URL is https (cookies are then Secure).

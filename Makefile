@@ -1,0 +1,54 @@
+# Passerelle — run `make help` for the targets.
+
+SHELL        := /usr/bin/env bash
+BIN          := bin/passerelle
+GO           ?= go
+AXE_VERSION  := 4.14.1
+TOOLS_DIR    := .cache/tools
+export PASSERELLE_AXE_JS ?= $(CURDIR)/$(TOOLS_DIR)/node_modules/axe-core/axe.min.js
+
+# The tests use PostgreSQL when PASSERELLE_TEST_DATABASE_URL is set; when it is
+# not and a server answers on 127.0.0.1:5432 (as on the team's machines), use it.
+ifeq ($(origin PASSERELLE_TEST_DATABASE_URL),undefined)
+LOCAL_PG := $(shell (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
+ifneq ($(LOCAL_PG),)
+export PASSERELLE_TEST_DATABASE_URL := $(LOCAL_PG)
+endif
+endif
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build bin/passerelle
+	$(GO) build -trimpath -o $(BIN) ./cmd/passerelle
+
+.PHONY: run
+run: build ## build and start on embedded SQLite with demo data in ./data (honours PASSERELLE_ADDR, PASSERELLE_DATA_DIR)
+	./$(BIN) serve --demo
+
+.PHONY: tools
+tools: ## install what the tests need: Chromium (apt) and axe-core (npm)
+	@scripts/install-test-tools $(TOOLS_DIR) $(AXE_VERSION)
+
+.PHONY: test
+test: tools ## run the whole suite with -race, on SQLite and (when reachable) PostgreSQL
+	@if [ -z "$$PASSERELLE_TEST_DATABASE_URL" ]; then echo "*** PASSERELLE_TEST_DATABASE_URL is not set and no local PostgreSQL answers: PostgreSQL tests will be SKIPPED ***"; fi
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+.PHONY: test-short
+test-short: ## run the suite without the browser and end-to-end tests
+	$(GO) test -short -count=1 ./...
+
+.PHONY: lint
+lint: ## go vet, gofmt, and golangci-lint when installed
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@if command -v golangci-lint >/dev/null; then golangci-lint run ./...; else echo "golangci-lint not installed: skipped"; fi
+
+.PHONY: clean
+clean: ## remove build outputs and test artifacts (not ./data)
+	rm -rf bin .cache/artifacts
