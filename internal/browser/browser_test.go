@@ -134,7 +134,9 @@ func newBrowser(t *testing.T) context.Context {
 // one of them fails.
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	step, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(step, steps...); err != nil {
 		fatalAt(t, ctx, what, err)
 	}
 }
@@ -142,17 +144,25 @@ func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Actio
 // get runs one action that returns a value.
 func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, a)
+	step, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(step, a)
 	if err != nil {
 		fatalAt(t, ctx, what, err)
 	}
 	return v
 }
 
+// stepTimeout bounds one step, so that a missing element fails the test
+// quickly instead of waiting for the whole test's deadline.
+const stepTimeout = 20 * time.Second
+
 func fatalAt(t *testing.T, ctx context.Context, what string, err error) {
 	t.Helper()
-	loc, _ := chromedp.Run(ctx, chromedp.Location())
-	body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	diag, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(diag, chromedp.Location())
+	body, _ := chromedp.Run(diag, chromedp.Text(chromedp.CSS("body")))
 	t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
 }
 

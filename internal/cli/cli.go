@@ -92,11 +92,13 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 // describe turns an error into the one line printed on stderr: the safe
-// message of a domain error with the fields it names, or the error itself.
+// message of a domain error with the fields it names, or the error itself
+// folded onto one line (drivers such as pgx report one line per address
+// tried).
 func describe(err error) string {
 	var e *passerelle.Error
 	if !errors.As(err, &e) {
-		return err.Error()
+		return strings.Join(strings.Fields(err.Error()), " ")
 	}
 	msg := strings.TrimSuffix(e.Message, ".")
 	if len(e.Fields) > 0 {
@@ -113,16 +115,20 @@ func describe(err error) string {
 // parse parses the flags of a subcommand, shared configuration included.
 func parse(name string, env Env, args []string, cfg *config.Config, define func(fs *flag.FlagSet)) error {
 	fs := flag.NewFlagSet("passerelle "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	// The flag package prints its error and the whole usage on a bad flag;
+	// keep that for -h only, so that a usage error is one line on stderr.
+	var help strings.Builder
+	fs.SetOutput(&help)
 	cfg.Register(fs)
 	if define != nil {
 		define(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, help.String())
 			return err
 		}
-		return usageError{msg: err.Error()}
+		return usageError{msg: err.Error() + " (run \"passerelle " + name + " -h\" for the flags)"}
 	}
 	if fs.NArg() > 0 {
 		return usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}

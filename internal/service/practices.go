@@ -254,9 +254,12 @@ func (s *Service) Abilities(ctx context.Context, actor Actor, p *passerelle.Prac
 }
 
 // UpdatePractice edits a draft or a practice sent back for changes. Errors:
-// not_found, forbidden (not the author), conflict (wrong state, or
-// in.Version is stale: someone else changed it), validation_failed.
+// unauthenticated, not_found, forbidden (not the author), conflict (wrong
+// state, or in.Version is stale: someone else changed it), validation_failed.
 func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in PracticeInput) (*passerelle.Practice, error) {
+	if actor == nil {
+		return nil, unauthenticated() // like every other write, whatever the state
+	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
 		return nil, err

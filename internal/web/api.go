@@ -182,6 +182,12 @@ func (s *Server) apiCreatePractice(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	// The contract says a title is enough for a draft: without a kind, it is
+	// an experience report (the kind may still change while a draft).
+	if req.Kind == nil {
+		k := string(passerelle.KindExperience)
+		req.Kind = &k
+	}
 	p, err := s.svc.CreatePractice(r.Context(), userFrom(r.Context()), req.input())
 	if err != nil {
 		s.apiError(w, r, err)

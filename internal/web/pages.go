@@ -1,15 +1,231 @@
 package web
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/view"
 )
 
-func (s *Server) pageRoutes(r chi.Router) {}
+// The pages for people. Every handler parses the request, calls one or two
+// service methods and renders a view model; who may do what is decided by
+// the service (its errors and Abilities), never here.
+//
+// Pages live in pages_*.go, grouped by resource: pages_auth.go (sign in and
+// out), pages_browse.go (home, territories), pages_practice.go (a practice,
+// its form and its workflow), pages_account.go (my practices, the review
+// queue, notifications), pages_form.go (form values and their errors).
+func (s *Server) pageRoutes(r chi.Router) {
+	r.Get("/", s.homePage)
+	r.Get("/territoires/{code}", s.territoryPage)
 
+	r.Get("/login", s.loginPage)
+	r.Post("/login", s.login)
+	r.Post("/logout", s.logout)
+
+	r.Get("/fiches/nouvelle", s.newPracticePage)
+	r.Post("/fiches/nouvelle", s.createPracticePage)
+	r.Get("/fiches/{id}", s.practicePage)
+	r.Get("/fiches/{id}/modifier", s.editPracticePage)
+	r.Post("/fiches/{id}/modifier", s.updatePracticePage)
+	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)
+	r.Post("/fiches/{id}/decision", s.decidePage)
+
+	r.Get("/mes-fiches", s.myPracticesPage)
+	r.Get("/relecture", s.queuePage)
+	r.Get("/notifications", s.notificationsPage)
+	r.Post("/notifications/lues", s.markReadPage)
+
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.showError(w, r, http.StatusMethodNotAllowed, "method_not_allowed")
+	})
+}
+
+// Cookies of the pages besides the session.
+const (
+	langCookie  = "lang"
+	flashCookie = "passerelle_flash"
+)
+
+// lang returns the language of the page: ?lang= when it names a loaded
+// language, else the lang cookie, else the Accept-Language header.
+func (s *Server) lang(r *http.Request) string {
+	cat := s.view.Catalog()
+	if q := r.URL.Query().Get("lang"); q != "" && slices.Contains(cat.Languages(), q) {
+		return q
+	}
+	cookie := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		cookie = c.Value
+	}
+	return cat.Negotiate(r.Header.Get("Accept-Language"), cookie)
+}
+
+// tr returns the translator of the request's language.
+func (s *Server) tr(r *http.Request) *view.Translator {
+	return s.view.Catalog().Translator(s.lang(r))
+}
+
+// render fills the parts of view.Page every page shares (language, signed-in
+// user, unread count, flash message, path) and renders the page. title is
+// already translated. A rendering failure is logged and answered with a bare
+// 500: the page may be the error page itself.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	ctx := r.Context()
+	lang := s.lang(r)
+	if q := r.URL.Query().Get("lang"); q == lang {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	}
+	p := &view.Page{Lang: lang, Title: title, Path: r.URL.Path, Data: data}
+	h := w.Header()
+	h.Add("Vary", "Cookie, Accept-Language")
+	if u := userFrom(ctx); u != nil {
+		h.Set("Cache-Control", "no-store")
+		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.Admin}
+		if snap, err := s.svc.Snapshot(ctx); err == nil {
+			p.User.IsModerator = snap.CanAnywhere(u, passerelle.PermReadQueue)
+			p.User.IsContributor = snap.CanAnywhere(u, passerelle.PermCreatePractice)
+		} else {
+			s.logger.ErrorContext(ctx, "page: policy snapshot", slog.Any("err", err))
+		}
+		n, err := s.svc.UnreadCount(ctx, u)
+		if err != nil {
+			s.logger.ErrorContext(ctx, "page: unread count", slog.Any("err", err))
+		}
+		p.Unread = n
+	}
+	p.Flash = s.takeFlash(w, r, s.view.Catalog().Translator(lang))
+	if err := s.view.Render(w, status, name, p); err != nil {
+		s.logger.ErrorContext(ctx, "render page", slog.String("page", name), slog.String("path", r.URL.Path), slog.Any("err", err))
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+}
+
+// errorPage answers err with the error page: the status of its code and a
+// translated message, never err's own text. An anonymous visitor asked to
+// sign in is sent to the login form instead, and comes back afterwards.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	http.Error(w, passerelle.ErrorMessage(err), statusOf[passerelle.ErrorCode(err)])
+	code := passerelle.ErrorCode(err)
+	switch code {
+	case passerelle.EUnauthn:
+		s.toLogin(w, r)
+		return
+	case passerelle.EInternal:
+		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	s.showError(w, r, statusOf[code], code)
+}
+
+// showError renders the error page with status and the message of code (a
+// key of the "error.code." family).
+func (s *Server) showError(w http.ResponseWriter, r *http.Request, status int, code string) {
+	tr := s.tr(r)
+	s.render(w, r, status, "error", tr.T("error.heading", "status", strconv.Itoa(status)),
+		&view.ErrorData{Status: status, Message: tr.T("error.code." + code)})
+}
+
+// toLogin sends an anonymous visitor to the login form, to come back to the
+// page they asked for (for a form post: the page the form was on).
+func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		next = formPage(r.URL.Path)
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+}
+
+// formPage returns the page that holds the form posted to path.
+func formPage(path string) string {
+	for _, action := range []string{"/soumettre", "/decision"} {
+		if p, ok := strings.CutSuffix(path, action); ok && strings.HasPrefix(p, "/fiches/") {
+			return p
+		}
+	}
+	switch {
+	case path == "/fiches/nouvelle", strings.HasPrefix(path, "/fiches/") && strings.HasSuffix(path, "/modifier"):
+		return path
+	case path == "/notifications/lues":
+		return "/notifications"
+	}
+	return "/"
+}
+
+// safeNext returns next when it is a path of this site ("/..." but not
+// "//host" or "/\host", which browsers read as another site), else "".
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return next
+}
+
+// signedIn returns the signed-in user; for an anonymous visitor it sends
+// them to the login form and returns nil.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *passerelle.User {
+	u := userFrom(r.Context())
+	if u == nil {
+		s.toLogin(w, r)
+	}
+	return u
+}
+
+// flashes lists the one-line messages shown after a redirect (keys
+// "flash.<name>"). The cookie carries only the name, so that nothing a
+// visitor sets is ever shown.
+var flashes = []string{"login", "logout", "created", "saved", "submitted", "approve", "request_changes", "reject", "read"}
+
+// redirectWithFlash redirects with 303 See Other, to show the flash message
+// name on the next page.
+func (s *Server) redirectWithFlash(w http.ResponseWriter, r *http.Request, to, name string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: name, Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// takeFlash returns the translated flash message of the request, if any, and
+// clears it so that it is shown once.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request, tr *view.Translator) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	if !slices.Contains(flashes, c.Value) {
+		return ""
+	}
+	return tr.T("flash." + c.Value)
+}
+
+// parseForm reads a url-encoded (or multipart) form of at most limit bytes.
+func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return passerelle.Errorf(passerelle.ETooLarge, "The form is too large.")
+		}
+		return passerelle.Errorf(passerelle.EInvalid, "Could not read the form.")
+	}
+	return nil
 }
