@@ -45,8 +45,11 @@ type Catalog struct {
 }
 
 // LoadCatalog reads every "locales/*.json" file of fsys (or "*.json" at its
-// root when there is no "locales" directory). The default language, French,
-// must be present. Duplicate keys and non-string values are errors.
+// root when there is no "locales" directory). A file is named after its
+// language ("fr.json") or after an area and its language ("admin.fr.json"),
+// so that each part of the product keeps its texts in its own files; the files
+// of one language are merged. The default language, French, must be present.
+// Duplicate keys (within or across files) and non-string values are errors.
 func LoadCatalog(fsys fs.FS) (*Catalog, error) {
 	dir := "."
 	if fi, err := fs.Stat(fsys, "locales"); err == nil && fi.IsDir() {
@@ -62,7 +65,8 @@ func LoadCatalog(fsys fs.FS) (*Catalog, error) {
 		missing:     map[string]struct{}{},
 	}
 	for _, name := range files {
-		lang := strings.TrimSuffix(path.Base(name), ".json")
+		base := strings.TrimSuffix(path.Base(name), ".json")
+		lang := base[strings.LastIndex(base, ".")+1:]
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
@@ -71,7 +75,15 @@ func LoadCatalog(fsys fs.FS) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("view: locale %s: %w", name, err)
 		}
-		c.msgs[lang] = m
+		if c.msgs[lang] == nil {
+			c.msgs[lang] = map[string]string{}
+		}
+		for k, v := range m {
+			if _, dup := c.msgs[lang][k]; dup {
+				return nil, fmt.Errorf("view: locale %s: key %q is already defined in another %s file", name, k, lang)
+			}
+			c.msgs[lang][k] = v
+		}
 	}
 	if _, ok := c.msgs[DefaultLang]; !ok {
 		return nil, fmt.Errorf("view: no %s.json locale in %s", DefaultLang, dir)
