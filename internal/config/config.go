@@ -89,9 +89,18 @@ func (c *Config) Finish() error {
 // port 0, say) and derives the base URL from it unless one was given.
 func (c *Config) Listening(addr string) {
 	c.Addr = addr
-	if c.BaseURLDerived {
-		c.BaseURL = "http://" + addr
+	if !c.BaseURLDerived {
+		return
 	}
+	// Listening on every interface (":8080", "0.0.0.0:8080") gives an
+	// address people cannot open; links then point at localhost.
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			addr = net.JoinHostPort("localhost", port)
+		}
+	}
+	c.BaseURL = "http://" + addr
 }
 
 // Secure reports whether the public URL is https (cookies are then Secure).

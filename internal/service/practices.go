@@ -142,7 +142,9 @@ func (s *Service) CreatePractice(ctx context.Context, actor Actor, in PracticeIn
 		return nil, err
 	}
 	now := store.Now()
-	p := &passerelle.Practice{Status: passerelle.StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
+	// A title is enough for a draft: without a kind it is an experience
+	// report, which the author may still change while it is a draft.
+	p := &passerelle.Practice{Kind: passerelle.KindExperience, Status: passerelle.StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	v := passerelle.Validation{}
 	in.apply(p, v)
 	p.Normalize()

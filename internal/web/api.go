@@ -157,23 +157,39 @@ func knownParams(r *http.Request, names ...string) error {
 	return v.Err()
 }
 
+// apiListPractices lists published practices. Besides the contract's
+// filters it takes format, audience and year (of publication); with q, each
+// item carries a "snippet" (HTML: escaped text, matches in <mark>) and the
+// answer lists the words left out of the search in "ignored".
 func (s *Server) apiListPractices(w http.ResponseWriter, r *http.Request) {
-	if err := knownParams(r, "territory", "theme", "kind", "q", "page"); err != nil {
+	if err := knownParams(r, "territory", "theme", "kind", "format", "audience", "year", "q", "page"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
 	q := r.URL.Query()
 	res, err := s.svc.Published(r.Context(), service.ListQuery{Territory: q.Get("territory"), Theme: q.Get("theme"),
-		Kind: q.Get("kind"), Q: q.Get("q"), Page: q.Get("page")}, true)
+		Kind: q.Get("kind"), Format: q.Get("format"), Audience: q.Get("audience"), Year: q.Get("year"),
+		Q: q.Get("q"), Page: q.Get("page")}, true)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	items := make([]practiceJSON, len(res.Items))
-	for i, p := range res.Items {
-		items[i] = s.practiceJSON(p)
+	type item struct {
+		practiceJSON
+		Snippet *string `json:"snippet,omitempty"`
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": res.Total, "page": res.Page, "per_page": res.PerPage, "facets": res.Facets})
+	items := make([]item, len(res.Items))
+	for i, p := range res.Items {
+		items[i] = item{practiceJSON: s.practiceJSON(p)}
+		if snip, ok := res.Snippets[p.ID]; ok {
+			items[i].Snippet = &snip
+		}
+	}
+	body := map[string]any{"items": items, "total": res.Total, "page": res.Page, "per_page": res.PerPage, "facets": res.Facets}
+	if res.Ignored != nil {
+		body["ignored"] = res.Ignored
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (s *Server) apiCreatePractice(w http.ResponseWriter, r *http.Request) {
@@ -181,12 +197,6 @@ func (s *Server) apiCreatePractice(w http.ResponseWriter, r *http.Request) {
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.apiError(w, r, err)
 		return
-	}
-	// The contract says a title is enough for a draft: without a kind, it is
-	// an experience report (the kind may still change while a draft).
-	if req.Kind == nil {
-		k := string(passerelle.KindExperience)
-		req.Kind = &k
 	}
 	p, err := s.svc.CreatePractice(r.Context(), userFrom(r.Context()), req.input())
 	if err != nil {
