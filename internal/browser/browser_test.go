@@ -281,7 +281,7 @@ func TestCoreLoopInBrowser(t *testing.T) {
 				chromedp.SendKeys(chromedp.CSS(`textarea[name=actions]`), "Dix cafés-emploi en 2025 avec la Mission locale."),
 				chromedp.SendKeys(chromedp.CSS(`textarea[name=results]`), "35 personnes accompagnées, 12 embauches."),
 				chromedp.Click(chromedp.CSS(`button[name=action][value=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`main h1`)),
+				chromedp.WaitVisible(chromedp.CSS(`main article.practice`)), // the old page has an h1 too
 			)
 			loc := get(t, ctx, "practice page", chromedp.Location())
 			if !strings.Contains(loc, "/fiches/") || strings.Contains(loc, "/modifier") || strings.Contains(loc, "nouvelle") {
@@ -306,7 +306,7 @@ func TestCoreLoopInBrowser(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)),
 				chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), "Très clair, merci !"),
 				chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS("main h1")),
+				chromedp.WaitVisible(chromedp.CSS(`main .flash`)),
 			)
 			logout(t, ctx)
 

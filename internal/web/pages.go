@@ -25,24 +25,30 @@ import (
 // its form and its workflow), pages_account.go (my practices, the review
 // queue, notifications), pages_form.go (form values and their errors).
 func (s *Server) pageRoutes(r chi.Router) {
-	r.Get("/", s.homePage)
-	r.Get("/territoires/{code}", s.territoryPage)
+	// HEAD answers like GET (net/http drops the body), for link checkers
+	// and monitors.
+	get := func(pattern string, h http.HandlerFunc) {
+		r.Get(pattern, h)
+		r.Head(pattern, h)
+	}
+	get("/", s.homePage)
+	get("/territoires/{code}", s.territoryPage)
 
-	r.Get("/login", s.loginPage)
+	get("/login", s.loginPage)
 	r.Post("/login", s.login)
 	r.Post("/logout", s.logout)
 
-	r.Get("/fiches/nouvelle", s.newPracticePage)
+	get("/fiches/nouvelle", s.newPracticePage)
 	r.Post("/fiches/nouvelle", s.createPracticePage)
-	r.Get("/fiches/{id}", s.practicePage)
-	r.Get("/fiches/{id}/modifier", s.editPracticePage)
+	get("/fiches/{id}", s.practicePage)
+	get("/fiches/{id}/modifier", s.editPracticePage)
 	r.Post("/fiches/{id}/modifier", s.updatePracticePage)
 	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)
 	r.Post("/fiches/{id}/decision", s.decidePage)
 
-	r.Get("/mes-fiches", s.myPracticesPage)
-	r.Get("/relecture", s.queuePage)
-	r.Get("/notifications", s.notificationsPage)
+	get("/mes-fiches", s.myPracticesPage)
+	get("/relecture", s.queuePage)
+	get("/notifications", s.notificationsPage)
 	r.Post("/notifications/lues", s.markReadPage)
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -78,18 +84,19 @@ func (s *Server) tr(r *http.Request) *view.Translator {
 	return s.view.Catalog().Translator(s.lang(r))
 }
 
-// render fills the parts of view.Page every page shares (language, signed-in
-// user, unread count, flash message, path) and renders the page. title is
-// already translated. A rendering failure is logged and answered with a bare
-// 500: the page may be the error page itself.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+// render renders a page after filling the parts of p every page shares:
+// language, signed-in user, unread count, path, and the flash message left
+// by a redirect (unless p brings its own). p.Title is already translated. A
+// rendering failure is logged and answered with a bare 500: the page may be
+// the error page itself.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *view.Page) {
 	ctx := r.Context()
-	lang := s.lang(r)
-	if q := r.URL.Query().Get("lang"); q == lang {
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	p.Lang = s.lang(r)
+	if q := r.URL.Query().Get("lang"); q == p.Lang {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: p.Lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
 	}
-	p := &view.Page{Lang: lang, Title: title, Path: r.URL.Path, Data: data}
+	p.Path = r.URL.Path
 	h := w.Header()
 	h.Add("Vary", "Cookie, Accept-Language")
 	if u := userFrom(ctx); u != nil {
@@ -107,7 +114,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		}
 		p.Unread = n
 	}
-	p.Flash = s.takeFlash(w, r, s.view.Catalog().Translator(lang))
+	if flash := s.takeFlash(w, r, s.view.Catalog().Translator(p.Lang)); p.Flash == "" {
+		p.Flash = flash
+	}
 	if err := s.view.Render(w, status, name, p); err != nil {
 		s.logger.ErrorContext(ctx, "render page", slog.String("page", name), slog.String("path", r.URL.Path), slog.Any("err", err))
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
@@ -124,6 +133,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		s.toLogin(w, r)
 		return
 	case passerelle.EInternal:
+		if r.Context().Err() != nil {
+			return // the visitor left (or the server is stopping): nobody to answer
+		}
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	s.showError(w, r, statusOf[code], code)
@@ -133,8 +145,10 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 // key of the "error.code." family).
 func (s *Server) showError(w http.ResponseWriter, r *http.Request, status int, code string) {
 	tr := s.tr(r)
-	s.render(w, r, status, "error", tr.T("error.heading", "status", strconv.Itoa(status)),
-		&view.ErrorData{Status: status, Message: tr.T("error.code." + code)})
+	s.render(w, r, status, "error", &view.Page{
+		Title: tr.T("error.heading", "status", strconv.Itoa(status)),
+		Data:  &view.ErrorData{Status: status, Message: tr.T("error.code." + code)},
+	})
 }
 
 // toLogin sends an anonymous visitor to the login form, to come back to the

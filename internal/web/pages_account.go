@@ -1,0 +1,83 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// myPracticesPage lists the signed-in contributor's practices, whatever
+// their state, with the latest moderator comment on each.
+func (s *Server) myPracticesPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	items, comments, err := s.svc.MyPractices(ctx, userFrom(ctx))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	snap, err := s.svc.Snapshot(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	data := &view.MyPracticesData{Practices: cards(snap, items), Comments: map[string]string{}}
+	for id, c := range comments {
+		data.Comments[idString(id)] = c
+	}
+	s.render(w, r, http.StatusOK, "my_practices", &view.Page{Title: s.tr(r).T("mine.heading"), Data: data})
+}
+
+// queuePage lists the practices waiting for the signed-in moderator's
+// review (403 for anyone who moderates nothing).
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	items, err := s.svc.ReviewQueue(ctx, userFrom(ctx))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	snap, err := s.svc.Snapshot(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	data := &view.QueueData{}
+	for _, p := range items {
+		it := view.QueueItem{PracticeCard: card(snap, p)}
+		it.Territory = it.PracticeCard.Territory
+		if p.SubmittedAt != nil {
+			it.SubmittedAt = *p.SubmittedAt
+		}
+		data.Items = append(data.Items, it)
+	}
+	s.render(w, r, http.StatusOK, "queue", &view.Page{Title: s.tr(r).T("queue.heading"), Data: data})
+}
+
+// notificationsPage lists the signed-in user's notifications, newest first.
+func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	items, unread, err := s.svc.Notifications(ctx, userFrom(ctx))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	data := &view.NotificationsData{Unread: unread}
+	for _, n := range items {
+		it := view.NotificationItem{ID: idString(n.ID), Type: n.Type, Message: n.Message, Read: n.Read, CreatedAt: n.CreatedAt}
+		if n.PracticeID > 0 {
+			it.URL = practiceURL(n.PracticeID)
+		}
+		data.Items = append(data.Items, it)
+	}
+	s.render(w, r, http.StatusOK, "notifications", &view.Page{Title: s.tr(r).T("notifications.heading"), Data: data})
+}
+
+// markReadPage marks every notification of the signed-in user read.
+func (s *Server) markReadPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if err := s.svc.MarkRead(ctx, userFrom(ctx)); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.redirectWithFlash(w, r, "/notifications", "read")
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/passerelle/passerelle/internal/authz"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// homePage shows the latest published practices and the way into the
+// territories: every top-level territory with the ones directly below it.
+func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	snap, err := s.svc.Snapshot(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	latest, err := s.svc.Published(ctx, service.ListQuery{}, false)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	counts, err := s.svc.CountsByTerritory(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	tree := snap.Tree()
+	data := &view.HomeData{Latest: cards(snap, latest.Items)}
+	for _, code := range tree.Roots() {
+		node := view.TerritoryNode{Territory: territoryView(tree.Get(code), counts)}
+		for _, child := range tree.Children(code) {
+			node.Children = append(node.Children, view.TerritoryNode{Territory: territoryView(tree.Get(child), counts)})
+		}
+		data.Regions = append(data.Regions, node)
+	}
+	s.render(w, r, http.StatusOK, "home", &view.Page{Title: s.tr(r).T("nav.home"), Data: data})
+}
+
+// territoryPage shows a territory: where it sits, what lies below it, and
+// the published practices of it and everything below it, a page at a time
+// (?page=).
+func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	snap, err := s.svc.Snapshot(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	tree := snap.Tree()
+	t := tree.Get(chi.URLParam(r, "code"))
+	if t == nil {
+		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "Territory not found."))
+		return
+	}
+	list, err := s.svc.Published(ctx, service.ListQuery{Territory: t.Code, Page: r.URL.Query().Get("page")}, false)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	counts, err := s.svc.CountsByTerritory(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	data := &view.TerritoryData{
+		Territory:  territoryView(t, counts),
+		Practices:  cards(snap, list.Items),
+		Pagination: view.Pagination{Page: list.Page, PerPage: list.PerPage, Total: list.Total},
+	}
+	for _, a := range tree.Ancestors(t.Code) {
+		data.Ancestors = append(data.Ancestors, territoryView(&a, counts))
+	}
+	for _, c := range tree.Children(t.Code) {
+		data.Children = append(data.Children, territoryView(tree.Get(c), counts))
+	}
+	pageURL := func(n int) string { return territoryURL(t.Code) + "?page=" + strconv.Itoa(n) }
+	if list.Page > 1 {
+		data.Pagination.PrevURL = pageURL(min(list.Page-1, data.Pagination.Pages()))
+	}
+	if list.Page < data.Pagination.Pages() {
+		data.Pagination.NextURL = pageURL(list.Page + 1)
+	}
+	s.render(w, r, http.StatusOK, "territory", &view.Page{Title: t.Name, Data: data})
+}
+
+func territoryURL(code string) string { return "/territoires/" + url.PathEscape(code) }
+
+func practiceURL(id int64) string { return "/fiches/" + idString(id) }
+
+// territoryView returns the view of t with its count of published practices
+// (counts may be nil); a nil territory gives the zero view.
+func territoryView(t *passerelle.Territory, counts map[string]int) view.Territory {
+	if t == nil {
+		return view.Territory{}
+	}
+	return view.Territory{Code: t.Code, Name: t.Name, Level: string(t.Level), URL: territoryURL(t.Code), Count: counts[t.Code]}
+}
+
+// card returns the summary of p shown in lists.
+func card(snap *authz.Snapshot, p *passerelle.Practice) view.PracticeCard {
+	c := view.PracticeCard{
+		ID: idString(p.ID), URL: practiceURL(p.ID), Kind: string(p.Kind), Title: p.Title, Summary: p.Summary,
+		Status: string(p.Status), Territory: territoryView(snap.Tree().Get(p.TerritoryCode), nil),
+		AuthorName: p.AuthorName, UpdatedAt: p.UpdatedAt,
+	}
+	if p.PublishedAt != nil {
+		c.PublishedAt = *p.PublishedAt
+	}
+	for _, slug := range p.Themes {
+		name := slug
+		if th := snap.Theme(slug); th != nil {
+			name = th.Name
+		}
+		c.Themes = append(c.Themes, view.Theme{Slug: slug, Name: name})
+	}
+	return c
+}
+
+func cards(snap *authz.Snapshot, items []*passerelle.Practice) []view.PracticeCard {
+	out := make([]view.PracticeCard, len(items))
+	for i, p := range items {
+		out[i] = card(snap, p)
+	}
+	return out
+}
