@@ -70,6 +70,9 @@ type Practice struct {
 	UpdatedAt     time.Time
 	SubmittedAt   *time.Time
 	PublishedAt   *time.Time
+	// Attachments are the files attached, when loaded (nil otherwise); they
+	// are not part of a frozen revision.
+	Attachments []Attachment `json:"-"`
 }
 
 // Field length limits, in characters.

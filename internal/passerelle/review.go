@@ -123,6 +123,10 @@ type Event struct {
 	From       Status
 	To         Status
 	Comment    string
+	// Fields names the fields of the sheet a comment or a decision is
+	// about (see SheetFields), so that the author sees the remark beside
+	// them.
+	Fields []string
 }
 
 // Revision is the frozen content of a practice at one submission.
@@ -132,4 +136,70 @@ type Revision struct {
 	Practice    Practice
 	SubmittedAt time.Time
 	SubmittedBy int64
+}
+
+// The actions that do not move a practice in the workflow: they are written
+// to its history (but for attachments) and governed by Activities.
+const (
+	ActionComment Action = "comment" // a message between the author and the moderators
+	ActionClaim   Action = "claim"   // a moderator takes a submission in review
+	ActionRelease Action = "release" // a moderator gives a claim up
+	ActionAttach  Action = "attach"  // the author adds or removes an attachment
+	ActionDelete  Action = "delete"  // the author deletes a draft
+)
+
+// Activity is something done on a practice that leaves its state as it is:
+// in which states, and by which parties. An actor who is both the author and
+// a moderator of the territory acts as the author.
+type Activity struct {
+	Action Action
+	In     []Status
+	By     []Party
+}
+
+// Activities is the rest of the review loop, beside Transitions: who may
+// talk, claim, attach and delete, and when. Parties need the permission of
+// their side: PermEditPractice for the author, PermDecide for a moderator.
+var Activities = []Activity{
+	// Author and moderators exchange comments while a submission is open:
+	// under review, or sent back for changes.
+	{Action: ActionComment, In: []Status{StatusSubmitted, StatusChangesRequested}, By: []Party{PartyAuthor, PartyModerator}},
+	// A moderator claims a submission, or gives the claim up.
+	{Action: ActionClaim, In: []Status{StatusSubmitted}, By: []Party{PartyModerator}},
+	{Action: ActionRelease, In: []Status{StatusSubmitted}, By: []Party{PartyModerator}},
+	// Attachments change with the text: while the author may edit.
+	{Action: ActionAttach, In: []Status{StatusDraft, StatusChangesRequested}, By: []Party{PartyAuthor}},
+	// Only a draft that was never submitted can be deleted; anything a
+	// moderator has seen stays, withdrawn or rejected.
+	{Action: ActionDelete, In: []Status{StatusDraft}, By: []Party{PartyAuthor}},
+}
+
+// ActivityFor returns the rule of a non-transition action, or nil.
+func ActivityFor(action Action) *Activity {
+	for i := range Activities {
+		if Activities[i].Action == action {
+			return &Activities[i]
+		}
+	}
+	return nil
+}
+
+// Allows reports whether the activity may happen in status.
+func (a *Activity) Allows(status Status) bool {
+	for _, s := range a.In {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
+// OpenTo reports whether party may perform the activity.
+func (a *Activity) OpenTo(party Party) bool {
+	for _, p := range a.By {
+		if p == party {
+			return true
+		}
+	}
+	return false
 }

@@ -34,5 +34,17 @@ const (
 	PermDecide          Permission = "practice.decide"  // approve, request changes, reject
 	PermArchive         Permission = "practice.archive" // archive and unarchive
 	PermReadQueue       Permission = "queue.read"       // see the review queue
+	PermInvite          Permission = "user.invite"      // invite contributors on the territory
 	PermManage          Permission = "admin.manage"     // users, roles, territories, themes
 )
+
+// MayInvite reports whether an inviter may invite someone to role: an
+// administrator to any role, anyone else only to contributor — and then
+// only where the policy gives them PermInvite (checked by the caller
+// against the territory).
+func MayInvite(inviter *User, role Role) bool {
+	if inviter == nil || inviter.Disabled() {
+		return false
+	}
+	return inviter.Admin || role == RoleContributor
+}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Level is the kind of a territory in the tree.
@@ -50,7 +51,7 @@ func (t *Territory) Validate() error {
 	}
 	if t.Name == "" {
 		v.Add("name", FieldRequired)
-	} else if len(t.Name) > 200 {
+	} else if utf8.RuneCountInString(t.Name) > 200 {
 		v.Add("name", FieldTooLong)
 	}
 	if !t.Level.Valid() {
@@ -146,8 +147,14 @@ func (t *Tree) Subtree(code string) []string {
 		return nil
 	}
 	out := []string{code}
+	seen := map[string]bool{code: true}
 	for i := 0; i < len(out); i++ {
-		out = append(out, t.children[out[i]]...)
+		for _, c := range t.children[out[i]] {
+			if !seen[c] { // a cycle in bad data must not loop forever
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
 	}
 	return out
 }

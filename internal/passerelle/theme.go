@@ -1,6 +1,9 @@
 package passerelle
 
-import "regexp"
+import (
+	"regexp"
+	"unicode/utf8"
+)
 
 // Theme is a subject of urban-policy contracts (employment, education,
 // fighting discrimination, ...) that practices are filed under.
@@ -19,7 +22,7 @@ func (t *Theme) Validate() error {
 	}
 	if t.Name == "" {
 		v.Add("name", FieldRequired)
-	} else if len(t.Name) > 200 {
+	} else if utf8.RuneCountInString(t.Name) > 200 {
 		v.Add("name", FieldTooLong)
 	}
 	return v.Err()

@@ -32,7 +32,7 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 // ValidateNewUser checks the fields of an account about to be created.
 func ValidateNewUser(email, name, password string) error {
 	v := Validation{}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+	if !validEmail(email) {
 		v.Add("email", FieldInvalid)
 	}
 	if strings.TrimSpace(name) == "" {
@@ -46,4 +46,10 @@ func ValidateNewUser(email, name, password string) error {
 		v.Add("password", FieldTooLong)
 	}
 	return v.Err()
+}
+
+// validEmail reports whether email is a bare, normalised address.
+func validEmail(email string) bool {
+	a, err := mail.ParseAddress(email)
+	return err == nil && a.Address == email && len(email) <= 254
 }

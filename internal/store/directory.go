@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 )
@@ -47,16 +50,20 @@ func InsertTheme(ctx context.Context, db bun.IDB, t passerelle.Theme) error {
 	return nil
 }
 
-// ListThemes returns every theme, by name.
+// ListThemes returns every theme, by name in French order: neither database
+// sorts "Éducation" among the E (SQLite compares bytes, PostgreSQL its
+// server's collation), so the sort is done here.
 func ListThemes(ctx context.Context, db bun.IDB) ([]passerelle.Theme, error) {
 	var rows []themeRow
-	if err := db.NewSelect().Model(&rows).Order("name").Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Order("slug").Scan(ctx); err != nil {
 		return nil, err
 	}
 	out := make([]passerelle.Theme, len(rows))
 	for i, r := range rows {
 		out[i] = passerelle.Theme{Slug: r.Slug, Name: r.Name}
 	}
+	col := collate.New(language.French, collate.Loose)
+	slices.SortStableFunc(out, func(a, b passerelle.Theme) int { return col.CompareString(a.Name, b.Name) })
 	return out, nil
 }
 
