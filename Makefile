@@ -43,6 +43,19 @@ test: tools ## run the whole suite with -race, on SQLite and (when reachable) Po
 test-short: ## run the suite without the browser and end-to-end tests
 	$(GO) test -short -count=1 ./...
 
+BENCH_PRACTICES ?= 100000
+
+.PHONY: bench
+bench: build ## seed 100,000 practices into temporary SQLite and PostgreSQL databases and time the public lists over HTTP (never part of test)
+	$(GO) build -trimpath -o bin/passerelle-bench ./cmd/passerelle-bench
+	@if [ -z "$$PASSERELLE_TEST_DATABASE_URL" ]; then echo "*** no PostgreSQL server (PASSERELLE_TEST_DATABASE_URL): the PostgreSQL half of the benchmark will be SKIPPED ***"; fi
+	./bin/passerelle-bench --binary $(BIN) --practices $(BENCH_PRACTICES)
+	$(MAKE) --no-print-directory bench-review
+
+.PHONY: bench-review
+bench-review: ## time a moderator's decision and an author's edit among 100,000 practices (BENCH_PRACTICES), on SQLite and PostgreSQL (p50/p95 in ms)
+	PASSERELLE_BENCH_PRACTICES=$(BENCH_PRACTICES) $(GO) test -run='^$$' -bench=ReviewAtScale -benchtime=300x -timeout 30m ./internal/service/
+
 .PHONY: lint
 lint: ## go vet, gofmt, and golangci-lint when installed
 	$(GO) vet ./...

@@ -181,6 +181,11 @@ func TestRefresh(t *testing.T) {
 				return !s.Can(w.LilleAuthor, passerelle.PermCreatePractice, "59350") && len(s.Grants(w.LilleAuthor.ID)) == 0
 			}},
 			{name: "disable an admin", change: func() error {
+				// Never the last one: another administrator first.
+				if _, err := svc.CreateUser(ctx, service.NewUser{Email: "admin2@example.org", Name: "Second Admin",
+					Password: testenv.Password, Admin: true}); err != nil {
+					return err
+				}
 				return svc.DisableUser(ctx, nil, w.Admin.Email)
 			}, check: func(s *authz.Snapshot) bool { return !s.Can(w.Admin, passerelle.PermManage, "32") }},
 			{name: "new territory", change: func() error {

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 
 	"github.com/riverqueue/river"
+	"gocloud.dev/blob"
 
 	"github.com/passerelle/passerelle/internal/authz"
+	"github.com/passerelle/passerelle/internal/bucket"
 	"github.com/passerelle/passerelle/internal/config"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/mail"
@@ -23,6 +25,7 @@ type app struct {
 	db     *store.DB
 	river  *river.Client[*sql.Tx]
 	svc    *service.Service
+	files  *blob.Bucket
 }
 
 func newLogger(cfg *config.Config, env Env) *slog.Logger {
@@ -54,17 +57,31 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 		db.Close()
 		return nil, err
 	}
-	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger}, jobs.Config{RunWorkers: runWorkers})
+	files, err := bucket.Open(ctx, cfg.AttachmentsURL, cfg.DataDir)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	a.files = files
+	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files}, jobs.Config{RunWorkers: runWorkers,
+		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
+	if err != nil {
+		files.Close()
+		db.Close()
+		return nil, err
+	}
 	a.river = rc
-	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher}
+	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL}
 	return a, nil
 }
 
 func (a *app) close() {
+	if a.files != nil {
+		if err := a.files.Close(); err != nil {
+			a.logger.Error("close attachments bucket", slog.Any("err", err))
+		}
+	}
 	if err := a.db.Close(); err != nil {
 		a.logger.Error("close database", slog.Any("err", err))
 	}

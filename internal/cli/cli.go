@@ -39,10 +39,14 @@ func commands() []command {
 		{"migrate", "  apply pending migrations and exit", runMigrate},
 		{"user add", "--email E --name N [--admin] --password-stdin  create an account", runUserAdd},
 		{"user disable", "--email E  disable an account; its sessions and tokens stop at once", runUserDisable},
+		{"user enable", "--email E  let a disabled account sign in again", runUserEnable},
 		{"territory add", "--code C --name N --level L [--parent P]  create a territory", runTerritoryAdd},
+		{"territory import", "FILE.csv  create or update territories from a CSV file (code,name,level,parent_code)", runTerritoryImport},
 		{"theme add", "--slug S --name N  create a theme", runThemeAdd},
 		{"role grant", "--email E --role R --territory C  grant a role on a territory and below", runRoleGrant},
 		{"role revoke", "--email E --role R --territory C  take a role back", runRoleRevoke},
+		{"digest", "--frequency daily|weekly  build and send that digest now (the scheduler's job)", runDigest},
+		{"seed", "--practices N  add N generated published practices (needs territories, themes, a contributor)", runSeed},
 	}
 }
 

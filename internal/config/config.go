@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,11 +23,25 @@ type Config struct {
 	SMTPURL     string
 	MailFrom    string
 	LogLevel    string
+	// AttachmentsURL is the bucket of uploaded files (gocloud.dev/blob URL);
+	// empty: the folder <data-dir>/attachments.
+	AttachmentsURL string
+	// MaxAttachmentSize and ClaimTTL are read from the text settings below
+	// by Finish.
+	MaxAttachmentSize int64
+	ClaimTTL          time.Duration
+	maxAttachment     string
+	claimTTL          string
 	// BaseURLDerived is true when BaseURL was not given and comes from Addr.
 	BaseURLDerived bool
 	// ShutdownTimeout bounds a graceful stop; the contract asks for an exit
 	// within 10 s.
 	ShutdownTimeout time.Duration
+	// Digests and review reminders (parsed from the raw settings by Finish).
+	DigestHour                              int          // 0–23, Europe/Paris
+	DigestWeekday                           time.Weekday // of the weekly digest
+	ReminderDays                            int          // remind moderators after, escalate after twice
+	digestHour, digestWeekday, reminderDays string
 }
 
 type setting struct {
@@ -43,6 +58,12 @@ func (c *Config) settings() []setting {
 		{"smtp-url", "PASSERELLE_SMTP_URL", "", "smtp://user:pass@host:port; empty writes e-mails to <data-dir>/outbox", &c.SMTPURL},
 		{"mail-from", "PASSERELLE_MAIL_FROM", "Passerelle <noreply@localhost>", "sender of e-mails", &c.MailFrom},
 		{"log-level", "PASSERELLE_LOG_LEVEL", "info", "debug, info, warn or error", &c.LogLevel},
+		{"digest-hour", "PASSERELLE_DIGEST_HOUR", "7", "hour of the daily and weekly digests, Europe/Paris time (0-23)", &c.digestHour},
+		{"digest-weekday", "PASSERELLE_DIGEST_WEEKDAY", "monday", "day of the weekly digest", &c.digestWeekday},
+		{"reminder-days", "PASSERELLE_REMINDER_DAYS", "7", "remind moderators of submissions waiting this many days (escalate after twice)", &c.reminderDays},
+		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
+		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
+		{"claim-ttl", "PASSERELLE_CLAIM_TTL", "48h", "how long a moderator's claim on a submission holds (e.g. 48h, 90m)", &c.claimTTL},
 	}
 }
 
@@ -77,12 +98,51 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --base-url %q: expected http(s)://host[:port][/path]", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if err := c.finishSchedule(); err != nil {
+		return err
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("bad --log-level %q", c.LogLevel)
 	}
+	if c.AttachmentsURL != "" {
+		if u, err := url.Parse(c.AttachmentsURL); err != nil || u.Scheme == "" {
+			return fmt.Errorf("bad --attachments-url: expected a bucket URL such as s3://bucket?region=…")
+		}
+	}
+	n, err := ParseSize(c.maxAttachment)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("bad --max-attachment-size %q: expected a size such as 20MB", c.maxAttachment)
+	}
+	c.MaxAttachmentSize = n
+	d, err := time.ParseDuration(c.claimTTL)
+	if err != nil || d < time.Minute {
+		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)
+	}
+	c.ClaimTTL = d
 	return nil
+}
+
+// ParseSize reads a size such as "20MB", "512KB", "1GB" or "1048576"
+// (bytes); KB, MB and GB are powers of 1024.
+func ParseSize(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
 }
 
 // Listening records the address actually listened on (when Addr asked for
@@ -108,3 +168,27 @@ func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://")
 
 // OutboxDir is where e-mails are written when no SMTP server is configured.
 func (c *Config) OutboxDir() string { return filepath.Join(c.DataDir, "outbox") }
+
+// finishSchedule parses the settings of digests and reminders.
+func (c *Config) finishSchedule() error {
+	h, err := strconv.Atoi(c.digestHour)
+	if err != nil || h < 0 || h > 23 {
+		return fmt.Errorf("bad --digest-hour %q: expected 0 to 23", c.digestHour)
+	}
+	c.DigestHour = h
+	found := false
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.EqualFold(c.digestWeekday, d.String()) {
+			c.DigestWeekday, found = d, true
+		}
+	}
+	if !found {
+		return fmt.Errorf("bad --digest-weekday %q: expected monday to sunday", c.digestWeekday)
+	}
+	n, err := strconv.Atoi(c.reminderDays)
+	if err != nil || n < 1 || n > 365 {
+		return fmt.Errorf("bad --reminder-days %q: expected 1 to 365", c.reminderDays)
+	}
+	c.ReminderDays = n
+	return nil
+}

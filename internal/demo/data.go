@@ -9,6 +9,9 @@ import (
 const DemoPassword = "passerelle-demo"
 
 // Territories is the demo territory tree, parents listed before children.
+// Load imports the reference file reference/territories-hauts-de-france.csv
+// first (where communes sit under their intercommunality) and adds from this
+// list only what the file lacks: the priority neighbourhoods.
 //
 // Official codes: region Hauts-de-France (32), departments Nord (59) and
 // Pas-de-Calais (62), the Métropole Européenne de Lille (SIREN 200093201)

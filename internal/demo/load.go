@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/store"
+	"github.com/passerelle/passerelle/reference"
 )
 
 // ErrNotEmpty is returned by Load when the database already holds data.
@@ -24,7 +26,20 @@ func Load(ctx context.Context, svc *service.Service) error {
 	if !empty {
 		return ErrNotEmpty
 	}
+	// The territories are the region's reference file, imported as an
+	// administrator would; the demo adds its priority neighbourhoods (and
+	// anything else of Territories the file lacks) below them.
+	if _, err := svc.ImportTerritories(ctx, nil, "territories-hauts-de-france.csv", bytes.NewReader(reference.HautsDeFrance)); err != nil {
+		return fmt.Errorf("reference territories: %w", err)
+	}
+	snap, err := svc.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
 	for _, t := range Territories {
+		if snap.Tree().Get(t.Code) != nil {
+			continue
+		}
 		err := svc.AddTerritory(ctx, nil, passerelle.Territory{Code: t.Code, Name: t.Name, Level: passerelle.Level(t.Level), ParentCode: t.Parent})
 		if err != nil {
 			return fmt.Errorf("territory %s: %w", t.Code, err)

@@ -6,8 +6,6 @@ package jobs
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"html"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
+	"gocloud.dev/blob"
 
 	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/mail"
@@ -58,12 +57,17 @@ type Deps struct {
 	Mail    mail.Sender
 	BaseURL string
 	Logger  *slog.Logger
+	// Files holds the attachments; the cleanup job deletes from it.
+	Files *blob.Bucket
 }
 
 // Config tunes the River client.
 type Config struct {
 	RunWorkers bool // false: insert-only client (serve --workers=false)
 	MaxWorkers int
+	// Periodic schedules the digests and review reminders where workers
+	// run; nil means DefaultPeriodic.
+	Periodic *Periodic
 }
 
 // NewClient builds the River client over the database's shared handle, with
@@ -72,14 +76,21 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &notifyWorker{deps: deps})
 	river.AddWorker(workers, &emailWorker{deps: deps})
+	addAccountWorkers(workers, deps)
+	per := addNotifyWorkers(workers, deps, cfg)
+	river.AddWorker(workers, &attachmentCleanupWorker{deps: deps})
 	rc := &river.Config{
 		Workers: workers,
 		Logger:  deps.Logger,
+		// Logs every failure, and as an error a job's last one.
+		ErrorHandler: failureLogger{logger: deps.Logger},
 		// A job that runs longer than this is cancelled and retried; a job
-		// whose process died is rescued after RescueStuckJobsAfter, so that
-		// after a crash everything due runs again within two minutes.
-		JobTimeout:           30 * time.Second,
-		RescueStuckJobsAfter: 60 * time.Second,
+		// whose process died is rescued after RescueStuckJobsAfter (River's
+		// rescuer runs every 30 s, a dead leader is replaced within 15 s), so
+		// that after a crash everything due runs again well within two
+		// minutes. Long jobs (the fan-out) commit in batches as they go.
+		JobTimeout:           20 * time.Second,
+		RescueStuckJobsAfter: 30 * time.Second,
 		// Neither the SQLite nor the database/sql driver listens for
 		// notifications, so River polls; keep the pick-up latency low.
 		FetchPollInterval: 200 * time.Millisecond,
@@ -94,6 +105,7 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 			}
 		}
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		rc.PeriodicJobs = periodicJobs(per)
 	}
 	return river.NewClient(deps.DB.RiverDriver(), rc)
 }
@@ -145,6 +157,11 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 		if !author.Disabled() {
 			recipients = append(recipients, author)
 		}
+	case passerelle.ActionComment:
+		typ = passerelle.NotifyComment
+		if recipients, err = commentRecipients(ctx, db, snap, p, ev); err != nil {
+			return err
+		}
 	default:
 		return nil
 	}
@@ -158,10 +175,17 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 			}
 			emails = append(emails, river.InsertManyParams{Args: SendEmailArgs{NotificationID: n.ID}})
 		}
+		client := river.ClientFromContext[*sql.Tx](ctx)
+		if ev.Action == passerelle.ActionApprove {
+			// The subscribers are told by a job of their own (fanout.go).
+			if _, err := client.InsertTx(ctx, tx.Tx, FanOutArgs{EventID: ev.ID}, nil); err != nil {
+				return err
+			}
+		}
 		if len(emails) == 0 {
 			return nil
 		}
-		_, err := river.ClientFromContext[*sql.Tx](ctx).InsertManyTx(ctx, tx.Tx, emails)
+		_, err := client.InsertManyTx(ctx, tx.Tx, emails)
 		return err
 	})
 }
@@ -185,7 +209,11 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[SendEmailArgs]) e
 	if err != nil {
 		return err
 	}
-	if u.Disabled() {
+	prefs, err := store.EmailPreferences(ctx, db.Read, u.ID)
+	if err != nil {
+		return err
+	}
+	if u.Disabled() || !prefs.Wants(passerelle.CategoryOf(n.Type)) {
 		return nil
 	}
 	p, err := store.GetPractice(ctx, db.Read, n.PracticeID)
@@ -196,34 +224,14 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[SendEmailArgs]) e
 	if err != nil {
 		return err
 	}
-	return w.deps.Mail.Send(ctx, composeEmail(w.deps.BaseURL, u, n, p, ev))
+	m, err := w.deps.notificationEmail(ctx, u, n, p, ev)
+	if err != nil {
+		return err
+	}
+	return w.deps.Mail.Send(ctx, m)
 }
 
 // PracticeURL returns the page of a practice for people.
 func PracticeURL(baseURL string, id int64) string {
 	return strings.TrimRight(baseURL, "/") + "/fiches/" + strconv.FormatInt(id, 10)
-}
-
-func composeEmail(baseURL string, u *passerelle.User, n *passerelle.Notification, p *passerelle.Practice, ev *passerelle.Event) *mail.Message {
-	t := textsFor(u.Lang)
-	common := t[""]
-	link := PracticeURL(baseURL, p.ID)
-	var txt, htm strings.Builder
-	fmt.Fprintf(&txt, common.hello+"\n\n%s\n\n", u.Name, n.Message)
-	fmt.Fprintf(&htm, "<p>"+html.EscapeString(common.hello)+"</p>\n<p>%s</p>\n", html.EscapeString(u.Name), html.EscapeString(n.Message))
-	if ev.Comment != "" {
-		fmt.Fprintf(&txt, "%s\n%s\n\n", common.comment, ev.Comment)
-		fmt.Fprintf(&htm, "<p><strong>%s</strong></p>\n<blockquote>%s</blockquote>\n", html.EscapeString(common.comment),
-			strings.ReplaceAll(html.EscapeString(ev.Comment), "\n", "<br>"))
-	}
-	fmt.Fprintf(&txt, "%s\n%s\n\n-- \n%s\n", common.link, link, common.footer)
-	fmt.Fprintf(&htm, "<p><a href=\"%s\">%s</a></p>\n<hr>\n<p><small>%s</small></p>\n", html.EscapeString(link), html.EscapeString(common.link), html.EscapeString(common.footer))
-	return &mail.Message{
-		Key:     "notification-" + strconv.FormatInt(n.ID, 10),
-		To:      u.Email,
-		ToName:  u.Name,
-		Subject: "[Passerelle] " + fmt.Sprintf(t[n.Type].subject, p.Title),
-		Text:    txt.String(),
-		HTML:    "<!DOCTYPE html>\n<html lang=\"" + u.Lang + "\"><body>\n" + htm.String() + "</body></html>\n",
-	}
 }

@@ -35,6 +35,14 @@ var texts = map[string]map[string]text{
 			inApp:   "Votre fiche « %[1]s » n’a pas été retenue par %[2]s.",
 			subject: "Votre fiche « %[1]s » n’a pas été retenue",
 		},
+		passerelle.NotifyNew: {
+			inApp:   "Nouvelle fiche publiée : « %[1]s ».",
+			subject: "Nouvelle fiche : « %[1]s »",
+		},
+		passerelle.NotifyComment: {
+			inApp:   "%[2]s a écrit un commentaire sur la fiche « %[1]s ».",
+			subject: "Nouveau commentaire sur « %[1]s »",
+		},
 		"": {
 			comment: "Commentaire :",
 			link:    "Voir la fiche",
@@ -58,6 +66,14 @@ var texts = map[string]map[string]text{
 		passerelle.NotifyRejected: {
 			inApp:   "Your practice “%[1]s” was not accepted by %[2]s.",
 			subject: "Your practice “%[1]s” was not accepted",
+		},
+		passerelle.NotifyNew: {
+			inApp:   "New practice published: “%[1]s”.",
+			subject: "New practice: “%[1]s”",
+		},
+		passerelle.NotifyComment: {
+			inApp:   "%[2]s commented on the practice “%[1]s”.",
+			subject: "New comment on “%[1]s”",
 		},
 		"": {
 			comment: "Comment:",

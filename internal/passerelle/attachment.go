@@ -56,7 +56,9 @@ var AttachmentTypes = map[string][]string{
 // extension that matches contentType (added when missing or different).
 func AttachmentName(name, contentType string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
-	name = path.Base("/" + name)
+	if name = path.Base("/" + name); name == "/" {
+		name = ""
+	}
 	name = strings.Map(func(r rune) rune {
 		switch {
 		case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Cf, r):

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,6 +63,10 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*passerelle.User,
 	u := &passerelle.User{Email: in.Email, Name: in.Name, Admin: in.Admin, Lang: in.Lang}
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.InsertUser(ctx, tx, u, hash); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, nil, passerelle.AuditUserCreate, u.Email, map[string]string{
+			"name": u.Name, "admin": strconv.FormatBool(u.Admin)}); err != nil {
 			return err
 		}
 		return store.BumpPolicyVersion(ctx, tx)
@@ -150,17 +155,59 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 }
 
 // DisableUser disables the account with email: it can no longer sign in and
-// its sessions and tokens stop working at once. Errors: not_found.
+// its sessions and tokens stop working at once. actor is nil for the command
+// line, otherwise an administrator. Disabling an account already disabled
+// changes nothing. Errors: forbidden, not_found, conflict (the last enabled
+// administrator: nobody could administer the platform any more).
 func (s *Service) DisableUser(ctx context.Context, actor Actor, email string) error {
-	if actor != nil && !actor.Admin {
-		return forbidden("Only administrators manage accounts.")
+	if err := cliOrAdmin(actor, "Only administrators manage accounts."); err != nil {
+		return err
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u, _, err := store.UserByEmail(ctx, tx, passerelle.NormalizeEmail(email))
 		if err != nil {
 			return err
 		}
+		if u.Disabled() {
+			return nil
+		}
+		if u.Admin {
+			n, err := store.CountEnabledAdmins(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return passerelle.Errorf(passerelle.EConflict, "This is the last administrator: make another account administrator first.")
+			}
+		}
 		if err := store.DisableUser(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actor, passerelle.AuditUserDisable, u.Email, nil); err != nil {
+			return err
+		}
+		return store.BumpPolicyVersion(ctx, tx)
+	})
+}
+
+// EnableUser lets a disabled account sign in again, with its roles; the
+// sessions and tokens it had stay revoked. actor is nil for the command
+// line, otherwise an administrator. Enabling an enabled account changes
+// nothing. Errors: forbidden, not_found.
+func (s *Service) EnableUser(ctx context.Context, actor Actor, email string) error {
+	if err := cliOrAdmin(actor, "Only administrators manage accounts."); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		u, _, err := store.UserByEmail(ctx, tx, passerelle.NormalizeEmail(email))
+		if err != nil {
+			return err
+		}
+		ok, err := store.EnableUser(ctx, tx, u.ID)
+		if err != nil || !ok {
+			return err
+		}
+		if err := audit(ctx, tx, actor, passerelle.AuditUserEnable, u.Email, nil); err != nil {
 			return err
 		}
 		return store.BumpPolicyVersion(ctx, tx)
@@ -169,12 +216,50 @@ func (s *Service) DisableUser(ctx context.Context, actor Actor, email string) er
 
 // Users lists every account (admins only).
 func (s *Service) Users(ctx context.Context, actor Actor) ([]*passerelle.User, error) {
-	if actor == nil {
-		return nil, unauthenticated()
-	} else if !actor.Admin {
-		return nil, forbidden("Only administrators manage accounts.")
+	if err := mustAdmin(actor, "Only administrators manage accounts."); err != nil {
+		return nil, err
 	}
 	return store.ListUsers(ctx, s.DB.Read)
+}
+
+// MaxUserResults bounds a search of accounts.
+const MaxUserResults = 200
+
+// SearchUsers returns the accounts whose name or e-mail contains q (every
+// account when q is empty), by name, at most MaxUserResults (admins only).
+// Errors: unauthenticated, forbidden.
+func (s *Service) SearchUsers(ctx context.Context, actor Actor, q string) ([]*passerelle.User, error) {
+	if err := mustAdmin(actor, "Only administrators manage accounts."); err != nil {
+		return nil, err
+	}
+	return store.SearchUsers(ctx, s.DB.Read, q, MaxUserResults)
+}
+
+// GrantsOfUsers returns the roles of several accounts, by account (admins
+// only). Errors: unauthenticated, forbidden.
+func (s *Service) GrantsOfUsers(ctx context.Context, actor Actor, users []*passerelle.User) (map[int64][]passerelle.Grant, error) {
+	if err := mustAdmin(actor, "Only administrators manage accounts."); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return store.GrantsOfUsers(ctx, s.DB.Read, ids)
+}
+
+// User returns one account and its roles (admins only). Errors:
+// unauthenticated, forbidden, not_found.
+func (s *Service) User(ctx context.Context, actor Actor, id int64) (*passerelle.User, []passerelle.Grant, error) {
+	if err := mustAdmin(actor, "Only administrators manage accounts."); err != nil {
+		return nil, nil, err
+	}
+	u, err := store.UserByID(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	grants, err := store.GrantsOfUser(ctx, s.DB.Read, id)
+	return u, grants, err
 }
 
 // GrantInput names a role, a territory and the account concerned.
@@ -214,15 +299,20 @@ func (s *Service) resolveGrant(ctx context.Context, tx bun.IDB, in GrantInput) (
 // already held changes nothing. Errors: validation_failed (unknown account,
 // role or territory), forbidden.
 func (s *Service) Grant(ctx context.Context, actor Actor, in GrantInput) error {
-	if actor != nil && !actor.Admin {
-		return forbidden("Only administrators grant roles.")
+	if err := cliOrAdmin(actor, "Only administrators grant roles."); err != nil {
+		return err
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		g, err := s.resolveGrant(ctx, tx, in)
 		if err != nil {
 			return err
 		}
-		if _, err := store.InsertGrant(ctx, tx, g); err != nil {
+		added, err := store.InsertGrant(ctx, tx, g)
+		if err != nil || !added {
+			return err
+		}
+		if err := audit(ctx, tx, actor, passerelle.AuditRoleGrant, passerelle.NormalizeEmail(in.Email),
+			map[string]string{"role": string(g.Role), "territory": g.Territory}); err != nil {
 			return err
 		}
 		return store.BumpPolicyVersion(ctx, tx)
@@ -232,8 +322,8 @@ func (s *Service) Grant(ctx context.Context, actor Actor, in GrantInput) error {
 // Revoke takes a role back; every process applies it on its next request.
 // Errors: validation_failed, not_found (the role was not held), forbidden.
 func (s *Service) Revoke(ctx context.Context, actor Actor, in GrantInput) error {
-	if actor != nil && !actor.Admin {
-		return forbidden("Only administrators revoke roles.")
+	if err := cliOrAdmin(actor, "Only administrators revoke roles."); err != nil {
+		return err
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		g, err := s.resolveGrant(ctx, tx, in)
@@ -245,6 +335,10 @@ func (s *Service) Revoke(ctx context.Context, actor Actor, in GrantInput) error 
 			return err
 		} else if !ok {
 			return passerelle.Errorf(passerelle.ENotFound, "This account does not hold this role on this territory.")
+		}
+		if err := audit(ctx, tx, actor, passerelle.AuditRoleRevoke, passerelle.NormalizeEmail(in.Email),
+			map[string]string{"role": string(g.Role), "territory": g.Territory}); err != nil {
+			return err
 		}
 		return store.BumpPolicyVersion(ctx, tx)
 	})

@@ -14,8 +14,8 @@ import (
 // the command line, otherwise an admin. Errors: validation_failed (bad code,
 // name or level, unknown parent), conflict (code taken), forbidden.
 func (s *Service) AddTerritory(ctx context.Context, actor Actor, t passerelle.Territory) error {
-	if actor != nil && !actor.Admin {
-		return forbidden("Only administrators manage territories.")
+	if err := cliOrAdmin(actor, "Only administrators manage territories."); err != nil {
+		return err
 	}
 	t.Name = strings.TrimSpace(t.Name)
 	if err := t.Validate(); err != nil {
@@ -35,14 +35,18 @@ func (s *Service) AddTerritory(ctx context.Context, actor Actor, t passerelle.Te
 		if err := store.InsertTerritory(ctx, tx, t); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, actor, passerelle.AuditTerritoryCreate, t.Code, map[string]string{
+			"name": t.Name, "level": string(t.Level), "parent": t.ParentCode}); err != nil {
+			return err
+		}
 		return store.BumpPolicyVersion(ctx, tx)
 	})
 }
 
 // AddTheme creates a theme. Errors: validation_failed, conflict, forbidden.
 func (s *Service) AddTheme(ctx context.Context, actor Actor, t passerelle.Theme) error {
-	if actor != nil && !actor.Admin {
-		return forbidden("Only administrators manage themes.")
+	if err := cliOrAdmin(actor, "Only administrators manage themes."); err != nil {
+		return err
 	}
 	t.Name = strings.TrimSpace(t.Name)
 	if err := t.Validate(); err != nil {
@@ -50,6 +54,9 @@ func (s *Service) AddTheme(ctx context.Context, actor Actor, t passerelle.Theme)
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.InsertTheme(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actor, passerelle.AuditThemeCreate, t.Slug, map[string]string{"name": t.Name}); err != nil {
 			return err
 		}
 		return store.BumpPolicyVersion(ctx, tx)

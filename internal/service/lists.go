@@ -2,20 +2,38 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/search"
 	"github.com/passerelle/passerelle/internal/store"
 )
 
 // PerPage is the size of a page of practices.
 const PerPage = 20
 
+// MaxPage is the deepest page of a public list: pages are read with an
+// offset, which costs more the deeper it goes; 500 pages of 20 are more than
+// anyone browses, and the whole catalogue is harvested through the feeds,
+// the export and OAI-PMH instead.
+const MaxPage = store.MaxOffset/PerPage + 1
+
+// SnippetLength is the length of the extract shown under a search result,
+// in characters.
+const SnippetLength = 220
+
 // ListQuery filters the published practices. Empty fields do not filter.
 type ListQuery struct {
 	Territory string // includes everything below it
 	Theme     string
 	Kind      string
+	Format    string // of a tool: kit, game, guide, video, training, other
+	Audience  string // of a tool, whatever its case and accents
+	Year      string // of publication
 	Q         string
 	Page      string // 1-based, as received
 }
@@ -27,10 +45,19 @@ type ListResult struct {
 	Page    int
 	PerPage int
 	Facets  map[string][]store.Facet
+	// Snippets holds, with a search, an extract of each item's text around
+	// the words found, as HTML (escaped text, matches in <mark>).
+	Snippets map[int64]string
+	// Ignored lists the words of the search left out as too common ("le",
+	// "des") or beyond the number of words searched.
+	Ignored []string
 }
 
-// Published lists published practices, newest first. Errors:
-// validation_failed naming each unknown filter value.
+// Published lists published practices, best match first with a search,
+// newest first otherwise. Errors: validation_failed naming each unknown or
+// malformed filter value; invalid_request when a search runs out of time.
+// The search text itself is never refused: what cannot be searched in it is
+// ignored (see search.Parse).
 func (s *Service) Published(ctx context.Context, q ListQuery, withFacets bool) (*ListResult, error) {
 	snap, err := s.snapshot(ctx)
 	if err != nil {
@@ -51,32 +78,68 @@ func (s *Service) Published(ctx context.Context, q ListQuery, withFacets bool) (
 		v.Add("kind", passerelle.FieldUnknown)
 	}
 	f.Kind = passerelle.Kind(q.Kind)
+	if q.Format != "" && !slices.Contains(passerelle.Formats, q.Format) {
+		v.Add("format", passerelle.FieldUnknown)
+	}
+	f.Format = q.Format
+	if f.Audience = strings.TrimSpace(q.Audience); utf8.RuneCountInString(f.Audience) > 200 {
+		v.Add("audience", passerelle.FieldTooLong)
+	}
+	if q.Year != "" {
+		// Years are those of publication: none before the platform's
+		// predecessors, none in the future.
+		y, err := strconv.Atoi(q.Year)
+		if err != nil || y < 1900 || y > time.Now().Year()+1 {
+			v.Add("year", passerelle.FieldInvalid)
+		}
+		f.Year = y
+	}
 	page := 1
 	if q.Page != "" {
 		n, err := strconv.Atoi(q.Page)
-		if err != nil || n < 1 || n > 10_000 {
+		if err != nil || n < 1 || n > MaxPage {
 			v.Add("page", passerelle.FieldInvalid)
 		}
 		page = n
-	}
-	if len(q.Q) > 500 {
-		v.Add("q", passerelle.FieldTooLong)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	f.Offset = (page - 1) * PerPage
-	items, total, err := store.ListPractices(ctx, s.DB.Read, f)
+	found, err := store.FindPractices(ctx, s.DB, f, withFacets)
 	if err != nil {
 		return nil, err
 	}
-	res := &ListResult{Items: items, Total: total, Page: page, PerPage: PerPage}
-	if withFacets {
-		if res.Facets, err = store.Facets(ctx, s.DB.Read, f); err != nil {
-			return nil, err
+	res := &ListResult{Items: found.Items, Total: found.Total, Page: page, PerPage: PerPage, Facets: found.Facets}
+	if strings.TrimSpace(q.Q) != "" {
+		sq := search.Parse(q.Q)
+		res.Ignored = sq.Ignored
+		res.Snippets = make(map[int64]string, len(res.Items))
+		for _, p := range res.Items {
+			res.Snippets[p.ID] = snippet(p, sq)
 		}
 	}
 	return res, nil
+}
+
+// snippet returns the extract of p shown under a search result: from the
+// summary when a word found is there, else from the body or the sheet, else
+// the start of the summary.
+func snippet(p *passerelle.Practice, q search.Query) string {
+	texts := []string{p.Summary, search.PlainText(p.Body)}
+	if e := p.Experience; e != nil {
+		texts = append(texts, e.Context, e.Actions, e.Results, e.Lessons)
+	}
+	if t := p.Tool; t != nil {
+		texts = append(texts, strings.Join(t.Audience, ", "))
+	}
+	for _, t := range texts {
+		if html, found := search.Highlight(t, q, SnippetLength); found {
+			return html
+		}
+	}
+	html, _ := search.Highlight(p.Summary, q, SnippetLength)
+	return html
 }
 
 // CountsByTerritory returns the number of published practices in each
@@ -86,7 +149,7 @@ func (s *Service) CountsByTerritory(ctx context.Context) (map[string]int, error)
 	if err != nil {
 		return nil, err
 	}
-	direct, err := store.CountByTerritory(ctx, s.DB.Read, store.PracticeFilter{Statuses: []passerelle.Status{passerelle.StatusPublished}})
+	direct, err := store.PublishedCountByTerritory(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}

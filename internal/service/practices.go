@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,7 +165,7 @@ func (s *Service) CreatePractice(ctx context.Context, actor Actor, in PracticeIn
 	if err != nil {
 		return nil, err
 	}
-	return store.GetPractice(ctx, s.DB.Bun, p.ID)
+	return s.reload(ctx, s.DB.Bun, p.ID)
 }
 
 // visible reports whether actor may read p: everyone reads what is
@@ -200,11 +201,17 @@ func (s *Service) load(ctx context.Context, db bun.IDB, actor Actor, id int64) (
 	return p, snap, nil
 }
 
-// Practice returns one practice. Errors: not_found (also when it exists but
-// actor may not see it).
+// Practice returns one practice with its attachments. Errors: not_found
+// (also when it exists but actor may not see it).
 func (s *Service) Practice(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, error) {
 	p, _, err := s.load(ctx, s.DB.Read, actor, id)
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	if p.Attachments, err = store.ListAttachments(ctx, s.DB.Read, id); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // check tells whether actor may perform t on p now: nil, forbidden (wrong
@@ -252,6 +259,10 @@ func (s *Service) Abilities(ctx context.Context, actor Actor, p *passerelle.Prac
 		t := &passerelle.Transitions[i]
 		out[t.Action] = check(snap, actor, p, t) == nil
 	}
+	for _, a := range passerelle.Activities {
+		_, err := checkActivity(snap, actor, p, a.Action)
+		out[a.Action] = err == nil
+	}
 	return out
 }
 
@@ -297,7 +308,7 @@ func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in 
 	if err != nil {
 		return nil, err
 	}
-	return store.GetPractice(ctx, s.DB.Bun, id)
+	return s.reload(ctx, s.DB.Bun, id)
 }
 
 // staleVersion is the conflict of an edit based on an old version; the
@@ -313,7 +324,7 @@ func staleVersion() error {
 // with fields, and the practice stays as it was. It freezes a revision and
 // notifies each moderator covering the territory.
 func (s *Service) Submit(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, error) {
-	return s.transition(ctx, actor, id, passerelle.ActionSubmit, "")
+	return s.transition(ctx, actor, id, passerelle.ActionSubmit, "", nil)
 }
 
 // Decide applies a moderator's decision ("approve", "request_changes",
@@ -322,6 +333,13 @@ func (s *Service) Submit(ctx context.Context, actor Actor, id int64) (*passerell
 // author), conflict (not submitted, or another decision came first),
 // validation_failed (unknown decision, missing comment).
 func (s *Service) Decide(ctx context.Context, actor Actor, id int64, decision, comment string) (*passerelle.Practice, error) {
+	return s.DecideOn(ctx, actor, id, decision, comment, nil)
+}
+
+// DecideOn is Decide with the fields of the sheet the reason is about (see
+// passerelle.SheetFields), shown to the author beside them. Errors: those of
+// Decide, and validation_failed naming "fields" for an unknown field.
+func (s *Service) DecideOn(ctx context.Context, actor Actor, id int64, decision, comment string, fields []string) (*passerelle.Practice, error) {
 	action, ok := passerelle.Decisions[passerelle.Decision(decision)]
 	if !ok {
 		field := passerelle.FieldUnknown
@@ -330,25 +348,25 @@ func (s *Service) Decide(ctx context.Context, actor Actor, id int64, decision, c
 		}
 		return nil, &passerelle.Error{Code: passerelle.EValidation, Message: "Unknown decision.", Fields: map[string]string{"decision": field}}
 	}
-	return s.transition(ctx, actor, id, action, comment)
+	return s.transition(ctx, actor, id, action, comment, fields)
 }
 
 // Withdraw takes a submission back (author).
 func (s *Service) Withdraw(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, error) {
-	return s.transition(ctx, actor, id, passerelle.ActionWithdraw, "")
+	return s.transition(ctx, actor, id, passerelle.ActionWithdraw, "", nil)
 }
 
 // Archive takes a published practice off the public lists (moderator).
 func (s *Service) Archive(ctx context.Context, actor Actor, id int64, comment string) (*passerelle.Practice, error) {
-	return s.transition(ctx, actor, id, passerelle.ActionArchive, comment)
+	return s.transition(ctx, actor, id, passerelle.ActionArchive, comment, nil)
 }
 
 // Unarchive publishes an archived practice again (moderator).
 func (s *Service) Unarchive(ctx context.Context, actor Actor, id int64, comment string) (*passerelle.Practice, error) {
-	return s.transition(ctx, actor, id, passerelle.ActionUnarchive, comment)
+	return s.transition(ctx, actor, id, passerelle.ActionUnarchive, comment, nil)
 }
 
-func (s *Service) transition(ctx context.Context, actor Actor, id int64, action passerelle.Action, comment string) (*passerelle.Practice, error) {
+func (s *Service) transition(ctx context.Context, actor Actor, id int64, action passerelle.Action, comment string, fields []string) (*passerelle.Practice, error) {
 	if actor == nil {
 		return nil, unauthenticated()
 	}
@@ -361,13 +379,11 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 		return nil, err
 	}
 	comment = strings.TrimSpace(comment)
-	if t.CommentNeeded && comment == "" {
-		return nil, &passerelle.Error{Code: passerelle.EValidation, Message: "A reason is required.",
-			Fields: map[string]string{"comment": passerelle.FieldRequired}}
-	}
-	if len(comment) > 10_000 {
-		return nil, &passerelle.Error{Code: passerelle.EValidation, Message: "The comment is too long.",
-			Fields: map[string]string{"comment": passerelle.FieldTooLong}}
+	if fields, err = passerelle.ValidateComment(comment, fields, t.CommentNeeded); err != nil {
+		if t.CommentNeeded && comment == "" {
+			err.(*passerelle.Error).Message = "A reason is required."
+		}
+		return nil, err
 	}
 	if action == passerelle.ActionSubmit {
 		v := passerelle.Validation{}
@@ -398,7 +414,13 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 				return err
 			}
 		}
-		ev := &passerelle.Event{PracticeID: p.ID, At: now, ActorID: actor.ID, Action: action, From: p.Status, To: to, Comment: comment}
+		if p.Status == passerelle.StatusSubmitted && to != passerelle.StatusSubmitted {
+			// A claim ends with the review it was for.
+			if _, err := store.DeleteClaim(ctx, tx, p.ID, 0); err != nil {
+				return err
+			}
+		}
+		ev := &passerelle.Event{PracticeID: p.ID, At: now, ActorID: actor.ID, Action: action, From: p.Status, To: to, Comment: comment, Fields: fields}
 		if err := store.InsertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
@@ -411,15 +433,24 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 	if err != nil {
 		return nil, err
 	}
-	return store.GetPractice(ctx, s.DB.Bun, id)
+	return s.reload(ctx, s.DB.Bun, id)
 }
 
-// History returns the history of a practice, oldest first.
+// History returns the history of a practice, oldest first. The
+// conversation and the claims of its review are shown to the people taking
+// part in it only (see participant).
 func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]passerelle.Event, error) {
-	if _, _, err := s.load(ctx, s.DB.Read, actor, id); err != nil {
+	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	if err != nil {
 		return nil, err
 	}
-	return store.ListEvents(ctx, s.DB.Read, id)
+	events, err := store.ListEvents(ctx, s.DB.Read, id)
+	if err != nil || participant(snap, actor, p) {
+		return events, err
+	}
+	return slices.DeleteFunc(events, func(e passerelle.Event) bool {
+		return e.Action == passerelle.ActionComment || e.Action == passerelle.ActionClaim || e.Action == passerelle.ActionRelease
+	}), nil
 }
 
 // Revisions returns every submitted revision of a practice, oldest first.

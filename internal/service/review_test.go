@@ -90,7 +90,7 @@ func TestAttachments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Name != "rapport final.PDF" || a.ContentType != "application/pdf" || a.Size != int64(len(pdfFile)) {
+		if a.Name != "rapport final.pdf" || a.ContentType != "application/pdf" || a.Size != int64(len(pdfFile)) {
 			t.Errorf("attachment %+v", a)
 		}
 		if strings.Contains(a.Key, "rapport") || !strings.HasPrefix(a.Key, "practices/") {
@@ -324,7 +324,7 @@ func TestClaimsAndQueue(t *testing.T) {
 		p := rvDraft(t, svc, w.LilleAuthor, "59350")
 		_, err := svc.Claim(ctx, w.NordMod, p.ID, false)
 		rvCode(t, err, passerelle.EConflict) // not submitted
-		if _, err := svc.Submit(ctx, w.LilleAuthor, p.ID); err != nil {
+		if p, err = svc.Submit(ctx, w.LilleAuthor, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		kind := passerelle.KindTool

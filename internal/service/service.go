@@ -9,8 +9,10 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
+	"gocloud.dev/blob"
 
 	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -26,6 +28,14 @@ type Service struct {
 	Logger  *slog.Logger
 	// Hasher hashes passwords; tests may use cheaper parameters.
 	Hasher Hasher
+	// Files holds the attachments' content (see internal/bucket).
+	Files *blob.Bucket
+	// MaxAttachmentSize is the size limit of one attachment, in bytes
+	// (passerelle.DefaultMaxAttachmentSize when zero).
+	MaxAttachmentSize int64
+	// ClaimTTL is how long a moderator's claim holds
+	// (passerelle.DefaultClaimTTL when zero).
+	ClaimTTL time.Duration
 }
 
 // Actor is who performs a call: nil for an anonymous reader.

@@ -41,6 +41,7 @@ type DB struct {
 	Read    *bun.DB
 	Dialect string
 	river   riverdriver.Driver[*sql.Tx]
+	cat     catalogueCache // the published practices as lists see them (catalogue.go)
 }
 
 // Open connects to databaseURL: a postgres:// (or postgresql://) URL selects

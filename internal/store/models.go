@@ -157,13 +157,18 @@ type eventRow struct {
 	FromStatus    string    `bun:"from_status"`
 	ToStatus      string    `bun:"to_status"`
 	Comment       string    `bun:"comment"`
+	Fields        string    `bun:"fields"` // JSON array of field names, or ""
 
 	ActorName string `bun:"actor_name,scanonly"`
 }
 
 func (r *eventRow) domain() passerelle.Event {
-	return passerelle.Event{ID: r.ID, PracticeID: r.PracticeID, At: r.At, ActorID: r.ActorID, ActorName: r.ActorName,
+	e := passerelle.Event{ID: r.ID, PracticeID: r.PracticeID, At: r.At, ActorID: r.ActorID, ActorName: r.ActorName,
 		Action: passerelle.Action(r.Action), From: passerelle.Status(r.FromStatus), To: passerelle.Status(r.ToStatus), Comment: r.Comment}
+	if r.Fields != "" {
+		_ = json.Unmarshal([]byte(r.Fields), &e.Fields)
+	}
+	return e
 }
 
 type revisionRow struct {

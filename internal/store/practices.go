@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/search"
 )
 
 // InsertPractice stores a new practice with its themes and sets its ID.
@@ -135,6 +136,10 @@ func MovePractice(ctx context.Context, db bun.IDB, p *passerelle.Practice, to pa
 func InsertEvent(ctx context.Context, db bun.IDB, e *passerelle.Event) error {
 	r := &eventRow{PracticeID: e.PracticeID, At: e.At, ActorID: e.ActorID, Action: string(e.Action),
 		FromStatus: string(e.From), ToStatus: string(e.To), Comment: e.Comment}
+	if len(e.Fields) > 0 {
+		b, _ := json.Marshal(e.Fields)
+		r.Fields = string(b)
+	}
 	if _, err := db.NewInsert().Model(r).Returning("id").Exec(ctx); err != nil {
 		return err
 	}
@@ -226,6 +231,12 @@ type PracticeFilter struct {
 	Territories []string // nil: any; empty non-nil: none
 	Theme       string
 	Kind        passerelle.Kind
+	Format      string // of a tool, one of passerelle.Formats
+	Audience    string // of a tool, matched without regard to case or accents
+	Year        int    // of publication, in UTC
+	// Query is a reader's search text (see search.Parse): French words
+	// matched whatever their accents and inflection. Text made only of stop
+	// words matches nothing.
 	Query       string
 	AuthorID    int64
 	Limit       int
@@ -234,17 +245,36 @@ type PracticeFilter struct {
 }
 
 func (f *PracticeFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	q = f.applyFields(q)
+	if strings.TrimSpace(f.Query) != "" {
+		cond, args := searchCond(q.DB(), search.Parse(f.Query))
+		q = q.Where(cond, args...)
+	}
+	return q
+}
+
+// applyFields applies every filter but the search text.
+func (f *PracticeFilter) applyFields(q *bun.SelectQuery) *bun.SelectQuery {
 	if len(f.Statuses) > 0 {
 		st := make([]string, len(f.Statuses))
 		for i, s := range f.Statuses {
 			st[i] = string(s)
 		}
-		q = q.Where("p.status IN (?)", bun.In(st))
+		if len(st) == 1 {
+			// Equality rather than IN (x): SQLite's planner then reads the
+			// published index in order instead of sorting.
+			q = q.Where("p.status = ?", st[0])
+		} else {
+			q = q.Where("p.status IN (?)", bun.In(st))
+		}
 	}
 	if f.Territories != nil {
-		if len(f.Territories) == 0 {
+		switch len(f.Territories) {
+		case 0:
 			q = q.Where("1 = 0")
-		} else {
+		case 1:
+			q = q.Where("p.territory_code = ?", f.Territories[0])
+		default:
 			q = q.Where("p.territory_code IN (?)", bun.In(f.Territories))
 		}
 	}
@@ -254,35 +284,50 @@ func (f *PracticeFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.Kind != "" {
 		q = q.Where("p.kind = ?", string(f.Kind))
 	}
+	if f.Format != "" {
+		q = q.Where(formatExpr(q.DB())+" = ?", f.Format)
+	}
+	if f.Year != 0 {
+		from := time.Date(f.Year, time.January, 1, 0, 0, 0, 0, time.UTC)
+		q = q.Where("p.published_at >= ? AND p.published_at < ?", from, from.AddDate(1, 0, 0))
+	}
+	if f.Audience != "" {
+		if isPostgres(q.DB()) {
+			q = q.Where("p.id IN (SELECT pa.practice_id FROM practice_audiences AS pa WHERE pa.audience = lower(passerelle_unaccent(?)))", f.Audience)
+		} else {
+			q = q.Where("p.id IN (SELECT pa.practice_id FROM practice_audiences AS pa WHERE pa.audience = ?)", search.Fold(f.Audience))
+		}
+	}
 	if f.AuthorID != 0 {
 		q = q.Where("p.author_id = ?", f.AuthorID)
-	}
-	if words := strings.Fields(strings.ToLower(f.Query)); len(words) > 0 {
-		for _, w := range words {
-			like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w) + "%"
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where(`lower(p.title) LIKE ? ESCAPE '\'`, like).
-					WhereOr(`lower(p.summary) LIKE ? ESCAPE '\'`, like).
-					WhereOr(`lower(p.body) LIKE ? ESCAPE '\'`, like)
-			})
-		}
 	}
 	return q
 }
 
-// ListPractices returns one page of the practices matching f, newest
+// ListPractices returns one page of the practices matching f and how many
+// match in all: best match first when f has a query, else newest
 // publication first (oldest submission first for the queue, latest change
-// first for an author), and how many match in all.
+// first for an author).
 func ListPractices(ctx context.Context, db bun.IDB, f PracticeFilter) ([]*passerelle.Practice, int, error) {
+	return listPractices(ctx, db, f, true)
+}
+
+func listPractices(ctx context.Context, db bun.IDB, f PracticeFilter, withTotal bool) ([]*passerelle.Practice, int, error) {
 	var rows []practiceRow
-	q := f.apply(selectPractices(db, &rows))
+	q := selectPractices(db, &rows)
+	sq := search.Parse(f.Query)
+	ranked := strings.TrimSpace(f.Query) != "" && !f.OldestFirst && f.AuthorID == 0
 	switch {
+	case ranked && sq.Empty():
+		return []*passerelle.Practice{}, 0, nil
+	case ranked:
+		q = rankedJoin(f.applyFields(q), db, sq).OrderExpr("s.score, p.published_at DESC, p.id DESC")
 	case f.OldestFirst:
-		q = q.Order("p.submitted_at", "p.id")
+		q = f.apply(q).Order("p.submitted_at", "p.id")
 	case f.AuthorID != 0:
-		q = q.OrderExpr("p.updated_at DESC, p.id DESC")
+		q = f.apply(q).OrderExpr("p.updated_at DESC, p.id DESC")
 	default:
-		q = q.OrderExpr("p.published_at DESC, p.id DESC")
+		q = f.apply(q).OrderExpr("p.published_at DESC, p.id DESC")
 	}
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
@@ -291,7 +336,7 @@ func ListPractices(ctx context.Context, db bun.IDB, f PracticeFilter) ([]*passer
 		return nil, 0, err
 	}
 	total := len(rows) + f.Offset
-	if f.Limit > 0 && (len(rows) == f.Limit || f.Offset > 0) {
+	if withTotal && f.Limit > 0 && (len(rows) == f.Limit || (f.Offset > 0 && len(rows) == 0)) {
 		n, err := f.apply(db.NewSelect().Model((*practiceRow)(nil))).Count(ctx)
 		if err != nil {
 			return nil, 0, err
@@ -308,30 +353,12 @@ type Facet struct {
 	Count int    `json:"count"`
 }
 
-// Facets counts the practices matching f by territory, theme and kind.
+// Facets counts the practices matching f by territory (each territory
+// on its own, not with what lies below it), theme, kind, tool format and
+// year of publication.
 func Facets(ctx context.Context, db bun.IDB, f PracticeFilter) (map[string][]Facet, error) {
-	out := map[string][]Facet{"territory": {}, "theme": {}, "kind": {}}
-	for name, expr := range map[string]string{"territory": "p.territory_code", "kind": "p.kind"} {
-		var rows []Facet
-		err := f.apply(db.NewSelect().Model((*practiceRow)(nil))).
-			ColumnExpr(expr+" AS value").ColumnExpr("count(*) AS count").
-			GroupExpr(expr).OrderExpr("count DESC, value").Scan(ctx, &rows)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = append(out[name], rows...)
-	}
-	var rows []Facet
-	sub := f.apply(db.NewSelect().Model((*practiceRow)(nil)).Column("p.id"))
-	err := db.NewSelect().TableExpr("practice_themes AS pt").
-		ColumnExpr("pt.theme_slug AS value").ColumnExpr("count(*) AS count").
-		Where("pt.practice_id IN (?)", sub).
-		GroupExpr("pt.theme_slug").OrderExpr("count DESC, value").Scan(ctx, &rows)
-	if err != nil {
-		return nil, err
-	}
-	out["theme"] = append(out["theme"], rows...)
-	return out, nil
+	out, _, err := facets(ctx, db, f)
+	return out, err
 }
 
 // CountByTerritory returns the number of practices matching f per territory

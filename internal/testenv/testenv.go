@@ -19,8 +19,10 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/riverqueue/river"
+	"gocloud.dev/blob"
 
 	"github.com/passerelle/passerelle/internal/authz"
+	"github.com/passerelle/passerelle/internal/bucket"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/mail"
 	"github.com/passerelle/passerelle/internal/service"
@@ -128,6 +130,8 @@ type Bundle struct {
 	Service *service.Service
 	Outbox  string
 	BaseURL string
+	// Files is the attachments bucket: <DataDir>/attachments.
+	Files *blob.Bucket
 }
 
 // Options tunes Setup.
@@ -159,7 +163,11 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	b.River, err = jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger}, jobs.Config{RunWorkers: opts.RunWorkers})
+	if b.Files, err = bucket.Open(ctx, "", dataDir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Files.Close() })
+	b.River, err = jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files}, jobs.Config{RunWorkers: opts.RunWorkers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +177,6 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 		}
 		t.Cleanup(func() { _ = b.River.Stop(context.Background()) })
 	}
-	b.Service = &service.Service{DB: db, Authz: az, River: b.River, BaseURL: b.BaseURL, Logger: logger, Hasher: FastHasher}
+	b.Service = &service.Service{DB: db, Authz: az, River: b.River, BaseURL: b.BaseURL, Logger: logger, Hasher: FastHasher, Files: b.Files}
 	return b
 }

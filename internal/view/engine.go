@@ -34,6 +34,12 @@ var Pages = []string{
 	"queue",
 	"notifications",
 	"error",
+	// Accounts and administration (models_accounts.go).
+	"invitation", "password_forgot", "password_reset", "account", "tokens",
+	"admin_home", "admin_users", "admin_user", "admin_invitations", "admin_territories",
+	"admin_territory", "admin_themes", "admin_journal",
+	// Subscriptions and notifications (models_notify.go).
+	"subscriptions", "preferences", "unsubscribe", "theme", "jobs_unavailable",
 }
 
 // hashLen is the number of hex digits of the SHA-256 in static URLs.
@@ -378,6 +384,8 @@ func hasErrors(data any) bool {
 		return d != nil && len(d.Errors) > 0
 	case PracticeData:
 		return len(d.Errors) > 0
+	case FormErrorsOf:
+		return !reflect.ValueOf(d).IsNil() && len(d.FormErrors()) > 0
 	}
 	return false
 }

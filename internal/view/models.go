@@ -95,6 +95,69 @@ type PracticeDetail struct {
 	CanSubmit   bool
 	CanDecide   bool
 	LastComment string // latest moderator comment (e.g. the changes requested), shown to the author
+
+	Attachments []AttachmentView
+	// The review, for the people taking part in it (Participant): its
+	// conversation, the claim on it, what changed in its latest revision.
+	Participant  bool
+	Comments     []CommentView
+	CanComment   bool
+	Claim        *ClaimView // the live claim on a submission, or nil
+	CanClaim     bool       // the viewer may claim it (or take it over)
+	CanDelete    bool       // the author may delete this draft
+	CanWithdraw  bool
+	Changes      []ChangeView // the latest revision against the one before
+	ChangesFrom  int          // number of the revision compared with (0: none)
+	ChangesTo    int
+	CommentLimit int // longest comment, in characters
+}
+
+// AttachmentView is a file attached to a practice. Type is a short label
+// ("PDF", "Image PNG"…) already translated.
+type AttachmentView struct {
+	ID, Name, URL, Type string
+	Size                int64
+	SizeText            string // formatted for the reader ("1,5 Mo")
+}
+
+// FieldRef names a field of the practice form: the id of its input (to link
+// to it) and its translated label.
+type FieldRef struct {
+	ID, Label string
+	Domain    string // as the API names it: "summary", "experience.results"…
+}
+
+// CommentView is a message of the review's conversation: a comment, or the
+// reason of a decision (Decision is then request_changes, reject or
+// approve).
+type CommentView struct {
+	ID          string
+	At          time.Time
+	AuthorName  string
+	ByModerator bool
+	Body        string
+	Fields      []FieldRef
+	Decision    string
+	Revision    int
+}
+
+// ClaimView is a moderator's claim on a submission.
+type ClaimView struct {
+	ModeratorName string
+	Since, Until  time.Time
+	Mine          bool
+}
+
+// ChangeView is one field changed between two revisions, as a word-level
+// diff: Spans with Op "equal", "delete" or "insert".
+type ChangeView struct {
+	Field FieldRef
+	Spans []DiffSpanView
+}
+
+// DiffSpanView is a run of text of a diff.
+type DiffSpanView struct {
+	Op, Text string
 }
 
 // ExperienceView holds the fields specific to an experience report
@@ -145,6 +208,13 @@ type PracticeData struct {
 	Errors   []FormError
 	Comment  string
 	Decision string
+	// Fields re-shows the fields named in a refused decision or comment;
+	// Message the text of a refused comment.
+	Fields  []string
+	Message string
+	// FieldChoices are the fields a moderator may name in a comment or a
+	// decision.
+	FieldChoices []FieldRef
 }
 
 // LoginData is the Data of the "login" page.
@@ -162,6 +232,13 @@ type PracticeFormData struct {
 	Territories []Territory // those the user may write for
 	Themes      []Theme
 	Errors      []FormError
+	// Remarks are the moderators' remarks on the latest revision, by input
+	// id ("" for those naming no field), shown beside the fields.
+	Remarks     map[string][]CommentView
+	Attachments []AttachmentView
+	CanAttach   bool   // the author may add a file now
+	MaxSize     string // the size limit of a file, formatted ("20 Mo")
+	MaxFiles    int
 }
 
 // PracticeForm holds the values of the practice form as typed. Partners,
@@ -180,6 +257,12 @@ type PracticeForm struct {
 type MyPracticesData struct {
 	Practices []PracticeCard
 	Comments  map[string]string
+	// Asked maps a practice ID to what the moderators asked on its latest
+	// revision; Claims to the moderator reviewing it now.
+	Asked  map[string][]CommentView
+	Claims map[string]*ClaimView
+	// ToRevise counts the practices sent back for changes.
+	ToRevise int
 }
 
 // QueueItem is a practice waiting for review. Its Territory field shadows the
@@ -188,12 +271,19 @@ type QueueItem struct {
 	PracticeCard
 	SubmittedAt time.Time
 	Territory   Territory
+	Claim       *ClaimView
 }
 
 // QueueData is the Data of the "queue" page. The template shows the items
 // oldest first whatever their order.
 type QueueData struct {
 	Items []QueueItem
+	// The filters: the choices (the moderator's territories, every theme)
+	// and what is chosen.
+	Territories            []Territory
+	Themes                 []Theme
+	Territory, Theme, Kind string
+	Filtered               bool
 }
 
 // NotificationItem is one notification of the signed-in user.
@@ -226,5 +316,5 @@ var (
 	Levels   = []string{"region", "department", "epci", "commune", "qpv", "other"}
 	Formats  = []string{"kit", "game", "guide", "video", "training", "other"}
 	Licenses = []string{"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved"}
-	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive"}
+	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release"}
 )

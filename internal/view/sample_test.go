@@ -162,5 +162,15 @@ func samplePages() map[string]struct {
 		}}}, map[string]string{"fr": "Notifications", "en": "Notifications"}},
 		"error": {&Page{Title: "Page introuvable", Path: "/nulle-part", Data: &ErrorData{Status: 404, Message: "Cette page n’existe pas ou a été déplacée."}},
 			map[string]string{"fr": "Erreur 404", "en": "Error 404"}},
+		// Subscriptions and notifications: sample_notify_test.go.
+		"subscriptions": sampleNotify("subscriptions"), "preferences": sampleNotify("preferences"),
+		"unsubscribe": sampleNotify("unsubscribe"), "theme": sampleNotify("theme"), "jobs_unavailable": sampleNotify("jobs_unavailable"),
+		// Accounts and administration: sample_accounts_test.go.
+		"invitation": sampleAccount("invitation"), "password_forgot": sampleAccount("password_forgot"),
+		"password_reset": sampleAccount("password_reset"), "account": sampleAccount("account"), "tokens": sampleAccount("tokens"),
+		"admin_home": sampleAccount("admin_home"), "admin_users": sampleAccount("admin_users"), "admin_user": sampleAccount("admin_user"),
+		"admin_invitations": sampleAccount("admin_invitations"), "admin_territories": sampleAccount("admin_territories"),
+		"admin_territory": sampleAccount("admin_territory"), "admin_themes": sampleAccount("admin_themes"),
+		"admin_journal": sampleAccount("admin_journal"),
 	}
 }

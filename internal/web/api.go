@@ -37,18 +37,18 @@ func (s *Server) apiRoutes(r chi.Router) {
 			return s.svc.Unarchive(r.Context(), userFrom(r.Context()), id, body.Comment)
 		}))
 		r.Post("/decision", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
-			return s.svc.Decide(r.Context(), userFrom(r.Context()), id, body.Decision, body.Comment)
+			return s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, body.Decision, body.Comment, body.Fields)
 		}))
 		r.Get("/history", s.apiHistory)
 		r.Get("/revisions", s.apiRevisions)
 	})
 	r.Get("/review-queue", s.apiReviewQueue)
+	s.reviewAPIRoutes(r)
 	r.Get("/notifications", s.apiNotifications)
 	r.Post("/notifications/read", s.apiMarkRead)
+	s.subscriptionRoutes(r) // api_subscriptions.go
 
-	r.Get("/users", s.apiUsers)
-	r.Post("/roles", s.apiRole(true))
-	r.Delete("/roles", s.apiRole(false))
+	s.adminAPIRoutes(r)
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, passerelle.Errorf(passerelle.ENotFound, "No such route."))
@@ -270,8 +270,9 @@ func (s *Server) apiUpdatePractice(w http.ResponseWriter, r *http.Request) {
 }
 
 type commentRequest struct {
-	Decision string `json:"decision"`
-	Comment  string `json:"comment"`
+	Decision string   `json:"decision"`
+	Comment  string   `json:"comment"`
+	Fields   []string `json:"fields"` // of the sheet the comment is about (decisions only)
 }
 
 // apiTransition wraps a workflow action: an optional JSON body with a
@@ -342,19 +343,6 @@ func (s *Server) apiRevisions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 
-func (s *Server) apiReviewQueue(w http.ResponseWriter, r *http.Request) {
-	items, err := s.svc.ReviewQueue(r.Context(), userFrom(r.Context()))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]practiceJSON, len(items))
-	for i, p := range items {
-		out[i] = s.practiceJSON(p)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": len(out)})
-}
-
 func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
 	items, unread, err := s.svc.Notifications(r.Context(), userFrom(r.Context()))
 	if err != nil {
@@ -400,39 +388,6 @@ func (s *Server) apiMarkRead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.svc.Users(r.Context(), userFrom(r.Context()))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	type grantJSON struct {
-		Role      string `json:"role"`
-		Territory string `json:"territory"`
-	}
-	type userJSON struct {
-		ID       string      `json:"id"`
-		Email    string      `json:"email"`
-		Name     string      `json:"name"`
-		Admin    bool        `json:"admin"`
-		Disabled bool        `json:"disabled"`
-		Roles    []grantJSON `json:"roles"`
-	}
-	snap, err := s.svc.Snapshot(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]userJSON, len(users))
-	for i, u := range users {
-		out[i] = userJSON{ID: idString(u.ID), Email: u.Email, Name: u.Name, Admin: u.Admin, Disabled: u.Disabled(), Roles: []grantJSON{}}
-		for _, g := range snap.Grants(u.ID) {
-			out[i].Roles = append(out[i].Roles, grantJSON{Role: string(g.Role), Territory: g.Territory})
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
 func (s *Server) apiRole(grant bool) http.HandlerFunc {

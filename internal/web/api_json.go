@@ -73,6 +73,8 @@ type practiceJSON struct {
 	PublishedAt *time.Time      `json:"published_at"`
 	Experience  *experienceJSON `json:"experience,omitempty"`
 	Tool        *toolJSON       `json:"tool,omitempty"`
+	// Attachments are listed for one practice, not in lists.
+	Attachments *[]attachmentJSON `json:"attachments,omitempty"`
 }
 
 type personJSON struct {
@@ -121,6 +123,10 @@ func (s *Server) practiceJSON(p *passerelle.Practice) practiceJSON {
 		Summary: p.Summary, Body: p.Body, Territory: p.TerritoryCode, Themes: nonNil(p.Themes), Status: string(p.Status),
 		Author: personJSON{ID: idString(p.AuthorID), Name: p.AuthorName}, Revision: p.Revision, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt,
+	}
+	if p.Attachments != nil {
+		items := s.attachmentsJSON(p.Attachments)
+		out.Attachments = &items
 	}
 	switch p.Kind {
 	case passerelle.KindExperience:

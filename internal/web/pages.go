@@ -46,10 +46,16 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)
 	r.Post("/fiches/{id}/decision", s.decidePage)
 
+	s.reviewPageRoutes(r)
+
 	get("/mes-fiches", s.myPracticesPage)
 	get("/relecture", s.queuePage)
 	get("/notifications", s.notificationsPage)
 	r.Post("/notifications/lues", s.markReadPage)
+	s.notifyPageRoutes(r) // pages_subscriptions.go
+
+	s.accountPageRoutes(r)
+	s.adminPageRoutes(r)
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
@@ -163,7 +169,7 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 
 // formPage returns the page that holds the form posted to path.
 func formPage(path string) string {
-	for _, action := range []string{"/soumettre", "/decision"} {
+	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes"} {
 		if p, ok := strings.CutSuffix(path, action); ok && strings.HasPrefix(p, "/fiches/") {
 			return p
 		}
@@ -206,7 +212,8 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *passerelle.Us
 // flashes lists the one-line messages shown after a redirect (keys
 // "flash.<name>"). The cookie carries only the name, so that nothing a
 // visitor sets is ever shown.
-var flashes = []string{"login", "logout", "created", "saved", "submitted", "approve", "request_changes", "reject", "read"}
+var flashes = []string{"login", "logout", "created", "saved", "submitted", "approve", "request_changes", "reject", "read",
+	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached"}
 
 // redirectWithFlash redirects with 303 See Other, to show the flash message
 // name on the next page.

@@ -20,37 +20,16 @@ func (s *Server) myPracticesPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	data := &view.MyPracticesData{Practices: cards(snap, items), Comments: map[string]string{}}
+	data := &view.MyPracticesData{Practices: cards(snap, items), Comments: map[string]string{},
+		Asked: map[string][]view.CommentView{}, Claims: map[string]*view.ClaimView{}}
 	for id, c := range comments {
 		data.Comments[idString(id)] = c
 	}
+	if err := s.dashboard(r, items, data); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "my_practices", &view.Page{Title: s.tr(r).T("mine.heading"), Data: data})
-}
-
-// queuePage lists the practices waiting for the signed-in moderator's
-// review (403 for anyone who moderates nothing).
-func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	items, err := s.svc.ReviewQueue(ctx, userFrom(ctx))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	snap, err := s.svc.Snapshot(ctx)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	data := &view.QueueData{}
-	for _, p := range items {
-		it := view.QueueItem{PracticeCard: card(snap, p)}
-		it.Territory = it.PracticeCard.Territory
-		if p.SubmittedAt != nil {
-			it.SubmittedAt = *p.SubmittedAt
-		}
-		data.Items = append(data.Items, it)
-	}
-	s.render(w, r, http.StatusOK, "queue", &view.Page{Title: s.tr(r).T("queue.heading"), Data: data})
 }
 
 // notificationsPage lists the signed-in user's notifications, newest first.

@@ -47,6 +47,8 @@ var formFields = []formField{
 	{"tool.duration", "duration", "practice.tool.duration"},
 	{"tool.license", "license", "practice.tool.license"},
 	{"tool.languages", "languages", "practice.tool.languages"},
+	{"attachments", "attachment", "attachments.heading"},
+	{"message", "message", "conversation.message"},
 	{"decision", "decision", "decision.legend"},
 	{"comment", "comment", "decision.comment"},
 	{"email", "email", "login.email"},

@@ -120,7 +120,7 @@ func TestFormErrors(t *testing.T) {
 
 // goKeyPrefixes are the families of locale keys only the pages' Go code
 // uses (the templates use the others).
-var goKeyPrefixes = []string{"error.code.", "flash.", "form.error.", "form.not_submitted", "login.error."}
+var goKeyPrefixes = []string{"error.code.", "flash.", "form.error.", "form.not_submitted", "login.error.", "upload.error.", "size."}
 
 // goKeys returns every key the pages may ask for from Go: the literal keys
 // of T calls in pages*.go, and the families built at run time.
@@ -156,7 +156,7 @@ func goKeys(t *testing.T) map[string]bool {
 	for _, r := range fieldReasons {
 		keys["form.error."+r] = true
 	}
-	for _, f := range formFields {
+	for _, f := range append(slices.Clone(formFields), accountFields...) {
 		keys[f.label] = true
 	}
 	return keys
@@ -179,7 +179,9 @@ func TestPageKeysExist(t *testing.T) {
 	specific := regexp.MustCompile(`^form\.error\.([a-z_]+)\.([a-z_]+)$`)
 	for _, k := range cat.Keys("fr") {
 		if m := specific.FindStringSubmatch(k); m != nil {
-			if !slices.ContainsFunc(formFields, func(f formField) bool { return f.input == m[1] }) || !slices.Contains(fieldReasons, m[2]) {
+			inputs := append(slices.Clone(formFields), accountFields...)
+			reasons := append(slices.Clone(fieldReasons), "mismatch") // the confirmation of a new password
+			if !slices.ContainsFunc(inputs, func(f formField) bool { return f.input == m[1] }) || !slices.Contains(reasons, m[2]) {
 				t.Errorf("%q: no input %q or no reason %q", k, m[1], m[2])
 			}
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/passerelle/passerelle/internal/markdown"
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -35,6 +36,11 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		s.errorPage(w, r, err)
 		return
 	}
+	if err := s.reviewDetail(ctx, r, actor, p, &data.Practice); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	data.FieldChoices = fieldChoices(s.tr(r), p)
 	s.render(w, r, status, "practice", &view.Page{Title: p.Title, Data: data})
 }
 
@@ -278,6 +284,12 @@ func (s *Server) showPracticeForm(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	data.ID, data.Version, data.Form, data.Errors = id, version, f, errs
+	if n, _ := strconv.ParseInt(id, 10, 64); n > 0 {
+		if err := s.formReview(r, u, n, data); err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+	}
 	tr := s.tr(r)
 	title := tr.T("form.new_heading")
 	if id != "" {
@@ -332,13 +344,13 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	decision, comment := r.PostForm.Get("decision"), r.PostForm.Get("comment")
-	_, err = s.svc.Decide(r.Context(), userFrom(r.Context()), id, decision, comment)
+	decision, comment, fields := r.PostForm.Get("decision"), r.PostForm.Get("comment"), r.PostForm["fields"]
+	_, err = s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, decision, comment, fields)
 	switch code := passerelle.ErrorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, "/relecture", decision)
 	case passerelle.EValidation, passerelle.EConflict:
-		s.showPractice(w, r, statusOf[code], id, &view.PracticeData{Errors: formErrors(s.tr(r), err), Comment: comment, Decision: decision})
+		s.showPractice(w, r, statusOf[code], id, &view.PracticeData{Errors: formErrors(s.tr(r), err), Comment: comment, Decision: decision, Fields: fields})
 	default:
 		s.errorPage(w, r, err)
 	}

@@ -50,6 +50,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	r.Route("/api/v1", s.apiRoutes)
 	r.Handle("/static/*", engine.StaticHandler())
 	s.pageRoutes(r)
+	s.openDataRoutes(r)
 	return r
 }
 

@@ -31,3 +31,17 @@
   });
   update();
 })();
+
+// "Imprimer / PDF": without JavaScript the link leads to how to print with
+// the browser's own command; with it, it opens the print dialog.
+(function () {
+  "use strict";
+  document.querySelectorAll(".js-print").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (typeof window.print === "function") {
+        event.preventDefault();
+        window.print();
+      }
+    });
+  });
+})();

@@ -1,0 +1,442 @@
+// Package bench measures the public lists of Passerelle the way readers hit
+// them: it starts the real passerelle binary on a fresh database, seeds it
+// (passerelle seed), and sends HTTP requests — the home page, browsing by
+// territory, combined filters, searches — first from one client (latency
+// percentiles), then from many at once (throughput). It runs on embedded
+// SQLite and, when a server is given, on a temporary PostgreSQL database.
+//
+// It is a tool (make bench), never part of the test suite: timings depend
+// on the machine.
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+)
+
+// Config says what to measure.
+type Config struct {
+	Binary      string        // the passerelle binary
+	Practices   int           // how many to seed
+	Requests    int           // per scenario, from one client
+	Clients     int           // concurrent clients for the throughput run
+	Duration    time.Duration // of each throughput run
+	PostgresURL string        // a server to create a temporary database on; "" skips PostgreSQL
+	Keep        bool          // keep the SQLite directory and the PostgreSQL database
+	Out         io.Writer     // the report
+	Log         io.Writer     // progress
+}
+
+// Target is the p95 the issue asks for, single client.
+const Target = 100 * time.Millisecond
+
+// Figures are the measures of one scenario on one database.
+type Figures struct {
+	Database, Scenario string
+	Single             Stats
+	Concurrent         Stats
+	Throughput         float64 // requests per second with Config.Clients clients
+}
+
+// Stats are latency percentiles.
+type Stats struct {
+	N                   int
+	Errors              int
+	P50, P95, P99, Max  time.Duration
+	FirstError, FirstOn string
+}
+
+func stats(ds []time.Duration) Stats {
+	s := Stats{N: len(ds)}
+	if len(ds) == 0 {
+		return s
+	}
+	slices.Sort(ds)
+	at := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	s.P50, s.P95, s.P99, s.Max = at(0.50), at(0.95), at(0.99), ds[len(ds)-1]
+	return s
+}
+
+// Run measures each database in turn and writes the report.
+func Run(ctx context.Context, cfg Config) error {
+	var all []Figures
+	seedTimes := map[string]time.Duration{}
+	dbs := []string{"sqlite"}
+	if cfg.PostgresURL != "" {
+		dbs = append(dbs, "postgres")
+	} else {
+		fmt.Fprintln(cfg.Log, "\n*** NO POSTGRESQL SERVER: the PostgreSQL half of the benchmark is SKIPPED (set PASSERELLE_TEST_DATABASE_URL) ***")
+	}
+	for _, d := range dbs {
+		figures, seeded, err := runOne(ctx, cfg, d)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d, err)
+		}
+		seedTimes[d] = seeded
+		all = append(all, figures...)
+	}
+	report(cfg, all, seedTimes, dbs)
+	return nil
+}
+
+func report(cfg Config, all []Figures, seedTimes map[string]time.Duration, dbs []string) {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+	fmt.Fprintf(cfg.Out, "\n%d practices; one client: %d requests per scenario; then %d clients for %s\n\n",
+		cfg.Practices, cfg.Requests, cfg.Clients, cfg.Duration)
+	for _, d := range dbs {
+		fmt.Fprintf(cfg.Out, "seed %s: %d practices in %.1fs\n", d, cfg.Practices, seedTimes[d].Seconds())
+	}
+	fmt.Fprintln(cfg.Out)
+	tw := tabwriter.NewWriter(cfg.Out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "database\tscenario\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t\treq/s ×"+fmt.Sprint(cfg.Clients)+"\tp50 ms\tp95 ms\terrors\tp95 ≤ 100 ms\t")
+	missed := 0
+	for _, f := range all {
+		verdict := "yes"
+		if f.Single.P95 > Target || f.Single.Errors > 0 {
+			verdict, missed = "MISSED", missed+1
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\t%.0f\t%s\t%s\t%d\t%s\t\n", f.Database, f.Scenario,
+			ms(f.Single.P50), ms(f.Single.P95), ms(f.Single.P99), ms(f.Single.Max), f.Single.Errors,
+			f.Throughput, ms(f.Concurrent.P50), ms(f.Concurrent.P95), f.Concurrent.Errors, verdict)
+	}
+	tw.Flush()
+	for _, f := range all {
+		if f.Single.FirstError != "" {
+			fmt.Fprintf(cfg.Out, "%s %s: first error on %s: %s\n", f.Database, f.Scenario, f.Single.FirstOn, f.Single.FirstError)
+		}
+	}
+	if missed > 0 {
+		fmt.Fprintf(cfg.Out, "\n%d scenario(s) missed the single-client p95 target of %s\n", missed, Target)
+	}
+}
+
+// runOne measures one database: demo data, seed, serve, measure.
+func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Duration, error) {
+	dataDir, err := os.MkdirTemp("", "passerelle-bench-")
+	if err != nil {
+		return nil, 0, err
+	}
+	databaseURL := ""
+	if dialect == "postgres" {
+		var drop func()
+		databaseURL, drop, err = tempDatabase(ctx, cfg.PostgresURL)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !cfg.Keep {
+			defer drop()
+		} else {
+			fmt.Fprintf(cfg.Log, "keeping database %s\n", databaseURL)
+		}
+	}
+	if cfg.Keep {
+		fmt.Fprintf(cfg.Log, "keeping data directory %s\n", dataDir)
+	} else {
+		defer os.RemoveAll(dataDir)
+	}
+	env := append(os.Environ(), "PASSERELLE_DATA_DIR="+dataDir, "PASSERELLE_DATABASE_URL="+databaseURL, "PASSERELLE_LOG_LEVEL=warn")
+
+	fmt.Fprintf(cfg.Log, "[%s] loading the demo data\n", dialect)
+	srv, err := start(ctx, cfg, env, "serve", "--demo")
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := srv.stop(); err != nil {
+		return nil, 0, err
+	}
+
+	fmt.Fprintf(cfg.Log, "[%s] seeding %d practices\n", dialect, cfg.Practices)
+	began := time.Now()
+	seed := exec.CommandContext(ctx, cfg.Binary, "seed", "--practices", fmt.Sprint(cfg.Practices))
+	seed.Env, seed.Stdout, seed.Stderr = env, cfg.Log, cfg.Log
+	if err := seed.Run(); err != nil {
+		return nil, 0, fmt.Errorf("seed: %w", err)
+	}
+	seeded := time.Since(began)
+
+	fmt.Fprintf(cfg.Log, "[%s] serving\n", dialect)
+	srv, err = start(ctx, cfg, env, "serve")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer srv.stop()
+	scenarios, err := buildScenarios(ctx, srv.base)
+	if err != nil {
+		return nil, 0, err
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2}, Timeout: 30 * time.Second}
+	// Warm up: the first list loads the catalogue, pages are parsed, the
+	// database's caches fill.
+	for _, sc := range scenarios {
+		for _, u := range sc.urls {
+			_, _ = get(ctx, client, srv.base+u)
+		}
+	}
+	var out []Figures
+	for _, sc := range scenarios {
+		fmt.Fprintf(cfg.Log, "[%s] %s\n", dialect, sc.name)
+		f := Figures{Database: dialect, Scenario: sc.name}
+		f.Single = single(ctx, client, srv.base, sc.urls, cfg.Requests)
+		f.Concurrent, f.Throughput = concurrent(ctx, client, srv.base, sc.urls, cfg.Clients, cfg.Duration)
+		out = append(out, f)
+	}
+	return out, seeded, nil
+}
+
+type scenario struct {
+	name string
+	urls []string
+}
+
+// buildScenarios asks the server for its territories and themes and builds
+// the requests of each scenario from them.
+func buildScenarios(ctx context.Context, base string) ([]scenario, error) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	var territories struct {
+		Items []struct{ Code, Level string } `json:"items"`
+	}
+	var themes struct {
+		Items []struct{ Slug string } `json:"items"`
+	}
+	for path, into := range map[string]any{"/api/v1/territories": &territories, "/api/v1/themes": &themes} {
+		body, err := get(ctx, client, base+path)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(body, into); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if len(territories.Items) == 0 || len(themes.Items) == 0 {
+		return nil, errors.New("the server has no territories or themes")
+	}
+	var browse, pages []string
+	for _, t := range territories.Items {
+		browse = append(browse, "/api/v1/practices?territory="+url.QueryEscape(t.Code))
+		pages = append(pages, "/territoires/"+url.PathEscape(t.Code))
+	}
+	// Some deep pages: the list of a large territory far down.
+	root := territories.Items[0].Code
+	for _, p := range []string{"10", "100", "250", "500"} {
+		browse = append(browse, "/api/v1/practices?territory="+url.QueryEscape(root)+"&page="+p)
+	}
+	var filters []string
+	formats := []string{"game", "kit", "guide", "video", "training"}
+	for i, t := range territories.Items {
+		th := themes.Items[i%len(themes.Items)].Slug
+		filters = append(filters,
+			fmt.Sprintf("/api/v1/practices?territory=%s&theme=%s&kind=experience", url.QueryEscape(t.Code), th),
+			fmt.Sprintf("/api/v1/practices?territory=%s&kind=tool&format=%s&year=%d", url.QueryEscape(t.Code), formats[i%len(formats)], 2019+i%7),
+			fmt.Sprintf("/api/v1/practices?theme=%s&kind=tool&audience=%s&page=2", th, url.QueryEscape([]string{"collégiens", "enseignants", "élus", "habitants"}[i%4])))
+	}
+	var searches []string
+	for _, q := range []string{"discrimination", "egalite", "pedagogiques", "embaucher", "jeu stéréotypes", `"lutte contre les discriminations"`,
+		"quartier", "habitants", "forum emploi jeunes", "santé mentale", "mediation -nuit", "relogement"} {
+		searches = append(searches, "/api/v1/practices?q="+url.QueryEscape(q))
+	}
+	for i, t := range territories.Items {
+		q := []string{"discrimination", "egalite femmes hommes", "habitants", "decrochage scolaire"}[i%4]
+		searches = append(searches, "/api/v1/practices?q="+url.QueryEscape(q)+"&territory="+url.QueryEscape(t.Code))
+	}
+	return []scenario{
+		{"home page", []string{"/"}},
+		{"browse by territory (API)", browse},
+		{"territory page (HTML)", pages},
+		{"combined filters (API)", filters},
+		{"search (API)", searches},
+		{"search \"le\" (API)", []string{"/api/v1/practices?q=le"}},
+	}, nil
+}
+
+func get(ctx context.Context, client *http.Client, u string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return body, fmt.Errorf("status %d: %.200s", res.StatusCode, body)
+	}
+	return body, nil
+}
+
+func single(ctx context.Context, client *http.Client, base string, urls []string, n int) Stats {
+	ds := make([]time.Duration, 0, n)
+	var s Stats
+	for i := range n {
+		u := urls[i%len(urls)]
+		t0 := time.Now()
+		_, err := get(ctx, client, base+u)
+		ds = append(ds, time.Since(t0))
+		if err != nil {
+			s.Errors++
+			if s.FirstError == "" {
+				s.FirstError, s.FirstOn = err.Error(), u
+			}
+		}
+	}
+	st := stats(ds)
+	st.Errors, st.FirstError, st.FirstOn = s.Errors, s.FirstError, s.FirstOn
+	return st
+}
+
+func concurrent(ctx context.Context, client *http.Client, base string, urls []string, clients int, d time.Duration) (Stats, float64) {
+	var mu sync.Mutex
+	var all []time.Duration
+	var errs, next atomic.Int64
+	var wg sync.WaitGroup
+	began := time.Now()
+	end := began.Add(d)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			// Requests started before the end are completed and counted:
+			// none is cut short, so the server never sees a client vanish.
+			for time.Now().Before(end) && ctx.Err() == nil {
+				u := urls[int(next.Add(1))%len(urls)]
+				t0 := time.Now()
+				_, err := get(ctx, client, base+u)
+				mine = append(mine, time.Since(t0))
+				if err != nil {
+					errs.Add(1)
+				}
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(began)
+	st := stats(all)
+	st.Errors = int(errs.Load())
+	return st, float64(len(all)) / elapsed.Seconds()
+}
+
+// server is a running passerelle process.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	done chan error
+}
+
+func start(ctx context.Context, cfg Config, env []string, args ...string) (*server, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(cfg.Binary, append(args, "--addr", addr)...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, cfg.Log, cfg.Log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			return nil, fmt.Errorf("passerelle %s exited: %v", strings.Join(args, " "), err)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if _, err := get(ctx, http.DefaultClient, s.base+"/healthz"); err == nil {
+			return s, nil
+		}
+	}
+	_ = s.stop()
+	return nil, errors.New("the server did not answer /healthz within 2 minutes")
+}
+
+func (s *server) stop() error {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		return errors.New("the server did not stop within 20 s of SIGTERM")
+	}
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// tempDatabase creates an empty database on the server of adminURL and
+// returns its URL and a function dropping it.
+func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) {
+	admin, err := sql.Open("pgx", adminURL)
+	if err != nil {
+		return "", nil, err
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "passerelle_bench_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create database on %s: %w", redact(adminURL), err)
+	}
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		admin.Close()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	drop := func() {
+		defer admin.Close()
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "drop database %s: %v\n", name, err)
+		}
+	}
+	return u.String(), drop, nil
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the server"
+	}
+	return u.Redacted()
+}
+
+// DefaultBinary is where make build puts passerelle.
+var DefaultBinary = filepath.Join("bin", "passerelle")

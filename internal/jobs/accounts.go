@@ -1,0 +1,214 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+
+	"github.com/riverqueue/river"
+
+	"github.com/passerelle/passerelle/internal/mail"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// SendInvitationArgs asks to send the e-mail of an invitation. The job
+// chooses the token itself and stores only its hash, so that the token is
+// never written in clear anywhere, not even in these arguments; running it
+// again sends a new link and the previous one stops working.
+type SendInvitationArgs struct {
+	InvitationID int64 `json:"invitation_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SendInvitationArgs) Kind() string { return "send_invitation" }
+
+// SendPasswordResetArgs asks to send a password reset link, chosen like an
+// invitation's.
+type SendPasswordResetArgs struct {
+	ResetID int64 `json:"reset_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SendPasswordResetArgs) Kind() string { return "send_password_reset" }
+
+// InvitationURL returns the acceptance page of an invitation token.
+func InvitationURL(baseURL, token string) string {
+	return strings.TrimRight(baseURL, "/") + "/invitations/" + token
+}
+
+// PasswordResetURL returns the new-password page of a reset token.
+func PasswordResetURL(baseURL, token string) string {
+	return strings.TrimRight(baseURL, "/") + "/mot-de-passe/reinitialiser/" + token
+}
+
+type invitationWorker struct {
+	river.WorkerDefaults[SendInvitationArgs]
+	deps Deps
+}
+
+// Work sends the invitation while it is still open; an invitation accepted,
+// revoked or expired meanwhile is left alone.
+func (w *invitationWorker) Work(ctx context.Context, job *river.Job[SendInvitationArgs]) error {
+	db := w.deps.DB
+	inv, err := store.InvitationByID(ctx, db.Read, job.Args.InvitationID)
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return river.JobCancel(err)
+	} else if err != nil {
+		return err
+	}
+	if inv.State(store.Now()) != passerelle.InvitationPending {
+		return nil
+	}
+	territory := inv.Territory
+	if snap, err := w.deps.Authz.Refresh(ctx); err == nil {
+		if t := snap.Tree().Get(inv.Territory); t != nil {
+			territory = t.Name
+		}
+	}
+	token, hash := passerelle.NewSecret("inv_")
+	if ok, err := store.SetInvitationToken(ctx, db.Bun, inv.ID, hash); err != nil || !ok {
+		return err
+	}
+	return w.deps.Mail.Send(ctx, invitationEmail(w.deps.BaseURL, inv, territory, token))
+}
+
+type passwordResetWorker struct {
+	river.WorkerDefaults[SendPasswordResetArgs]
+	deps Deps
+}
+
+// Work sends the reset link while the reset is unused and unexpired, to an
+// account that may still sign in.
+func (w *passwordResetWorker) Work(ctx context.Context, job *river.Job[SendPasswordResetArgs]) error {
+	db := w.deps.DB
+	reset, err := store.PasswordResetByID(ctx, db.Read, job.Args.ResetID)
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return river.JobCancel(err)
+	} else if err != nil {
+		return err
+	}
+	u, err := store.UserByID(ctx, db.Read, reset.UserID)
+	if err != nil {
+		return err
+	}
+	if u.Disabled() || reset.UsedAt != nil || !store.Now().Before(reset.ExpiresAt) {
+		return nil
+	}
+	token, hash := passerelle.NewSecret("pwr_")
+	if ok, err := store.SetPasswordResetToken(ctx, db.Bun, reset.ID, hash); err != nil || !ok {
+		return err
+	}
+	return w.deps.Mail.Send(ctx, passwordResetEmail(w.deps.BaseURL, u, reset.ID, token))
+}
+
+// accountText is what the account e-mails say in one language.
+type accountText struct {
+	hello                                                           string
+	invSubject, invIntro, invRole, invAction, invExpiry, invIgnore  string
+	resetSubject, resetIntro, resetAction, resetExpiry, resetIgnore string
+	roles                                                           map[passerelle.Role]string
+}
+
+var accountTexts = map[string]accountText{
+	"fr": {
+		hello:      "Bonjour %s,",
+		invSubject: "[Passerelle] Invitation à rejoindre Passerelle",
+		invIntro:   "%[1]s vous invite à rejoindre Passerelle, la plateforme d’échange des chefs et cheffes de projet de la politique de la ville.",
+		invRole:    "Votre rôle : %[1]s sur le territoire %[2]s (et les territoires rattachés).",
+		invAction:  "Pour accepter l’invitation et choisir votre mot de passe, ouvrez ce lien :",
+		invExpiry:  "Ce lien fonctionne une seule fois, pendant 7 jours.",
+		invIgnore:  "Si vous ne vous attendiez pas à cette invitation, ignorez ce message.",
+
+		resetSubject: "[Passerelle] Réinitialisation de votre mot de passe",
+		resetIntro:   "Vous avez demandé à réinitialiser le mot de passe de votre compte Passerelle.",
+		resetAction:  "Pour choisir un nouveau mot de passe, ouvrez ce lien :",
+		resetExpiry:  "Ce lien fonctionne une seule fois, pendant une heure.",
+		resetIgnore:  "Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
+		roles: map[passerelle.Role]string{
+			passerelle.RoleContributor: "contributeur ou contributrice",
+			passerelle.RoleModerator:   "modérateur ou modératrice",
+		},
+	},
+	"en": {
+		hello:      "Hello %s,",
+		invSubject: "[Passerelle] Invitation to join Passerelle",
+		invIntro:   "%[1]s invites you to join Passerelle, the platform where urban-policy project leaders share their practices.",
+		invRole:    "Your role: %[1]s on %[2]s (and the territories below it).",
+		invAction:  "To accept the invitation and choose your password, open this link:",
+		invExpiry:  "This link works once, for 7 days.",
+		invIgnore:  "If you did not expect this invitation, ignore this message.",
+
+		resetSubject: "[Passerelle] Resetting your password",
+		resetIntro:   "You asked to reset the password of your Passerelle account.",
+		resetAction:  "To choose a new password, open this link:",
+		resetExpiry:  "This link works once, for one hour.",
+		resetIgnore:  "If you did not ask for this, ignore this message: your password stays as it is.",
+		roles: map[passerelle.Role]string{
+			passerelle.RoleContributor: "contributor",
+			passerelle.RoleModerator:   "moderator",
+		},
+	},
+}
+
+func accountTextFor(lang string) (accountText, string) {
+	if t, ok := accountTexts[lang]; ok {
+		return t, lang
+	}
+	return accountTexts["fr"], "fr"
+}
+
+// letter builds a plain-text and an HTML body from paragraphs, the link
+// after the paragraph at index linkAfter.
+func letter(lang, name string, paras []string, linkAfter int, link string) (string, string) {
+	hello, _ := accountTextFor(lang)
+	var txt, htm strings.Builder
+	fmt.Fprintf(&txt, "%s\n\n", fmt.Sprintf(hello.hello, name))
+	fmt.Fprintf(&htm, "<p>%s</p>\n", html.EscapeString(fmt.Sprintf(hello.hello, name)))
+	for i, p := range paras {
+		fmt.Fprintf(&txt, "%s\n\n", p)
+		fmt.Fprintf(&htm, "<p>%s</p>\n", html.EscapeString(p))
+		if i == linkAfter {
+			fmt.Fprintf(&txt, "%s\n\n", link)
+			fmt.Fprintf(&htm, "<p><a href=\"%s\">%s</a></p>\n", html.EscapeString(link), html.EscapeString(link))
+		}
+	}
+	fmt.Fprintf(&txt, "-- \nPasserelle\n")
+	return txt.String(), "<!DOCTYPE html>\n<html lang=\"" + lang + "\"><body>\n" + htm.String() + "</body></html>\n"
+}
+
+func invitationEmail(baseURL string, inv *passerelle.Invitation, territory, token string) *mail.Message {
+	t, lang := accountTextFor(inv.Lang)
+	inviter := inv.InvitedByName
+	if inviter == "" {
+		inviter = "Passerelle"
+	}
+	role := t.roles[inv.Role]
+	if role == "" {
+		role = string(inv.Role)
+	}
+	txt, htm := letter(lang, inv.Name, []string{
+		fmt.Sprintf(t.invIntro, inviter),
+		fmt.Sprintf(t.invRole, role, territory),
+		t.invAction,
+		t.invExpiry,
+		t.invIgnore,
+	}, 2, InvitationURL(baseURL, token))
+	return &mail.Message{Key: "invitation-" + strconv.FormatInt(inv.ID, 10), To: inv.Email, ToName: inv.Name,
+		Subject: t.invSubject, Text: txt, HTML: htm}
+}
+
+func passwordResetEmail(baseURL string, u *passerelle.User, resetID int64, token string) *mail.Message {
+	t, lang := accountTextFor(u.Lang)
+	txt, htm := letter(lang, u.Name, []string{t.resetIntro, t.resetAction, t.resetExpiry, t.resetIgnore}, 1, PasswordResetURL(baseURL, token))
+	return &mail.Message{Key: "password-reset-" + strconv.FormatInt(resetID, 10), To: u.Email, ToName: u.Name,
+		Subject: t.resetSubject, Text: txt, HTML: htm}
+}
+
+// addAccountWorkers registers the workers of the account e-mails.
+func addAccountWorkers(workers *river.Workers, deps Deps) {
+	river.AddWorker(workers, &invitationWorker{deps: deps})
+	river.AddWorker(workers, &passwordResetWorker{deps: deps})
+}

@@ -1,0 +1,206 @@
+// Package search holds what French full-text search needs on both databases:
+// folding (lower case, accents removed), splitting into words, French stop
+// words and Snowball stemming, the parsing of a reader's query into terms,
+// and the highlighting of matches in snippets.
+//
+// PostgreSQL does the document side itself (to_tsvector('french') over
+// unaccented text); SQLite has no French stemmer, so the store indexes the
+// output of IndexText in an FTS5 table and matches it with Query.FTS5. Both
+// sides fold before they stem, so that "egalite" and "égalité" always meet.
+package search
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/french"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxWordLen is the longest word indexed or searched, in runes; longer runs
+// of letters are not words a reader types (hashes, URLs, base64).
+const MaxWordLen = 40
+
+// foldTable maps the runes of the Latin blocks to their folded form; it is
+// filled once from Unicode decompositions plus the letters that do not
+// decompose (œ, æ, ß, ø, ł, đ).
+var foldTable = func() map[rune]string {
+	m := map[rune]string{'œ': "oe", 'Œ': "oe", 'æ': "ae", 'Æ': "ae", 'ß': "ss", 'ø': "o", 'Ø': "o",
+		'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d", 'ı': "i", 'ð': "d", 'þ': "th",
+		'’': "'", '‘': "'", 'ʼ': "'", '´': "'"}
+	for r := rune(0x80); r < 0x250; r++ {
+		if _, ok := m[r]; ok {
+			continue
+		}
+		if s := foldSlow(r); s != string(r) {
+			m[r] = s
+		}
+	}
+	return m
+}()
+
+// foldSlow decomposes r (compatibility decomposition: ligatures, full-width
+// forms) and keeps what is not a combining mark, in lower case.
+func foldSlow(r rune) string {
+	var b strings.Builder
+	for _, d := range norm.NFKD.String(string(r)) {
+		if unicode.Is(unicode.Mn, d) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(d))
+	}
+	return b.String()
+}
+
+// Fold returns s in lower case without diacritics: "Égalité" gives
+// "egalite", "Œuvre" gives "oeuvre". Typographic apostrophes become "'".
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		if f, ok := foldTable[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		switch {
+		case r < 0x250:
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.Is(unicode.Mn, r):
+			// a combining mark of text typed already decomposed
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			b.WriteString(foldSlow(r))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+// words calls fn with each word of folded text: a run of letters and digits.
+// Apostrophes, hyphens and every other sign separate words, so "l'égalité"
+// gives "l" and "egalite", "Hauts-de-France" three words. Words longer than
+// MaxWordLen runes are skipped. fn returns false to stop.
+func words(folded string, fn func(w string) bool) {
+	start, n := -1, 0
+	for i, r := range folded {
+		if isWordRune(r) {
+			if start < 0 {
+				start, n = i, 0
+			}
+			n++
+			continue
+		}
+		if start >= 0 {
+			if n <= MaxWordLen && !fn(folded[start:i]) {
+				return
+			}
+			start = -1
+		}
+	}
+	if start >= 0 && n <= MaxWordLen {
+		fn(folded[start:])
+	}
+}
+
+// Words returns the folded words of s, stop words included.
+func Words(s string) []string {
+	var out []string
+	words(Fold(s), func(w string) bool { out = append(out, w); return true })
+	return out
+}
+
+// stopWords are the French stop words of Snowball (the list PostgreSQL's
+// french configuration uses), folded, plus a few very common words that only
+// blow up result sets ("les", "a").
+var stopWords = func() map[string]bool {
+	list := strings.Fields(`au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même
+	mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
+	votre vous c d j l à m n s t y été étée étées étés étant étante étants étantes suis es est sommes êtes sont serai
+	seras sera serons serez seront serais serait serions seriez seraient étais était étions étiez étaient fus fut
+	fûmes fûtes furent sois soit soyons soyez soient fusse fusses fût fussions fussiez fussent ayant ayante ayantes
+	ayants eu eue eues eus ai as avons avez ont aurai auras aura aurons aurez auront aurais aurait aurions auriez
+	auraient avais avait avions aviez avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient eusse eusses eût
+	eussions eussiez eussent
+	les a où cet cette celle celui ceux dont lors si ni`)
+	m := make(map[string]bool, len(list))
+	for _, w := range list {
+		m[Fold(w)] = true
+	}
+	return m
+}()
+
+// IsStopWord reports whether the folded word w is too common to search.
+func IsStopWord(w string) bool { return stopWords[w] }
+
+// stemCache remembers stems: the vocabulary of the catalogue is small next
+// to the number of words indexed, and Snowball allocates on every call. It
+// is cleared when full rather than evicted entry by entry.
+var stemCache struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+const stemCacheMax = 200_000
+
+// Stem returns the French Snowball stem of the folded word w: "discriminations"
+// and "discrimination" give "discrimin", "embaucher" and "embauche" give
+// "embauch". Stop words and words of one or two letters come back unchanged.
+func Stem(w string) string {
+	stemCache.RLock()
+	s, ok := stemCache.m[w]
+	stemCache.RUnlock()
+	if ok {
+		return s
+	}
+	s = french.Stem(w, false)
+	stemCache.Lock()
+	if stemCache.m == nil || len(stemCache.m) >= stemCacheMax {
+		stemCache.m = make(map[string]string, 1024)
+	}
+	// The key is cloned: w may be a slice of a large document.
+	stemCache.m[strings.Clone(w)] = s
+	stemCache.Unlock()
+	return s
+}
+
+// IndexText returns what the SQLite index stores for the given texts: their
+// stemmed words, stop words left out, separated by spaces.
+func IndexText(texts ...string) string {
+	var b strings.Builder
+	for _, t := range texts {
+		words(Fold(t), func(w string) bool {
+			if stopWords[w] {
+				return true
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(Stem(w))
+			return true
+		})
+	}
+	return b.String()
+}

@@ -1,0 +1,214 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// resetInterval is the least time between two reset e-mails to one account,
+// so that the form cannot be used to flood someone's mailbox.
+const resetInterval = 2 * time.Minute
+
+// RequestPasswordReset e-mails a password reset link to the account with
+// email, if there is one that may sign in. It answers the same — nil — in
+// every case, so that the form does not tell who has an account.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	u, _, err := store.UserByEmail(ctx, s.DB.Read, passerelle.NormalizeEmail(email))
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if u.Disabled() {
+		return nil
+	}
+	now := store.Now()
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		n, err := tx.NewSelect().Table("password_resets").
+			Where("user_id = ? AND created_at > ? AND used_at IS NULL", u.ID, now.Add(-resetInterval)).Count(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		id, err := store.InsertPasswordReset(ctx, tx, u.ID, now, now.Add(passerelle.PasswordResetLifetime))
+		if err != nil {
+			return err
+		}
+		_, err = s.River.InsertTx(ctx, tx.Tx, jobs.SendPasswordResetArgs{ResetID: id}, nil)
+		return err
+	})
+}
+
+// openReset returns the reset a link carries if it may still be used:
+// not_found for a token that matches nothing (or a disabled account),
+// conflict for one used or expired.
+func openReset(ctx context.Context, db bun.IDB, token string) (*store.PasswordReset, error) {
+	unknown := tokenError(passerelle.ENotFound, TokenUnknown, "This password reset link is not valid.")
+	if token == "" {
+		return nil, unknown
+	}
+	r, err := store.PasswordResetByTokenHash(ctx, db, passerelle.HashSecret(token))
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return nil, unknown
+	} else if err != nil {
+		return nil, err
+	}
+	switch {
+	case r.UsedAt != nil:
+		return nil, tokenError(passerelle.EConflict, TokenUsed, "This password reset link has already been used; ask for a new one.")
+	case !store.Now().Before(r.ExpiresAt):
+		return nil, tokenError(passerelle.EConflict, TokenExpired, "This password reset link has expired; ask for a new one.")
+	}
+	u, err := store.UserByID(ctx, db, r.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled() {
+		return nil, unknown
+	}
+	return r, nil
+}
+
+// CheckPasswordReset tells whether a reset link may still be used, for the
+// new-password page. Errors: not_found, conflict (used, expired).
+func (s *Service) CheckPasswordReset(ctx context.Context, token string) error {
+	_, err := openReset(ctx, s.DB.Read, token)
+	return err
+}
+
+// ResetPassword sets a new password with the token of a reset link, once,
+// and ends every session of the account. Errors: not_found, conflict (used,
+// expired), validation_failed (password under 12 characters).
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (*passerelle.User, error) {
+	r, err := openReset(ctx, s.DB.Read, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := passerelle.ValidatePassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		ok, err := store.UsePasswordReset(ctx, tx, r, store.Now())
+		if err != nil {
+			return err
+		} else if !ok {
+			return tokenError(passerelle.EConflict, TokenUsed, "This password reset link has already been used; ask for a new one.")
+		}
+		if err := store.SetPasswordHash(ctx, tx, r.UserID, hash); err != nil {
+			return err
+		}
+		return store.DeleteSessions(ctx, tx, r.UserID, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.UserByID(ctx, s.DB.Read, r.UserID)
+}
+
+// WrongCurrentPassword is the error of ChangePassword when the current
+// password is wrong; the web layer counts it as a failed attempt.
+func WrongCurrentPassword() error {
+	return &passerelle.Error{Code: passerelle.EValidation, Message: "The current password is wrong.",
+		Fields: map[string]string{"current_password": passerelle.FieldInvalid}}
+}
+
+// ChangePassword replaces the actor's password, given the current one, and
+// ends their other sessions (keepSession is the one in use, "" for none).
+// API tokens are left alone: they are listed, and revoked, one by one.
+// Errors: unauthenticated, validation_failed (current_password wrong, see
+// WrongCurrentPassword; new_password too short or missing).
+func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next, keepSession string) error {
+	if actor == nil || actor.Disabled() {
+		return unauthenticated()
+	}
+	if current == "" {
+		return &passerelle.Error{Code: passerelle.EValidation, Message: "Type your current password.",
+			Fields: map[string]string{"current_password": passerelle.FieldRequired}}
+	}
+	hash, err := store.PasswordHash(ctx, s.DB.Read, actor.ID)
+	if err != nil {
+		return err
+	}
+	ok, err := argon2id.ComparePasswordAndHash(current, hash)
+	if err != nil {
+		return err
+	} else if !ok {
+		return WrongCurrentPassword()
+	}
+	if err := passerelle.ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	newHash, err := s.Hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	keep := ""
+	if keepSession != "" {
+		keep = passerelle.HashSecret(keepSession)
+	}
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.SetPasswordHash(ctx, tx, actor.ID, newHash); err != nil {
+			return err
+		}
+		return store.DeleteSessions(ctx, tx, actor.ID, keep)
+	})
+}
+
+// maxTokenName is the longest label of an API token.
+const maxTokenName = 100
+
+// CreateNamedToken issues an API token for the actor, with a label to tell
+// it apart on "Mes jetons". The token is returned once; only its hash is
+// kept. Errors: unauthenticated, validation_failed (label too long).
+func (s *Service) CreateNamedToken(ctx context.Context, actor Actor, name string) (string, passerelle.APIToken, error) {
+	if actor == nil || actor.Disabled() {
+		return "", passerelle.APIToken{}, unauthenticated()
+	}
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > maxTokenName {
+		return "", passerelle.APIToken{}, &passerelle.Error{Code: passerelle.EValidation, Message: "The name is too long.",
+			Fields: map[string]string{"name": passerelle.FieldTooLong}}
+	}
+	token, hash := passerelle.NewSecret("psl_")
+	now := store.Now()
+	info := passerelle.APIToken{Name: name, CreatedAt: now, ExpiresAt: now.Add(TokenLifetime)}
+	id, err := store.InsertNamedToken(ctx, s.DB.Bun, hash, actor.ID, name, info.ExpiresAt)
+	info.ID = id
+	return token, info, err
+}
+
+// Tokens lists the actor's API tokens, newest first, revoked and expired
+// ones included. Errors: unauthenticated.
+func (s *Service) Tokens(ctx context.Context, actor Actor) ([]passerelle.APIToken, error) {
+	if actor == nil {
+		return nil, unauthenticated()
+	}
+	return store.ListTokens(ctx, s.DB.Read, actor.ID)
+}
+
+// RevokeTokenByID revokes one of the actor's API tokens at once. Errors:
+// unauthenticated, not_found (no such live token of the actor's).
+func (s *Service) RevokeTokenByID(ctx context.Context, actor Actor, id int64) error {
+	if actor == nil {
+		return unauthenticated()
+	}
+	ok, err := store.RevokeTokenOf(ctx, s.DB.Bun, actor.ID, id)
+	if err != nil {
+		return err
+	} else if !ok {
+		return passerelle.Errorf(passerelle.ENotFound, "Token not found.")
+	}
+	return nil
+}

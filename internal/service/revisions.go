@@ -1,0 +1,40 @@
+package service
+
+import (
+	"context"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
+)
+
+// RevisionChanges compares revision n of a practice with the one before it
+// (with nothing, for the first) field by field, for the people taking part
+// in its review. It returns the two revisions (prev is nil for the first)
+// and the fields that changed, in the order of the sheet. Errors:
+// unauthenticated, forbidden, not_found (also for a revision that does not
+// exist).
+func (s *Service) RevisionChanges(ctx context.Context, actor Actor, id int64, n int) (prev, cur *passerelle.Revision, changes []passerelle.FieldChange, err error) {
+	if _, _, err := s.loadParticipant(ctx, actor, id); err != nil {
+		return nil, nil, nil, err
+	}
+	revs, err := store.ListRevisions(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for i := range revs {
+		if revs[i].Number == n {
+			cur = &revs[i]
+			if i > 0 {
+				prev = &revs[i-1]
+			}
+		}
+	}
+	if cur == nil {
+		return nil, nil, nil, passerelle.Errorf(passerelle.ENotFound, "Revision not found.")
+	}
+	var before *passerelle.Practice
+	if prev != nil {
+		before = &prev.Practice
+	}
+	return prev, cur, passerelle.Changes(before, &cur.Practice), nil
+}

@@ -1,0 +1,473 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/search"
+)
+
+// The catalogue is what public lists know of every published practice
+// without reading it: its place in the list (newest publication first), its
+// territory, kind, tool format, year, themes and audiences — a few dozen
+// bytes each, held in memory by each process. Filtering, counting facets
+// and paging 100,000 practices in memory takes a millisecond or two, where
+// the same aggregates in SQL read every row of the filtered set on each
+// request (hundreds of milliseconds on SQLite). Only the page shown is then
+// read from the database, by id.
+//
+// The database says when the catalogue is stale: every change a list can
+// see bumps catalogue_version and records the practice in catalogue_log
+// (see the search migration). Each list reads the version in its own read
+// transaction and, when it is ahead of the catalogue, catches up on the
+// practices logged since, or reloads everything when the log no longer
+// reaches back that far. A list therefore never shows less than what was
+// committed before it began, in any process.
+
+// A catalogue catches up on at most maxCatchUp versions and maxCatchUpRows
+// changed practices; beyond, a full reload is cheaper.
+const (
+	maxCatchUp     = 500
+	maxCatchUpRows = 5000
+)
+
+type catalogueEntry struct {
+	id        int64
+	key       string // publication time as the database orders it
+	territory int32  // index in dict "territory", -1 for none
+	kind      int32
+	format    int32 // -1 for none
+	year      int32
+	themes    []int32
+	audiences []int32
+}
+
+// dict numbers the values of one attribute.
+type dict struct {
+	values []string
+	index  map[string]int32
+}
+
+func (d *dict) id(v string) int32 {
+	if i, ok := d.index[v]; ok {
+		return i
+	}
+	if d.index == nil {
+		d.index = map[string]int32{}
+	}
+	i := int32(len(d.values))
+	d.values = append(d.values, v)
+	d.index[v] = i
+	return i
+}
+
+func (d *dict) lookup(v string) int32 {
+	if i, ok := d.index[v]; ok {
+		return i
+	}
+	return -1
+}
+
+func (d dict) clone() dict {
+	c := dict{values: slices.Clone(d.values), index: make(map[string]int32, len(d.index))}
+	for k, v := range d.index {
+		c.index[k] = v
+	}
+	return c
+}
+
+// catalogue is immutable once built: a change builds a new one. Only its
+// cache of search matches grows.
+type catalogue struct {
+	version                                   int64
+	entries                                   []catalogueEntry // newest publication first
+	pos                                       map[int64]int32  // id → index in entries
+	territories, kinds, formats, themes, auds dict
+	matches                                   matchCache
+}
+
+// matchCache remembers what the latest searches found, for as long as the
+// catalogue they were made against: finding a common word means reading
+// most of the search index, and a catalogue changes far less often than
+// readers search.
+type matchCache struct {
+	mu    sync.Mutex
+	found map[string]*matches
+	order []string // oldest first
+}
+
+// matches are what a search found: which entries of the catalogue, by
+// index, and the ids of every practice found (published or not), in
+// increasing order.
+type matches struct {
+	in  []bool
+	ids []int64
+}
+
+const matchCacheSize = 32
+
+func (m *matchCache) get(key string) *matches {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.found[key]
+}
+
+func (m *matchCache) put(key string, found *matches) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.found == nil {
+		m.found = map[string]*matches{}
+	}
+	if _, ok := m.found[key]; ok {
+		return
+	}
+	if len(m.order) >= matchCacheSize {
+		delete(m.found, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.found[key] = found
+	m.order = append(m.order, key)
+}
+
+// catalogueCache holds the latest catalogue of a DB.
+type catalogueCache struct {
+	mu  sync.Mutex // serialises refreshes
+	cur *catalogue
+}
+
+// currentCatalogue returns a catalogue at least as recent as what tx sees.
+func currentCatalogue(ctx context.Context, db *DB, tx bun.IDB) (*catalogue, error) {
+	var version int64
+	if err := tx.NewSelect().Table("catalogue_version").Column("version").Where("id = 1").Scan(ctx, &version); err != nil {
+		return nil, err
+	}
+	cache := &db.cat
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	cur := cache.cur
+	if cur != nil && cur.version >= version {
+		return cur, nil
+	}
+	next, err := refreshCatalogue(ctx, tx, cur, version)
+	if err != nil {
+		return nil, err
+	}
+	cache.cur = next
+	return next, nil
+}
+
+// refreshCatalogue builds the catalogue at version as tx sees it, from cur
+// and the changes logged since when it can.
+func refreshCatalogue(ctx context.Context, tx bun.IDB, cur *catalogue, version int64) (*catalogue, error) {
+	if cur != nil && version-cur.version <= maxCatchUp {
+		var logged []struct {
+			Version    int64 `bun:"version"`
+			PracticeID int64 `bun:"practice_id"`
+		}
+		err := tx.NewSelect().Table("catalogue_log").Column("version", "practice_id").
+			Where("version > ?", cur.version).Where("version <= ?", version).
+			OrderExpr("version").Limit(maxCatchUpRows+1).Scan(ctx, &logged)
+		if err != nil {
+			return nil, err
+		}
+		if len(logged) > maxCatchUpRows {
+			logged = nil
+		}
+		// The log must reach back to the version after ours; an older log
+		// was pruned.
+		reaches := false
+		ids := map[int64]bool{}
+		for _, l := range logged {
+			reaches = reaches || l.Version == cur.version+1
+			ids[l.PracticeID] = true
+		}
+		if reaches {
+			return cur.apply(ctx, tx, version, ids)
+		}
+	}
+	c := &catalogue{version: version}
+	entries, err := loadEntries(ctx, tx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.entries = entries
+	c.index()
+	return c, nil
+}
+
+func (c *catalogue) index() {
+	c.pos = make(map[int64]int32, len(c.entries))
+	for i, e := range c.entries {
+		c.pos[e.id] = int32(i)
+	}
+}
+
+// apply returns a copy of c with the practices ids reloaded.
+func (c *catalogue) apply(ctx context.Context, tx bun.IDB, version int64, ids map[int64]bool) (*catalogue, error) {
+	next := &catalogue{version: version, territories: c.territories.clone(), kinds: c.kinds.clone(),
+		formats: c.formats.clone(), themes: c.themes.clone(), auds: c.auds.clone()}
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	changed, err := loadEntries(ctx, tx, next, list)
+	if err != nil {
+		return nil, err
+	}
+	// Both lists are in list order: merge them, leaving out the old entries
+	// of the changed practices.
+	slices.SortFunc(changed, compareEntries)
+	entries := make([]catalogueEntry, 0, len(c.entries)+len(changed))
+	j := 0
+	for _, e := range c.entries {
+		if ids[e.id] {
+			continue
+		}
+		for j < len(changed) && compareEntries(changed[j], e) < 0 {
+			entries = append(entries, changed[j])
+			j++
+		}
+		entries = append(entries, e)
+	}
+	next.entries = append(entries, changed[j:]...)
+	next.index()
+	return next, nil
+}
+
+// compareEntries orders entries as lists do: latest publication first, then
+// highest id.
+func compareEntries(a, b catalogueEntry) int {
+	if a.key != b.key {
+		return -strings.Compare(a.key, b.key)
+	}
+	switch {
+	case a.id > b.id:
+		return -1
+	case a.id < b.id:
+		return 1
+	}
+	return 0
+}
+
+// loadEntries reads the published practices (only those of ids, when
+// given) in list order, numbering their values in c's dictionaries.
+func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]catalogueEntry, error) {
+	pg := isPostgres(tx)
+	// The publication time is read as text that sorts as the database
+	// sorts: SQLite's own text (all times are UTC), PostgreSQL's formatted.
+	key, format, themes, auds := "p.published_at || ''",
+		"json_extract(p.tool, '$.format')",
+		"(SELECT group_concat(pt.theme_slug, char(31)) FROM practice_themes AS pt WHERE pt.practice_id = p.id)",
+		"(SELECT group_concat(pa.audience, char(31)) FROM practice_audiences AS pa WHERE pa.practice_id = p.id)"
+	if pg {
+		key, format, themes, auds = `to_char(p.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`,
+			"p.tool::jsonb ->> 'format'",
+			"(SELECT string_agg(pt.theme_slug, chr(31)) FROM practice_themes AS pt WHERE pt.practice_id = p.id)",
+			"(SELECT string_agg(pa.audience, chr(31)) FROM practice_audiences AS pa WHERE pa.practice_id = p.id)"
+	}
+	q := tx.NewSelect().TableExpr("practices AS p").
+		ColumnExpr("p.id").ColumnExpr(key).ColumnExpr("p.territory_code").ColumnExpr("p.kind").
+		ColumnExpr(format).ColumnExpr(themes).
+		ColumnExpr("CASE WHEN p.kind = ? THEN "+auds+" END", string(passerelle.KindTool)).
+		Where("p.status = ?", string(passerelle.StatusPublished)).Where("p.published_at IS NOT NULL").
+		OrderExpr("p.published_at DESC, p.id DESC")
+	if ids != nil {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		q = q.Where("p.id IN (?)", bun.In(ids))
+	}
+	rows, err := q.Rows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []catalogueEntry
+	var (
+		id                         int64
+		k, kind                    string
+		ter, fmtv, themeList, audL sql.NullString
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &k, &ter, &kind, &fmtv, &themeList, &audL); err != nil {
+			return nil, err
+		}
+		e := catalogueEntry{id: id, key: k, territory: -1, format: -1, kind: c.kinds.id(kind)}
+		if len(k) >= 4 {
+			y, _ := strconv.Atoi(k[:4])
+			e.year = int32(y)
+		}
+		if ter.Valid {
+			e.territory = c.territories.id(ter.String)
+		}
+		if fmtv.Valid && fmtv.String != "" {
+			e.format = c.formats.id(fmtv.String)
+		}
+		if themeList.Valid {
+			for _, t := range strings.Split(themeList.String, "\x1f") {
+				e.themes = append(e.themes, c.themes.id(t))
+			}
+		}
+		if audL.Valid {
+			for _, a := range strings.Split(audL.String, "\x1f") {
+				e.audiences = append(e.audiences, c.auds.id(a))
+			}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// selection is the outcome of a filter over the catalogue.
+type selection struct {
+	positions []int32 // matching entries, in list order
+	facets    map[string][]Facet
+}
+
+// selectEntries returns the entries matching f (its statuses are taken to
+// be "published") and, when inSearch is not nil, found by the search (by
+// entry index); with withFacets, the counts of the facets.
+func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets bool) selection {
+	var sel selection
+	var territories []bool
+	if f.Territories != nil {
+		territories = make([]bool, len(c.territories.values))
+		for _, code := range f.Territories {
+			if i := c.territories.lookup(code); i >= 0 {
+				territories[i] = true
+			}
+		}
+	}
+	theme, kind, format, audience := int32(-1), int32(-1), int32(-1), int32(-1)
+	impossible := false
+	lookup := func(d *dict, v string) int32 {
+		if v == "" {
+			return -1
+		}
+		i := d.lookup(v)
+		impossible = impossible || i < 0
+		return i
+	}
+	theme = lookup(&c.themes, f.Theme)
+	kind = lookup(&c.kinds, string(f.Kind))
+	format = lookup(&c.formats, f.Format)
+	audience = lookup(&c.auds, search.Fold(strings.TrimSpace(f.Audience)))
+	var terCount, kindCount, formatCount, themeCount []int
+	yearCount := map[int32]int{}
+	if withFacets {
+		terCount = make([]int, len(c.territories.values))
+		kindCount = make([]int, len(c.kinds.values))
+		formatCount = make([]int, len(c.formats.values))
+		themeCount = make([]int, len(c.themes.values))
+	}
+	if !impossible {
+		for i := range c.entries {
+			e := &c.entries[i]
+			if inSearch != nil && !inSearch[i] {
+				continue
+			}
+			if territories != nil && (e.territory < 0 || !territories[e.territory]) {
+				continue
+			}
+			if kind >= 0 && e.kind != kind || format >= 0 && e.format != format || f.Year != 0 && e.year != int32(f.Year) {
+				continue
+			}
+			if theme >= 0 && !slices.Contains(e.themes, theme) || audience >= 0 && !slices.Contains(e.audiences, audience) {
+				continue
+			}
+			sel.positions = append(sel.positions, int32(i))
+			if withFacets {
+				if e.territory >= 0 {
+					terCount[e.territory]++
+				}
+				kindCount[e.kind]++
+				if e.format >= 0 {
+					formatCount[e.format]++
+				}
+				yearCount[e.year]++
+				for _, t := range e.themes {
+					themeCount[t]++
+				}
+			}
+		}
+	}
+	if withFacets {
+		counts := func(d dict, n []int) map[string]int {
+			m := map[string]int{}
+			for i, v := range n {
+				if v > 0 {
+					m[d.values[i]] = v
+				}
+			}
+			return m
+		}
+		years := map[string]int{}
+		for y, n := range yearCount {
+			years[strconv.Itoa(int(y))] = n
+		}
+		sel.facets = map[string][]Facet{
+			"territory": sortedFacets(counts(c.territories, terCount), false),
+			"theme":     sortedFacets(counts(c.themes, themeCount), false),
+			"kind":      sortedFacets(counts(c.kinds, kindCount), false),
+			"format":    sortedFacets(counts(c.formats, formatCount), false),
+			"year":      sortedFacets(years, true),
+		}
+	}
+	return sel
+}
+
+// countByTerritory counts the published practices of each territory.
+func (c *catalogue) countByTerritory() map[string]int {
+	n := make([]int, len(c.territories.values))
+	for i := range c.entries {
+		if t := c.entries[i].territory; t >= 0 {
+			n[t]++
+		}
+	}
+	out := make(map[string]int, len(n))
+	for i, v := range n {
+		if v > 0 {
+			out[c.territories.values[i]] = v
+		}
+	}
+	return out
+}
+
+// PublishedCountByTerritory returns the number of published practices of
+// each territory (on its own, not with what lies below it), from the
+// catalogue.
+func PublishedCountByTerritory(ctx context.Context, db *DB) (map[string]int, error) {
+	var out map[string]int
+	err := db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
+		c, err := currentCatalogue(ctx, db, tx)
+		if err == nil {
+			out = c.countByTerritory()
+		}
+		return err
+	})
+	return out, err
+}
+
+// readOptions are those of a read transaction whose queries all see one
+// snapshot: SQLite's read transactions always do (and its read pool is
+// query-only); PostgreSQL's need REPEATABLE READ.
+func readOptions(db *DB) *sql.TxOptions {
+	if db.Dialect == Postgres {
+		return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	return nil
+}
+
+// String describes the catalogue, for logs and tests.
+func (c *catalogue) String() string {
+	return fmt.Sprintf("catalogue v%d: %d practices, %d territories, %d themes", c.version, len(c.entries),
+		len(c.territories.values), len(c.themes.values))
+}
