@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,7 +104,42 @@ func UpdatePracticeContent(ctx context.Context, db bun.IDB, p *passerelle.Practi
 		return false, nil
 	}
 	p.Version = r.Version
-	return true, SetPracticeThemes(ctx, db, p.ID, p.Themes)
+	return true, updatePracticeThemes(ctx, db, p.ID, p.Themes)
+}
+
+// updatePracticeThemes brings the themes of a practice to slugs, touching
+// only those that changed: an edit that leaves them alone (most do) writes
+// nothing, and no catalogue trigger fires.
+func updatePracticeThemes(ctx context.Context, db bun.IDB, id int64, slugs []string) error {
+	var current []string
+	if err := db.NewSelect().Model((*practiceThemeRow)(nil)).Column("theme_slug").Where("practice_id = ?", id).Scan(ctx, &current); err != nil {
+		return err
+	}
+	var gone, added []string
+	for _, c := range current {
+		if !slices.Contains(slugs, c) {
+			gone = append(gone, c)
+		}
+	}
+	for _, s := range slugs {
+		if !slices.Contains(current, s) && !slices.Contains(added, s) {
+			added = append(added, s)
+		}
+	}
+	if len(gone) > 0 {
+		if _, err := db.NewDelete().Model((*practiceThemeRow)(nil)).Where("practice_id = ? AND theme_slug IN (?)", id, bun.In(gone)).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	rows := make([]practiceThemeRow, len(added))
+	for i, s := range added {
+		rows[i] = practiceThemeRow{PracticeID: id, ThemeSlug: s}
+	}
+	_, err := db.NewInsert().Model(&rows).Exec(ctx)
+	return err
 }
 
 // MovePractice changes the status of a practice from one state to another,
