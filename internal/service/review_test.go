@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -78,6 +79,32 @@ func rvDraft(t *testing.T, svc *service.Service, author *passerelle.User, territ
 	return p
 }
 
+// rvOfficeFile builds a minimal Word (.docx) or OpenDocument (.odt) file.
+func rvOfficeFile(t *testing.T, name string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	add := func(name, content string, method uint16) {
+		w, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(content))
+	}
+	if strings.HasSuffix(name, ".odt") {
+		add("mimetype", "application/vnd.oasis.opendocument.text", zip.Store)
+		add("content.xml", `<office:document-content/>`, zip.Deflate)
+	} else {
+		add("[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`, zip.Deflate)
+		add("_rels/.rels", `<Relationships/>`, zip.Deflate)
+		add("word/document.xml", `<w:document/>`, zip.Deflate)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 func TestAttachments(t *testing.T) {
 	testenv.EachDialect(t, func(t *testing.T, dialect string) {
 		b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true})
@@ -122,6 +149,25 @@ func TestAttachments(t *testing.T) {
 		}
 		_, err = svc.AddAttachment(ctx, w.LilleAuthor, p.ID, "vide.txt", bytes.NewReader(nil))
 		rvCode(t, err, passerelle.EValidation)
+
+		// Office and OpenDocument files are told from other zip archives by
+		// their content.
+		other := rvDraft(t, svc, w.LilleAuthor, "59350")
+		for _, tt := range []struct{ name, want string }{
+			{"rapport.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+			{"rapport.odt", "application/vnd.oasis.opendocument.text"},
+		} {
+			got, err := svc.AddAttachment(ctx, w.LilleAuthor, other.ID, "sans extension", bytes.NewReader(rvOfficeFile(t, tt.name)))
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if got.ContentType != tt.want || got.Name != "sans extension"+tt.name[len("rapport"):] {
+				t.Errorf("%s: %s as %q", tt.name, got.ContentType, got.Name)
+			}
+		}
+		if err := svc.DeleteDraft(ctx, w.LilleAuthor, other.ID); err != nil {
+			t.Fatal(err)
+		}
 
 		// Over the limit, whether it shows in the first bytes or later while
 		// streaming: refused, and nothing is left in the bucket.
