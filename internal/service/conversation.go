@@ -11,8 +11,8 @@ import (
 	"github.com/passerelle/passerelle/internal/store"
 )
 
-// conversationActions are the history entries that make up the conversation
-// of a review: comments, and the reasons given with decisions.
+// inConversation reports whether a history entry belongs to the
+// conversation of a review: a comment, or the reason given with a decision.
 func inConversation(e passerelle.Event) bool {
 	switch e.Action {
 	case passerelle.ActionComment:
