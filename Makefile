@@ -51,6 +51,17 @@ bench: build ## seed 100,000 practices into temporary SQLite and PostgreSQL data
 	@if [ -z "$$PASSERELLE_TEST_DATABASE_URL" ]; then echo "*** no PostgreSQL server (PASSERELLE_TEST_DATABASE_URL): the PostgreSQL half of the benchmark will be SKIPPED ***"; fi
 	./bin/passerelle-bench --binary $(BIN) --practices $(BENCH_PRACTICES)
 	$(MAKE) --no-print-directory bench-review
+	$(MAKE) --no-print-directory bench-authz
+	$(MAKE) --no-print-directory bench-notify
+
+.PHONY: bench-notify
+bench-notify: ## time a publication to 10,000 instant subscribers (≤ 10 s PostgreSQL, ≤ 30 s SQLite) and River's pick-up latency p50/p95
+	$(GO) test -run='^$$' -bench=PublishTo10000Subscribers -benchtime=2x -timeout 30m ./internal/jobs/
+	$(GO) test -run='^$$' -bench=RiverPickup -benchtime=100x -timeout 10m ./internal/jobs/
+
+.PHONY: bench-authz
+bench-authz: ## time one authorization check with 10,000 users and 2,000 territories (p50/p99 in ns; goal p99 ≤ 100 µs), indexed and through Casbin alone
+	$(GO) test -run='^$$' -bench='^BenchmarkCan' -benchtime=200000x ./internal/authz/
 
 .PHONY: bench-review
 bench-review: ## time a moderator's decision and an author's edit among 100,000 practices (BENCH_PRACTICES), on SQLite and PostgreSQL (p50/p95 in ms)

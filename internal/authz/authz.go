@@ -78,9 +78,10 @@ type Snapshot struct {
 	// The index Can answers from: the roles each user holds on each domain,
 	// as the adapter gave them to Casbin, and what each role may do, asked of
 	// Casbin once per role and permission (see allows).
-	roles map[int64]map[string][]passerelle.Role
-	probe *casbin.SyncedEnforcer
-	perms sync.Map // role + "\x00" + permission → bool
+	roles     map[int64]map[string][]passerelle.Role
+	probe     *casbin.SyncedEnforcer
+	rolePerms map[passerelle.Role]map[passerelle.Permission]bool // filled at load for passerelle.Permissions
+	perms     sync.Map                                           // role + "\x00" + permission → bool, for any other permission
 }
 
 func load(ctx context.Context, db *store.DB) (*Snapshot, error) {
@@ -168,21 +169,37 @@ func (s *Snapshot) index() error {
 		return fmt.Errorf("load probe policy: %w", err)
 	}
 	s.probe = probe
+	// Resolve what every role may do now rather than on the first requests.
+	s.rolePerms = map[passerelle.Role]map[passerelle.Permission]bool{}
+	for role := range roleSet {
+		s.rolePerms[role] = map[passerelle.Permission]bool{}
+		for _, perm := range passerelle.Permissions {
+			s.rolePerms[role][perm] = s.enforceProbe(role, perm)
+		}
+	}
 	return nil
 }
 
 // allows reports whether role may do perm, as Casbin says for a subject
 // holding only that role; the answer is kept for the snapshot's lifetime.
 func (s *Snapshot) allows(role passerelle.Role, perm passerelle.Permission) bool {
+	if v, ok := s.rolePerms[role][perm]; ok {
+		return v
+	}
 	key := string(role) + "\x00" + string(perm)
 	if v, ok := s.perms.Load(key); ok {
 		return v.(bool)
 	}
-	obj, act, _ := strings.Cut(string(perm), ".")
-	ok, err := s.probe.Enforce(probeSubject(role), probeDomain, obj, act)
-	ok = ok && err == nil
+	ok := s.enforceProbe(role, perm)
 	s.perms.Store(key, ok)
 	return ok
+}
+
+// enforceProbe asks the probe enforcer whether role may do perm.
+func (s *Snapshot) enforceProbe(role passerelle.Role, perm passerelle.Permission) bool {
+	obj, act, _ := strings.Cut(string(perm), ".")
+	ok, err := s.probe.Enforce(probeSubject(role), probeDomain, obj, act)
+	return ok && err == nil
 }
 
 // Tree returns the territory tree.

@@ -169,13 +169,20 @@ type query struct {
 	territory string
 }
 
-// queries draws n questions: any account, any territory, any permission.
+// queries draws n questions: any account and any permission, about any
+// territory for half of them and, for the other half, a territory at or
+// below one of the account's own grants (the questions pages really ask).
 func (g *generated) queries(n int, seed uint64) []query {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	out := make([]query, n)
 	for i := range out {
-		out[i] = query{user: g.users[rng.IntN(len(g.users))], perm: everyPermission[rng.IntN(len(everyPermission))],
-			territory: g.territories[rng.IntN(len(g.territories))]}
+		u := g.users[rng.IntN(len(g.users))]
+		q := query{user: u, perm: everyPermission[rng.IntN(len(everyPermission))], territory: g.territories[rng.IntN(len(g.territories))]}
+		if grants := g.snap.Grants(u.ID); i%2 == 0 && len(grants) > 0 {
+			below := g.snap.Tree().Subtree(grants[rng.IntN(len(grants))].Territory)
+			q.territory = below[rng.IntN(len(below))]
+		}
+		out[i] = q
 	}
 	return out
 }
@@ -187,7 +194,7 @@ func (g *generated) queries(n int, seed uint64) []query {
 func TestCanMatchesCasbin(t *testing.T) {
 	t.Parallel()
 	g := generate(t, scale{territories: 300, users: 1500}, 1)
-	qs := g.queries(20000, 2)
+	qs := g.queries(3000, 2)
 	now := time.Now()
 	qs = append(qs, query{nil, passerelle.PermDecide, g.territories[0]},
 		query{&passerelle.User{ID: g.users[0].ID, DisabledAt: &now}, passerelle.PermDecide, g.territories[0]},
@@ -237,6 +244,18 @@ func BenchmarkCan(b *testing.B) {
 	benchmarkEnforce(b, (*authz.Snapshot).Can)
 }
 
+// BenchmarkCanThroughput is BenchmarkCan without timing each call: its
+// ns/op is the mean cost of one enforcement.
+func BenchmarkCanThroughput(b *testing.B) {
+	g := generate(b, atScale, 42)
+	qs := g.queries(1<<16, 43)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := qs[i&(len(qs)-1)]
+		g.snap.Can(q.user, q.perm, q.territory)
+	}
+}
+
 // BenchmarkCanCasbin is BenchmarkCan without the index (see there).
 func BenchmarkCanCasbin(b *testing.B) {
 	benchmarkEnforce(b, (*authz.Snapshot).CanCasbin)
@@ -266,7 +285,9 @@ func benchmarkEnforce(b *testing.B, can func(*authz.Snapshot, *passerelle.User, 
 	b.ReportMetric(at(0.50), "p50-ns")
 	b.ReportMetric(at(0.99), "p99-ns")
 	b.ReportMetric(float64(allowed)/float64(b.N), "allowed-ratio")
-	if p99 := at(0.99); p99 > float64(100*time.Microsecond) {
+	// The budget is checked on a real run, not on the single call the
+	// testing package makes first to size b.N.
+	if p99 := at(0.99); b.N >= 1000 && p99 > float64(100*time.Microsecond) {
 		b.Errorf("p99 = %.0f ns, over the 100 µs budget", p99)
 	}
 }

@@ -1,12 +1,16 @@
 package demo
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/reference"
 )
 
 var urlSafe = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
@@ -335,5 +339,39 @@ func TestPractices(t *testing.T) {
 	}
 	if !qpv {
 		t.Error("no practice in a QPV")
+	}
+}
+
+// TestReferenceHoldsTheDemo checks that the reference file the demo imports
+// is sound and holds every territory of the demo list but the priority
+// neighbourhoods, which Load adds below their communes.
+func TestReferenceHoldsTheDemo(t *testing.T) {
+	rows, err := passerelle.ParseTerritoryCSV(bytes.NewReader(reference.HautsDeFrance))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := passerelle.PlanImport(nil, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Create) != len(rows) {
+		t.Errorf("plan creates %d of %d territories", len(plan.Create), len(rows))
+	}
+	inFile := map[string]passerelle.Territory{}
+	for _, r := range rows {
+		inFile[r.Territory.Code] = r.Territory
+	}
+	for _, want := range []string{"32", "02", "59", "60", "62", "80", "200093201"} {
+		if _, ok := inFile[want]; !ok {
+			t.Errorf("reference file lacks %s", want)
+		}
+	}
+	for _, tr := range Territories {
+		if _, ok := inFile[tr.Code]; !ok && tr.Level != "qpv" {
+			t.Errorf("demo territory %s (%s) is not in the reference file", tr.Code, tr.Name)
+		}
+	}
+	if got := len(TerritoryCodes()); got != len(rows)+6 {
+		t.Errorf("TerritoryCodes: %d, want the %d of the file and the 6 QPVs", got, len(rows))
 	}
 }

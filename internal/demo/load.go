@@ -107,3 +107,22 @@ func Loaded(ctx context.Context, svc *service.Service) bool {
 	_, _, err := store.UserByEmail(ctx, svc.DB.Read, emailAdmin)
 	return err == nil
 }
+
+// TerritoryCodes returns the code of every territory Load creates: those of
+// the reference file and the demo's own (its priority neighbourhoods).
+func TerritoryCodes() []string {
+	var codes []string
+	seen := map[string]bool{}
+	rows, _ := passerelle.ParseTerritoryCSV(bytes.NewReader(reference.HautsDeFrance))
+	for _, r := range rows {
+		seen[r.Territory.Code] = true
+		codes = append(codes, r.Territory.Code)
+	}
+	for _, t := range Territories {
+		if !seen[t.Code] {
+			seen[t.Code] = true
+			codes = append(codes, t.Code)
+		}
+	}
+	return codes
+}

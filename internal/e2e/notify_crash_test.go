@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -87,17 +88,23 @@ func delivered(t *testing.T, s *site, id int64) (notes, jobs, completed int, dou
 		Where("practice_id = ? AND type = ?", id, passerelle.NotifyNew).Scan(ctx, &ids); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{}
+	want := map[int64]bool{}
 	for _, n := range ids {
-		want[fmt.Sprintf(`{"notification_id":%d}`, n)] = true
+		want[n] = true
 	}
 	rows, err := db.RiverDriver().GetExecutor().JobGetByKindMany(ctx, &riverdriver.JobGetByKindManyParams{Kind: []string{"send_email"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]int{}
+	seen := map[int64]int{}
 	for _, r := range rows {
-		key := string(r.EncodedArgs)
+		var args struct {
+			NotificationID int64 `json:"notification_id"`
+		}
+		if err := json.Unmarshal(r.EncodedArgs, &args); err != nil {
+			t.Fatal(err)
+		}
+		key := args.NotificationID
 		if !want[key] {
 			continue
 		}
@@ -178,8 +185,12 @@ func TestTwoProcessesShareTheWork(t *testing.T) {
 	a := startWorker(t, bin, s, "--smtp-url", smtp.url())
 	b := startWorker(t, bin, s, "--smtp-url", smtp.url())
 	approve(t, web.base, id, w)
-	waitFor(t, 2*time.Minute, "every subscriber's e-mail", func() bool { return len(smtp.count("Forum emploi")) == n+1 }) // + the author's
-	for to, c := range smtp.count("Forum emploi") {
+	news := []string{"Nouvelle fiche : «", "New practice:"}
+	waitFor(t, 2*time.Minute, "every subscriber's e-mail", func() bool {
+		_, _, completed, _ := delivered(t, s, id) // River records completions in batches
+		return len(smtp.count(news...)) == n && completed == n
+	})
+	for to, c := range smtp.count(news...) {
 		if c != 1 {
 			t.Errorf("%s got %d e-mails", to, c)
 		}

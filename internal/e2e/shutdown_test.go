@@ -234,7 +234,7 @@ func TestServeDemoStopsCleanly(t *testing.T) {
 
 		first := startServe(t, bin, s, "--demo")
 		before := first.inventory()
-		want := inventory{territories: len(demo.Territories), themes: len(demo.Themes), users: len(demo.Accounts)}
+		want := inventory{territories: len(demo.TerritoryCodes()), themes: len(demo.Themes), users: len(demo.Accounts)}
 		for _, p := range demo.Practices {
 			if p.Status == "published" {
 				want.published++

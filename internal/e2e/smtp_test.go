@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/mail"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -75,14 +76,14 @@ func (r *smtpRecorder) serve(c net.Conn) {
 }
 
 // count returns how many messages each recipient got whose subject holds
-// subject.
-func (r *smtpRecorder) count(subject string) map[string]int {
+// one of subjects.
+func (r *smtpRecorder) count(subjects ...string) map[string]int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := map[string]int{}
 	for _, m := range r.msgs {
 		subj, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-		if strings.Contains(subj, subject) {
+		if slices.ContainsFunc(subjects, func(want string) bool { return strings.Contains(subj, want) }) {
 			to, _ := mail.ParseAddress(m.Header.Get("To"))
 			if to != nil {
 				out[to.Address]++

@@ -79,6 +79,7 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	addAccountWorkers(workers, deps)
 	per := addNotifyWorkers(workers, deps, cfg)
 	river.AddWorker(workers, &attachmentCleanupWorker{deps: deps})
+	river.AddWorker(workers, &notifyReuseWorker{deps: deps}) // reuse.go
 	rc := &river.Config{
 		Workers: workers,
 		Logger:  deps.Logger,

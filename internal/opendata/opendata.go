@@ -7,6 +7,7 @@
 package opendata
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,6 +45,13 @@ func (s *Site) PracticeURL(id int64) string { return jobs.PracticeURL(s.BaseURL,
 
 // TerritoryURL returns the page of a territory for people.
 func (s *Site) TerritoryURL(code string) string { return s.URL("/territoires/" + code) }
+
+// ThemeURL returns the page of a theme.
+func (s *Site) ThemeURL(slug string) string { return s.URL("/themes/" + url.PathEscape(slug)) }
+
+// BrowsePages are the browsing pages listed in the sitemap besides the home
+// page, the territories and the themes.
+var BrowsePages = []string{"/territoires", "/themes", "/outils", "/recherche"}
 
 // Vocabulary names territories and themes; *authz.Snapshot is one.
 type Vocabulary interface {

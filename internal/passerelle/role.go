@@ -38,6 +38,11 @@ const (
 	PermManage          Permission = "admin.manage"     // users, roles, territories, themes
 )
 
+// Permissions lists the permissions above, for the authorizer to resolve
+// them all when it loads the policy.
+var Permissions = []Permission{PermCreatePractice, PermEditPractice, PermReadUnpublished, PermDecide,
+	PermArchive, PermReadQueue, PermInvite, PermManage}
+
 // MayInvite reports whether an inviter may invite someone to role: an
 // administrator to any role, anyone else only to contributor — and then
 // only where the policy gives them PermInvite (checked by the caller

@@ -86,6 +86,9 @@ func Highlight(text string, q Query, maxRunes int) (snippet string, found bool) 
 		hit := false
 		if len(want) > 0 && !stopWords[w] && runes-wordRuneStart <= MaxWordLen {
 			hit = want[Stem(w)]
+			for _, v := range Variants(w) {
+				hit = hit || want[Stem(v)]
+			}
 		}
 		if hit {
 			hits++

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,6 +22,10 @@ type Term struct {
 	// Stems are the stems of its words that are not stop words: what the
 	// SQLite index holds, and what highlighting looks for.
 	Stems []string
+	// Alternatives are the other forms of a one-word term (see Variants),
+	// folded, and AltStems their stems: the word matches any of them.
+	Alternatives []string
+	AltStems     []string
 	// Exclude is set for a term typed with a leading "-": results must not
 	// contain it.
 	Exclude bool
@@ -74,7 +79,16 @@ func Parse(text string) Query {
 			return
 		}
 		seen[key] = true
-		q.Terms = append(q.Terms, Term{Text: strings.Join(ws, " "), Stems: stems, Exclude: exclude})
+		term := Term{Text: strings.Join(ws, " "), Stems: stems, Exclude: exclude}
+		if len(ws) == 1 {
+			for _, v := range Variants(ws[0]) {
+				if vs := Stem(v); vs != stems[0] && !stopWords[v] && !slices.Contains(term.AltStems, vs) {
+					term.Alternatives = append(term.Alternatives, v)
+					term.AltStems = append(term.AltStems, vs)
+				}
+			}
+		}
+		q.Terms = append(q.Terms, term)
 	}
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -141,6 +155,7 @@ func (q Query) Stems() []string {
 	for _, t := range q.Terms {
 		if !t.Exclude {
 			out = append(out, t.Stems...)
+			out = append(out, t.AltStems...)
 		}
 	}
 	return out
@@ -148,12 +163,20 @@ func (q Query) Stems() []string {
 
 // FTS5 returns the query as an FTS5 full-text expression over IndexText
 // columns: every stem is a quoted string (FTS5 reads no operator inside
-// one), terms are joined with AND and exclusions applied with NOT. It
-// returns "" for an empty query.
+// one), a word's alternatives are joined with OR, terms with AND, and
+// exclusions applied with NOT. It returns "" for an empty query.
 func (q Query) FTS5() string {
+	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 	var pos, neg []string
 	for _, t := range q.Terms {
-		quoted := `"` + strings.ReplaceAll(strings.Join(t.Stems, " "), `"`, `""`) + `"`
+		quoted := quote(strings.Join(t.Stems, " "))
+		if len(t.AltStems) > 0 {
+			alts := []string{quoted}
+			for _, a := range t.AltStems {
+				alts = append(alts, quote(a))
+			}
+			quoted = "(" + strings.Join(alts, " OR ") + ")"
+		}
 		if t.Exclude {
 			neg = append(neg, quoted)
 		} else {

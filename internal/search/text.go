@@ -186,21 +186,65 @@ func Stem(w string) string {
 	return s
 }
 
-// IndexText returns what the SQLite index stores for the given texts: their
-// stemmed words, stop words left out, separated by spaces.
+// Variants returns other forms of the folded word w that a reader may mean
+// and that Snowball, which expects accents, does not bring together once
+// they are gone: "diplomee" and "diplomees" (diplômée, diplômées) also stand
+// for "diplome", "diplomes"; a verb in "-ent" ("rencontrent") also for its
+// root ("rencontr", as in "rencontrer"). Both sides of a match use them: the
+// index keeps the stems of a word's variants beside its own, and a query
+// word matches any of them. PostgreSQL applies the same rules
+// (passerelle_variant_words in the search migration).
+func Variants(w string) []string {
+	var out []string
+	switch n := len(w); {
+	case n >= 5 && strings.HasSuffix(w, "ees"):
+		out = append(out, w[:n-2]+"s")
+	case n >= 4 && strings.HasSuffix(w, "ee"):
+		out = append(out, w[:n-1])
+	}
+	if n := len(w); n >= 7 && strings.HasSuffix(w, "ent") && isASCIIWord(w) {
+		out = append(out, w[:n-3])
+	}
+	return out
+}
+
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// IndexText returns what the SQLite index stores for the given texts: the
+// stems of their words, stop words left out, separated by spaces, followed
+// by the stems of the variants of their words (see Variants) that differ.
 func IndexText(texts ...string) string {
-	var b strings.Builder
+	var b, extra strings.Builder
+	add := func(sb *strings.Builder, s string) {
+		if sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(s)
+	}
 	for _, t := range texts {
 		words(Fold(t), func(w string) bool {
 			if stopWords[w] {
 				return true
 			}
-			if b.Len() > 0 {
-				b.WriteByte(' ')
+			stem := Stem(w)
+			add(&b, stem)
+			for _, v := range Variants(w) {
+				if vs := Stem(v); vs != stem && !stopWords[v] {
+					add(&extra, vs)
+				}
 			}
-			b.WriteString(Stem(w))
 			return true
 		})
+	}
+	if extra.Len() > 0 {
+		add(&b, extra.String())
 	}
 	return b.String()
 }

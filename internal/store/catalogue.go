@@ -258,72 +258,107 @@ func compareEntries(a, b catalogueEntry) int {
 }
 
 // loadEntries reads the published practices (only those of ids, when
-// given) in list order, numbering their values in c's dictionaries.
+// given) in list order, numbering their values in c's dictionaries. Each of
+// its three queries returns one string: a row each would cost more than the
+// work itself.
 func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]catalogueEntry, error) {
+	if ids != nil && len(ids) == 0 {
+		return nil, nil
+	}
 	pg := isPostgres(tx)
-	// The publication time is read as text that sorts as the database
-	// sorts: SQLite's own text (all times are UTC), PostgreSQL's formatted.
-	key, format, themes, auds := "p.published_at || ''",
-		"json_extract(p.tool, '$.format')",
-		"(SELECT group_concat(pt.theme_slug, char(31)) FROM practice_themes AS pt WHERE pt.practice_id = p.id)",
-		"(SELECT group_concat(pa.audience, char(31)) FROM practice_audiences AS pa WHERE pa.practice_id = p.id)"
+	// Fields are separated by \x1f, records by \x1e. The publication time is
+	// read as text that sorts as the database sorts: SQLite's own text (all
+	// times are UTC), PostgreSQL's formatted.
+	record := "p.id || char(31) || p.published_at || char(31) || ifnull(p.territory_code, '') || char(31) || p.kind || char(31) || ifnull(json_extract(p.tool, '$.format'), '')"
+	agg := "group_concat(%s, char(30))"
 	if pg {
-		key, format, themes, auds = `to_char(p.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`,
-			"p.tool::jsonb ->> 'format'",
-			"(SELECT string_agg(pt.theme_slug, chr(31)) FROM practice_themes AS pt WHERE pt.practice_id = p.id)",
-			"(SELECT string_agg(pa.audience, chr(31)) FROM practice_audiences AS pa WHERE pa.practice_id = p.id)"
+		record = "p.id || chr(31) || to_char(p.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || chr(31) || coalesce(p.territory_code, '') || chr(31) || p.kind || chr(31) || coalesce(p.tool::jsonb ->> 'format', '')"
+		agg = "string_agg(%s, chr(30))"
 	}
-	q := tx.NewSelect().TableExpr("practices AS p").
-		ColumnExpr("p.id").ColumnExpr(key).ColumnExpr("p.territory_code").ColumnExpr("p.kind").
-		ColumnExpr(format).ColumnExpr(themes).
-		ColumnExpr("CASE WHEN p.kind = ? THEN "+auds+" END", string(passerelle.KindTool)).
-		Where("p.status = ?", string(passerelle.StatusPublished)).Where("p.published_at IS NOT NULL").
-		OrderExpr("p.published_at DESC, p.id DESC")
-	if ids != nil {
-		if len(ids) == 0 {
-			return nil, nil
+	published := func(q *bun.SelectQuery, col string) *bun.SelectQuery {
+		q = q.Where("p.status = ?", string(passerelle.StatusPublished)).Where("p.published_at IS NOT NULL")
+		if ids != nil {
+			q = q.Where(col+" IN (?)", bun.In(ids))
 		}
-		q = q.Where("p.id IN (?)", bun.In(ids))
+		return q
 	}
-	rows, err := q.Rows(ctx)
-	if err != nil {
+	var list sql.NullString
+	// In list order: the aggregate follows the order of its subquery (and,
+	// on PostgreSQL, is told so).
+	inner := published(tx.NewSelect().TableExpr("practices AS p").ColumnExpr(record+" AS r").
+		ColumnExpr("p.published_at").ColumnExpr("p.id"), "p.id").OrderExpr("p.published_at DESC, p.id DESC")
+	var q *bun.SelectQuery
+	if pg {
+		q = tx.NewSelect().TableExpr("(?) AS o", inner).ColumnExpr("string_agg(o.r, chr(30) ORDER BY o.published_at DESC, o.id DESC)")
+	} else {
+		q = tx.NewSelect().TableExpr("(?) AS o", inner).ColumnExpr(fmt.Sprintf(agg, "o.r"))
+	}
+	if err := q.Scan(ctx, &list); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []catalogueEntry
-	var (
-		id                         int64
-		k, kind                    string
-		ter, fmtv, themeList, audL sql.NullString
-	)
-	for rows.Next() {
-		if err := rows.Scan(&id, &k, &ter, &kind, &fmtv, &themeList, &audL); err != nil {
-			return nil, err
+	byID := map[int64]int{}
+	for rec := range strings.SplitSeq(list.String, "\x1e") {
+		f := strings.Split(rec, "\x1f")
+		if len(f) != 5 {
+			continue
 		}
-		e := catalogueEntry{id: id, key: k, territory: -1, format: -1, kind: c.kinds.id(kind)}
-		if len(k) >= 4 {
-			y, _ := strconv.Atoi(k[:4])
+		id, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		e := catalogueEntry{id: id, key: f[1], territory: -1, format: -1, kind: c.kinds.id(f[3])}
+		if len(e.key) >= 4 {
+			y, _ := strconv.Atoi(e.key[:4])
 			e.year = int32(y)
 		}
-		if ter.Valid {
-			e.territory = c.territories.id(ter.String)
+		if f[2] != "" {
+			e.territory = c.territories.id(f[2])
 		}
-		if fmtv.Valid && fmtv.String != "" {
-			e.format = c.formats.id(fmtv.String)
+		if f[4] != "" {
+			e.format = c.formats.id(f[4])
 		}
-		if themeList.Valid {
-			for _, t := range strings.Split(themeList.String, "\x1f") {
-				e.themes = append(e.themes, c.themes.id(t))
-			}
-		}
-		if audL.Valid {
-			for _, a := range strings.Split(audL.String, "\x1f") {
-				e.audiences = append(e.audiences, c.auds.id(a))
-			}
-		}
+		byID[id] = len(out)
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	// Themes and audiences, as "id\x1fvalue" records.
+	// Slugs hold no control character; audiences are free text, whose
+	// separators are blanked.
+	fieldSep, recordSep := "char(31)", "char(30)"
+	if pg {
+		fieldSep, recordSep = "chr(31)", "chr(30)"
+	}
+	for _, side := range []struct {
+		table, value string
+		into         func(e *catalogueEntry, v string)
+	}{
+		{"practice_themes AS x", "x.theme_slug", func(e *catalogueEntry, v string) { e.themes = append(e.themes, c.themes.id(v)) }},
+		{"practice_audiences AS x", fmt.Sprintf("replace(replace(x.audience, %s, ' '), %s, ' ')", fieldSep, recordSep),
+			func(e *catalogueEntry, v string) { e.audiences = append(e.audiences, c.auds.id(v)) }},
+	} {
+		pair := "x.practice_id || " + fieldSep + " || " + side.value
+		// All of them, or those of ids: the few of unpublished practices
+		// are dropped below, cheaper than asking the database to.
+		q := tx.NewSelect().TableExpr(side.table).ColumnExpr(fmt.Sprintf(agg, pair))
+		if ids != nil {
+			q = q.Where("x.practice_id IN (?)", bun.In(ids))
+		}
+		var pairs sql.NullString
+		if err := q.Scan(ctx, &pairs); err != nil {
+			return nil, err
+		}
+		for rec := range strings.SplitSeq(pairs.String, "\x1e") {
+			idText, v, ok := strings.Cut(rec, "\x1f")
+			id, err := strconv.ParseInt(idText, 10, 64)
+			if !ok || err != nil {
+				continue
+			}
+			if i, ok := byID[id]; ok {
+				side.into(&out[i], v)
+			}
+		}
+	}
+	return out, nil
 }
 
 // selection is the outcome of a filter over the catalogue.
@@ -470,4 +505,12 @@ func readOptions(db *DB) *sql.TxOptions {
 func (c *catalogue) String() string {
 	return fmt.Sprintf("catalogue v%d: %d practices, %d territories, %d themes", c.version, len(c.entries),
 		len(c.territories.values), len(c.themes.values))
+}
+
+// LoadCatalogue reads the catalogue now rather than on the first list that
+// needs it (about a second per 100,000 published practices on SQLite), for
+// a server that would rather pay it at start.
+func LoadCatalogue(ctx context.Context, db *DB) error {
+	_, err := PublishedCountByTerritory(ctx, db)
+	return err
 }

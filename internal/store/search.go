@@ -108,10 +108,11 @@ func searchCond(db bun.IDB, q search.Query) (string, []any) {
 
 // tsquery returns a PostgreSQL tsquery expression for q: each term goes
 // through phraseto_tsquery on unaccented text (so quoted words must follow
-// one another, and its words are stemmed as the documents were), terms are
-// joined with && and exclusions negated with !!. The terms are bound
-// values, never SQL.
+// one another, and its words are stemmed as the documents were), a word's
+// alternatives are joined with ||, terms with && and exclusions negated
+// with !!. The words are bound values, never SQL.
 func tsquery(q search.Query) (string, []any) {
+	const word = "phraseto_tsquery('french', passerelle_unaccent(?))"
 	var b strings.Builder
 	args := make([]any, 0, len(q.Terms))
 	b.WriteByte('(')
@@ -122,8 +123,13 @@ func tsquery(q search.Query) (string, []any) {
 		if t.Exclude {
 			b.WriteString("!!")
 		}
-		b.WriteString("phraseto_tsquery('french', passerelle_unaccent(?))")
+		b.WriteString("(" + word)
 		args = append(args, t.Text)
+		for _, alt := range t.Alternatives {
+			b.WriteString(" || " + word)
+			args = append(args, alt)
+		}
+		b.WriteByte(')')
 	}
 	b.WriteByte(')')
 	return b.String(), args

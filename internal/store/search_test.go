@@ -146,6 +146,7 @@ func TestSearchFrench(t *testing.T) {
 		f.publish(t, passerelle.Practice{Title: "Forum de l'emploi", Summary: "Des entreprises du quartier.", Body: "Résultat : 42 personnes.",
 			Experience: &passerelle.Experience{Context: "Chômage élevé.", Actions: "Un forum.", Results: "Douze contrats d’embauche signés."}})
 		f.publish(t, passerelle.Practice{Title: "Jardin partagé", Summary: "Au pied des immeubles.", Body: "Des familles jardinent ensemble."})
+		f.publish(t, passerelle.Practice{Title: "Café des diplômés", Summary: "Des jeunes diplômés rencontrent des entreprises.", Body: "Chaque mois."})
 
 		tests := []struct {
 			name, query string
@@ -162,6 +163,9 @@ func TestSearchFrench(t *testing.T) {
 			{"phrase in another order", `"hommes et les femmes"`, nil},
 			{"tool format in French", "jeu", []string{"Un jeu de cartes"}},
 			{"audience", "collegiens", []string{"Un jeu de cartes"}},
+			{"accents and gender", "Diplômée", []string{"Café des diplômés"}},
+			{"infinitive for a conjugated verb", "rencontrer", []string{"Café des diplômés"}},
+			{"verb in -ent for another form", "jardiner", []string{"Jardin partagé"}},
 			{"nothing", "astronomie", nil},
 			{"only stop words", "le la des", nil},
 		}

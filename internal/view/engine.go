@@ -40,6 +40,8 @@ var Pages = []string{
 	"admin_territory", "admin_themes", "admin_journal",
 	// Subscriptions and notifications (models_notify.go).
 	"subscriptions", "preferences", "unsubscribe", "theme", "jobs_unavailable",
+	// Discovery (models_discover.go).
+	"search", "tools", "themes", "territories",
 }
 
 // hashLen is the number of hex digits of the SHA-256 in static URLs.

@@ -150,7 +150,8 @@ func TestNoUnusedKeys(t *testing.T) {
 	// Keys only Go code asks for; internal/web's TestPageKeysExist checks
 	// that each exists and is used.
 	fromGo := []string{"error.code.", "flash.", "form.error.", "form.not_submitted", "login.error.", "preferences.category.", "subscriptions.error.", "jobs.", "upload.error.", "size.",
-		"admin.error.", "admin.territories.import.error", "admin.territories.import.line", "form.error.rate_limited"}
+		"admin.error.", "admin.territories.import.error", "admin.territories.import.line", "form.error.rate_limited",
+		"discover.filter.", "discover.reuse.error."}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

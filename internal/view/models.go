@@ -199,6 +199,8 @@ type TerritoryData struct {
 	Children   []Territory
 	Practices  []PracticeCard
 	Pagination Pagination
+	// Travel is what it borrowed and lent (models_discover.go).
+	Travel TerritoryTravel
 }
 
 // PracticeData is the Data of the "practice" page. Errors, Comment and
@@ -215,6 +217,11 @@ type PracticeData struct {
 	// FieldChoices are the fields a moderator may name in a comment or a
 	// decision.
 	FieldChoices []FieldRef
+	// Travel is where the practice has been reused (models_discover.go);
+	// JSONLD its schema.org description when it is published (empty
+	// otherwise), embedded as is in a script of type application/ld+json.
+	Travel PracticeTravel
+	JSONLD template.JS
 }
 
 // LoginData is the Data of the "login" page.
@@ -316,5 +323,5 @@ var (
 	Levels   = []string{"region", "department", "epci", "commune", "qpv", "other"}
 	Formats  = []string{"kit", "game", "guide", "video", "training", "other"}
 	Licenses = []string{"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved"}
-	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release"}
+	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release", "reuse"}
 )

@@ -172,5 +172,8 @@ func samplePages() map[string]struct {
 		"admin_invitations": sampleAccount("admin_invitations"), "admin_territories": sampleAccount("admin_territories"),
 		"admin_territory": sampleAccount("admin_territory"), "admin_themes": sampleAccount("admin_themes"),
 		"admin_journal": sampleAccount("admin_journal"),
+		// Discovery: sample_discover_test.go.
+		"search": sampleDiscover("search"), "tools": sampleDiscover("tools"), "themes": sampleDiscover("themes"),
+		"territories": sampleDiscover("territories"),
 	}
 }

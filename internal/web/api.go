@@ -47,6 +47,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/notifications", s.apiNotifications)
 	r.Post("/notifications/read", s.apiMarkRead)
 	s.subscriptionRoutes(r) // api_subscriptions.go
+	s.reuseAPIRoutes(r)     // api_reuses.go
 
 	s.adminAPIRoutes(r)
 

@@ -264,7 +264,8 @@ func (s *Server) sitemap(site *opendata.Site) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		if 1+snap.Tree().Len()+practices > opendata.MaxSitemapURLs {
+		pages := 1 + len(opendata.BrowsePages) + snap.Tree().Len() + len(snap.Themes())
+		if pages+practices > opendata.MaxSitemapURLs {
 			chunks, err := s.svc.PublishedIDChunks(ctx, sitemapChunk)
 			if err != nil {
 				s.fail(w, r, err)
@@ -287,10 +288,10 @@ func (s *Server) sitemap(site *opendata.Site) http.HandlerFunc {
 		if err != nil {
 			return
 		}
-		if s.writePageURLs(sw, site, snap.Tree()) != nil {
+		if s.writePageURLs(sw, site, snap.Tree(), snap.Themes()) != nil {
 			return
 		}
-		s.writePracticeURLs(r, sw, site, 0, 0, opendata.MaxSitemapURLs-1-snap.Tree().Len())
+		s.writePracticeURLs(r, sw, site, 0, 0, opendata.MaxSitemapURLs-pages)
 	}
 }
 
@@ -299,10 +300,21 @@ func sitemapHeaders(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", publicMaxAge)
 }
 
-// writePageURLs adds the home page and every territory's page.
-func (s *Server) writePageURLs(sw *opendata.SitemapWriter, site *opendata.Site, tree *passerelle.Tree) error {
+// writePageURLs adds the home page, the browsing pages, every theme's page
+// and every territory's page.
+func (s *Server) writePageURLs(sw *opendata.SitemapWriter, site *opendata.Site, tree *passerelle.Tree, themes []passerelle.Theme) error {
 	if err := sw.URL(opendata.SitemapURL{Loc: site.URL("/")}); err != nil {
 		return err
+	}
+	for _, p := range opendata.BrowsePages {
+		if err := sw.URL(opendata.SitemapURL{Loc: site.URL(p)}); err != nil {
+			return err
+		}
+	}
+	for _, th := range themes {
+		if err := sw.URL(opendata.SitemapURL{Loc: site.ThemeURL(th.Slug)}); err != nil {
+			return err
+		}
 	}
 	var walk func(codes []string) error
 	walk = func(codes []string) error {
@@ -353,7 +365,7 @@ func (s *Server) sitemapPages(site *opendata.Site) http.HandlerFunc {
 		}
 		sitemapHeaders(w)
 		sw, err := opendata.NewURLSet(w)
-		if err != nil || s.writePageURLs(sw, site, snap.Tree()) != nil {
+		if err != nil || s.writePageURLs(sw, site, snap.Tree(), snap.Themes()) != nil {
 			return
 		}
 		_ = sw.Close()

@@ -364,11 +364,11 @@ func TestSitemap(t *testing.T) {
 				t.Errorf("sitemap lists unpublished %q", h.Title)
 			}
 		}
-		if len(all) != 1+7+len(od.Published) {
-			t.Errorf("%d URLs, want the home page, 7 territories and %d practices", len(all), len(od.Published))
+		if len(all) != sitemapPages+len(od.Published) {
+			t.Errorf("%d URLs, want the home page, the browsing pages, 3 themes, 7 territories and %d practices", len(all), len(od.Published))
 		}
 		pages, practices := locs("/sitemaps/pages.xml"), locs("/sitemaps/practices-1.xml")
-		if len(pages) != 8 || len(practices) != len(od.Published) {
+		if len(pages) != sitemapPages || len(practices) != len(od.Published) {
 			t.Errorf("split sitemaps: %d pages, %d practices", len(pages), len(practices))
 		}
 		if got := locs("/sitemaps/practices-2.xml"); len(got) != 0 {
@@ -505,8 +505,8 @@ func TestOpenDataVolumes(t *testing.T) {
 		var set struct {
 			Locs []string `xml:"url>loc"`
 		}
-		if err := xml.Unmarshal(od.get(t, "/sitemap.xml").Body, &set); err != nil || len(set.Locs) != 1+7+total {
-			t.Errorf("sitemap: %v, %d URLs, want %d", err, len(set.Locs), 1+7+total)
+		if err := xml.Unmarshal(od.get(t, "/sitemap.xml").Body, &set); err != nil || len(set.Locs) != sitemapPages+total {
+			t.Errorf("sitemap: %v, %d URLs, want %d", err, len(set.Locs), sitemapPages+total)
 		}
 	})
 }

@@ -53,6 +53,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	get("/notifications", s.notificationsPage)
 	r.Post("/notifications/lues", s.markReadPage)
 	s.notifyPageRoutes(r) // pages_subscriptions.go
+	s.discoverPageRoutes(r)
 
 	s.accountPageRoutes(r)
 	s.adminPageRoutes(r)
@@ -169,7 +170,7 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 
 // formPage returns the page that holds the form posted to path.
 func formPage(path string) string {
-	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes"} {
+	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes", "/reutilisations"} {
 		if p, ok := strings.CutSuffix(path, action); ok && strings.HasPrefix(p, "/fiches/") {
 			return p
 		}

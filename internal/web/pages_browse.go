@@ -75,6 +75,10 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) {
 		Practices:  cards(snap, list.Items),
 		Pagination: view.Pagination{Page: list.Page, PerPage: list.PerPage, Total: list.Total},
 	}
+	if data.Travel, err = s.territoryTravel(ctx, snap, t.Code); err != nil { // pages_discover.go
+		s.errorPage(w, r, err)
+		return
+	}
 	for _, a := range tree.Ancestors(t.Code) {
 		data.Ancestors = append(data.Ancestors, territoryView(&a, counts))
 	}

@@ -41,6 +41,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	data.FieldChoices = fieldChoices(s.tr(r), p)
+	if err := s.practiceDiscovery(ctx, actor, p, data); err != nil { // pages_discover.go
+		s.errorPage(w, r, err)
+		return
+	}
 	s.render(w, r, status, "practice", &view.Page{Title: p.Title, Data: data})
 }
 

@@ -42,15 +42,35 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     FROM (SELECT experience::jsonb AS e, tool::jsonb AS t) AS j
 $$;
 
+-- The other forms of the words of a text (unaccented, lower case) that a
+-- reader may mean and that the french stemmer, which expects accents, does
+-- not bring together once they are gone: "diplomee(s)" also stands for
+-- "diplome(s)", a verb in "-ent" ("rencontrent") also for its root. Queries
+-- apply the same rules (internal/search.Variants) and match any form.
+CREATE FUNCTION passerelle_variant_words(t text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT concat_ws(' ',
+        (SELECT string_agg(m[1] || 'es', ' ') FROM regexp_matches(t, '\m([[:alnum:]]{2,})ees\M', 'g') AS m),
+        (SELECT string_agg(m[1] || 'e', ' ') FROM regexp_matches(t, '\m([[:alnum:]]{2,})ee\M', 'g') AS m),
+        (SELECT string_agg(m[1], ' ') FROM regexp_matches(t, '\m([a-z0-9]{4,})ent\M', 'g') AS m))
+$$;
+
+-- The words of a text for the french configuration: unaccented, then
+-- stemmed, with their variants after them.
+CREATE FUNCTION passerelle_french_vector(t text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_tsvector('french', u) || to_tsvector('french', passerelle_variant_words(lower(u)))
+    FROM (SELECT passerelle_unaccent(coalesce(t, '')) AS u) AS x
+$$;
+
 -- Title weighs most (A), then the summary (B), then the body and the sheet
 -- (C). The text is unaccented before the french configuration stems it, on
 -- both sides of the match, so "egalite" finds "égalité".
 CREATE FUNCTION passerelle_search_vector(title text, summary text, body text, experience text, tool text)
 RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT setweight(to_tsvector('french', passerelle_unaccent(coalesce(title, ''))), 'A')
-        || setweight(to_tsvector('french', passerelle_unaccent(coalesce(summary, ''))), 'B')
-        || setweight(to_tsvector('french', passerelle_unaccent(
-               concat_ws(' ', body, passerelle_sheet_text(experience, tool)))), 'C')
+    SELECT setweight(passerelle_french_vector(title), 'A')
+        || setweight(passerelle_french_vector(summary), 'B')
+        || setweight(passerelle_french_vector(concat_ws(' ', body, passerelle_sheet_text(experience, tool))), 'C')
 $$;
 
 -- The search vector of every practice (lists filter by status), kept by the
