@@ -61,7 +61,8 @@ bench-notify: ## time a publication to 10,000 instant subscribers (≤ 10 s Post
 
 .PHONY: bench-authz
 bench-authz: ## time one authorization check with 10,000 users and 2,000 territories (p50/p99 in ns; goal p99 ≤ 100 µs), indexed and through Casbin alone
-	$(GO) test -run='^$$' -bench='^BenchmarkCan' -benchtime=200000x ./internal/authz/
+	$(GO) test -run='^$$' -bench='^BenchmarkCan(Throughput)?$$' -benchtime=200000x ./internal/authz/
+	$(GO) test -run='^$$' -bench='^BenchmarkCanCasbin$$' -benchtime=2000x ./internal/authz/
 
 .PHONY: bench-review
 bench-review: ## time a moderator's decision and an author's edit among 100,000 practices (BENCH_PRACTICES), on SQLite and PostgreSQL (p50/p95 in ms)

@@ -241,7 +241,7 @@ func TestCanMatchesCasbin(t *testing.T) {
 // goal is p99 ≤ 100 µs). BenchmarkCanCasbin measures the same questions
 // asked of Casbin domain by domain, the path Can's index replaces.
 func BenchmarkCan(b *testing.B) {
-	benchmarkEnforce(b, (*authz.Snapshot).Can)
+	benchmarkEnforce(b, (*authz.Snapshot).Can, true)
 }
 
 // BenchmarkCanThroughput is BenchmarkCan without timing each call: its
@@ -258,15 +258,14 @@ func BenchmarkCanThroughput(b *testing.B) {
 
 // BenchmarkCanCasbin is BenchmarkCan without the index (see there).
 func BenchmarkCanCasbin(b *testing.B) {
-	benchmarkEnforce(b, (*authz.Snapshot).CanCasbin)
+	benchmarkEnforce(b, (*authz.Snapshot).CanCasbin, false)
 }
 
-func benchmarkEnforce(b *testing.B, can func(*authz.Snapshot, *passerelle.User, passerelle.Permission, string) bool) {
+// benchmarkEnforce times can on generated questions; with budget, a p99
+// over 100 µs fails the benchmark.
+func benchmarkEnforce(b *testing.B, can func(*authz.Snapshot, *passerelle.User, passerelle.Permission, string) bool, budget bool) {
 	g := generate(b, atScale, 42)
 	qs := g.queries(1<<16, 43)
-	b.ReportMetric(float64(len(g.users)), "users")
-	b.ReportMetric(float64(len(g.territories)), "territories")
-	b.ReportMetric(float64(g.grants), "grants")
 	durations := make([]time.Duration, 0, b.N)
 	allowed := 0
 	b.ResetTimer()
@@ -285,9 +284,12 @@ func benchmarkEnforce(b *testing.B, can func(*authz.Snapshot, *passerelle.User, 
 	b.ReportMetric(at(0.50), "p50-ns")
 	b.ReportMetric(at(0.99), "p99-ns")
 	b.ReportMetric(float64(allowed)/float64(b.N), "allowed-ratio")
+	b.ReportMetric(float64(len(g.users)), "users")
+	b.ReportMetric(float64(len(g.territories)), "territories")
+	b.ReportMetric(float64(g.grants), "grants")
 	// The budget is checked on a real run, not on the single call the
 	// testing package makes first to size b.N.
-	if p99 := at(0.99); b.N >= 1000 && p99 > float64(100*time.Microsecond) {
+	if p99 := at(0.99); budget && b.N >= 1000 && p99 > float64(100*time.Microsecond) {
 		b.Errorf("p99 = %.0f ns, over the 100 µs budget", p99)
 	}
 }

@@ -160,7 +160,6 @@ func BenchmarkRiverPickup(bm *testing.B) {
 	}
 }
 
-
 func rivertestWorkContext(ctx context.Context, c *river.Client[*sql.Tx]) context.Context {
 	return rivertest.WorkContext(ctx, c)
 }

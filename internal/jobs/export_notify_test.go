@@ -10,10 +10,14 @@ import (
 func NewFanOutWorker(deps Deps) river.Worker[FanOutArgs] { return &fanOutWorker{deps: deps} }
 
 // NewSendDigestWorker exposes the digest e-mail worker to package jobs_test.
-func NewSendDigestWorker(deps Deps) river.Worker[SendDigestArgs] { return &sendDigestWorker{deps: deps} }
+func NewSendDigestWorker(deps Deps) river.Worker[SendDigestArgs] {
+	return &sendDigestWorker{deps: deps}
+}
 
 // NewSendReminderWorker exposes the reminder e-mail worker to package jobs_test.
-func NewSendReminderWorker(deps Deps) river.Worker[SendReminderArgs] { return &sendReminderWorker{deps: deps} }
+func NewSendReminderWorker(deps Deps) river.Worker[SendReminderArgs] {
+	return &sendReminderWorker{deps: deps}
+}
 
 // NextRun exposes the digest schedule.
 func NextRun(hour int, weekday int, weekly bool, after time.Time) time.Time {

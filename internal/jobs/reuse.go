@@ -31,11 +31,11 @@ func (NotifyReuseArgs) InsertOpts() river.InsertOpts {
 func init() {
 	// What the notification says; the e-mail shows the note as its comment.
 	texts["fr"][passerelle.NotifyReused] = text{
-		inApp:   "%[2]s a réutilisé votre fiche « %[1]s » à %[3]s.",
+		inApp:   "%[2]s a repris votre fiche « %[1]s » sur le territoire « %[3]s ».",
 		subject: "Votre fiche « %[1]s » a essaimé",
 	}
 	texts["en"][passerelle.NotifyReused] = text{
-		inApp:   "%[2]s reused your practice “%[1]s” in %[3]s.",
+		inApp:   "%[2]s reused your practice “%[1]s” in the territory “%[3]s”.",
 		subject: "Your practice “%[1]s” travelled",
 	}
 }

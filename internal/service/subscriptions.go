@@ -166,6 +166,8 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*UnsubscribeRe
 	if err != nil {
 		return nil, err
 	}
-	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return store.TurnOffEmail(ctx, tx, req.User.ID, req.Category) })
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return store.TurnOffEmail(ctx, tx, req.User.ID, req.Category)
+	})
 	return req, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,6 +93,7 @@ type catalogue struct {
 	pos                                       map[int64]int32  // id → index in entries
 	territories, kinds, formats, themes, auds dict
 	matches                                   matchCache
+	perTerritory                              func() map[string]int // counted once
 }
 
 // matchCache remembers what the latest searches found, for as long as the
@@ -105,11 +107,13 @@ type matchCache struct {
 }
 
 // matches are what a search found: which entries of the catalogue, by
-// index, and the ids of every practice found (published or not), in
-// increasing order.
+// index; on SQLite, the bm25 scores of the most recent matches, once a list
+// needed them.
 type matches struct {
-	in  []bool
-	ids []int64
+	in []bool
+
+	mu     sync.Mutex
+	scores map[int64]float64
 }
 
 const matchCacheSize = 32
@@ -204,6 +208,7 @@ func refreshCatalogue(ctx context.Context, tx bun.IDB, cur *catalogue, version i
 }
 
 func (c *catalogue) index() {
+	c.perTerritory = sync.OnceValue(c.countPerTerritory)
 	c.pos = make(map[int64]int32, len(c.entries))
 	for i, e := range c.entries {
 		c.pos[e.id] = int32(i)
@@ -363,14 +368,19 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 
 // selection is the outcome of a filter over the catalogue.
 type selection struct {
-	positions []int32 // matching entries, in list order
+	positions []int32 // the first matching entries, in list order
+	total     int     // how many match
 	facets    map[string][]Facet
 }
 
+// Years of publication counted by the year facet.
+const minYear, maxYear = 1900, 2199
+
 // selectEntries returns the entries matching f (its statuses are taken to
 // be "published") and, when inSearch is not nil, found by the search (by
-// entry index); with withFacets, the counts of the facets.
-func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets bool) selection {
+// entry index): the first keep of them (all when keep < 0), how many there
+// are, and with withFacets the counts of the facets.
+func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets bool, keep int) selection {
 	var sel selection
 	var territories []bool
 	if f.Territories != nil {
@@ -396,7 +406,7 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 	format = lookup(&c.formats, f.Format)
 	audience = lookup(&c.auds, search.Fold(strings.TrimSpace(f.Audience)))
 	var terCount, kindCount, formatCount, themeCount []int
-	yearCount := map[int32]int{}
+	var yearCount [maxYear - minYear + 1]int
 	if withFacets {
 		terCount = make([]int, len(c.territories.values))
 		kindCount = make([]int, len(c.kinds.values))
@@ -418,7 +428,10 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 			if theme >= 0 && !slices.Contains(e.themes, theme) || audience >= 0 && !slices.Contains(e.audiences, audience) {
 				continue
 			}
-			sel.positions = append(sel.positions, int32(i))
+			if keep < 0 || sel.total < keep {
+				sel.positions = append(sel.positions, int32(i))
+			}
+			sel.total++
 			if withFacets {
 				if e.territory >= 0 {
 					terCount[e.territory]++
@@ -427,7 +440,9 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 				if e.format >= 0 {
 					formatCount[e.format]++
 				}
-				yearCount[e.year]++
+				if minYear <= e.year && e.year <= maxYear {
+					yearCount[e.year-minYear]++
+				}
 				for _, t := range e.themes {
 					themeCount[t]++
 				}
@@ -445,8 +460,10 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 			return m
 		}
 		years := map[string]int{}
-		for y, n := range yearCount {
-			years[strconv.Itoa(int(y))] = n
+		for i, n := range yearCount {
+			if n > 0 {
+				years[strconv.Itoa(minYear+i)] = n
+			}
 		}
 		sel.facets = map[string][]Facet{
 			"territory": sortedFacets(counts(c.territories, terCount), false),
@@ -459,8 +476,13 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 	return sel
 }
 
-// countByTerritory counts the published practices of each territory.
+// countByTerritory counts the published practices of each territory, once
+// per catalogue; callers must not change the map.
 func (c *catalogue) countByTerritory() map[string]int {
+	return c.perTerritory()
+}
+
+func (c *catalogue) countPerTerritory() map[string]int {
 	n := make([]int, len(c.territories.values))
 	for i := range c.entries {
 		if t := c.entries[i].territory; t >= 0 {
@@ -484,7 +506,7 @@ func PublishedCountByTerritory(ctx context.Context, db *DB) (map[string]int, err
 	err := db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
 		c, err := currentCatalogue(ctx, db, tx)
 		if err == nil {
-			out = c.countByTerritory()
+			out = maps.Clone(c.countByTerritory())
 		}
 		return err
 	})

@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -153,13 +151,15 @@ func rankedJoin(q *bun.SelectQuery, db bun.IDB, sq search.Query) *bun.SelectQuer
 // Ranking is bounded, so that a word found in most of the catalogue costs
 // no more than a rare one. The matches that pass the filters are ranked by
 // relevance in a window: the RankWindow most recently published. Past it,
-// matches follow by publication date. On SQLite, bm25 is scored in one pass
-// over the matches from the window's lowest id up, at most RankBudget of
-// them: with a very common word and a narrow filter, the window shrinks to
-// fit. The total and the facets always count every match.
+// matches follow by publication date. On SQLite, bm25 needs statistics of
+// the whole index that FTS5 gathers once per statement: it is computed in
+// one statement for the ScoreLimit most recent matches (highest ids) and
+// kept with the search's matches; a window entry older than those (a very
+// common word with a narrow filter) follows the ranked ones by date. The
+// total and the facets always count every match.
 const (
 	RankWindow = 1000
-	RankBudget = 4000
+	ScoreLimit = 4000
 )
 
 // Results is one page of a public list, with what a reader needs to go on.
@@ -229,7 +229,7 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 		return nil, err
 	}
 	var inSearch []bool
-	var matchIDs []int64
+	var found *matches
 	var sq search.Query
 	hasQuery := strings.TrimSpace(f.Query) != ""
 	if hasQuery {
@@ -240,20 +240,26 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 			}
 			return res, nil
 		}
-		found, err := searchMatches(ctx, tx, c, sq)
-		if err != nil {
+		if found, err = searchMatches(ctx, tx, c, sq); err != nil {
 			return nil, err
 		}
-		inSearch, matchIDs = found.in, found.ids
+		inSearch = found.in
 	}
-	sel := c.selectEntries(f, inSearch, withFacets)
+	keep := -1
+	if f.Limit > 0 {
+		keep = f.Offset + f.Limit
+		if hasQuery {
+			keep = max(keep, RankWindow)
+		}
+	}
+	sel := c.selectEntries(f, inSearch, withFacets, keep)
 	order := sel.positions
 	if hasQuery && f.Offset < RankWindow && len(order) > 0 {
-		if order, err = rankMatches(ctx, tx, c, sq, order, matchIDs); err != nil {
+		if order, err = rankMatches(ctx, tx, c, sq, order, found); err != nil {
 			return nil, err
 		}
 	}
-	res := &Results{Total: len(sel.positions), Facets: sel.facets}
+	res := &Results{Total: sel.total, Facets: sel.facets}
 	if f.Limit <= 0 {
 		f.Limit = len(order)
 	}
@@ -290,7 +296,6 @@ func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Quer
 		return nil, err
 	}
 	in := make([]bool, len(c.entries))
-	ids := make([]int64, 0, strings.Count(list.String, ",")+1)
 	s := list.String
 	for len(s) > 0 {
 		var field string
@@ -299,23 +304,20 @@ func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Quer
 		if err != nil {
 			continue
 		}
-		ids = append(ids, id)
 		if p, ok := c.pos[id]; ok {
 			in[p] = true
 		}
 	}
-	slices.Sort(ids)
-	found := &matches{in: in, ids: ids}
+	found := &matches{in: in}
 	c.matches.put(key, found)
 	return found, nil
 }
 
 // rankMatches orders the window of positions (entries of c in list order)
 // by relevance, best first, ties by recency; the rest keep their order.
-// matchIDs are the ids of every match, in increasing order.
-func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, positions []int32, matchIDs []int64) ([]int32, error) {
+func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, positions []int32, found *matches) ([]int32, error) {
 	window := positions[:min(len(positions), RankWindow)]
-	score := make(map[int64]float64, len(window))
+	var score map[int64]float64
 	if isPostgres(tx) {
 		// ts_rank_cd needs no statistics of the whole catalogue: only the
 		// window's vectors are read. It weighs A (title) 1.0, B (summary)
@@ -334,48 +336,26 @@ func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query,
 		if err != nil {
 			return nil, err
 		}
+		score = make(map[int64]float64, len(scores))
 		for _, s := range scores {
 			score[s.ID] = s.Score
 		}
 	} else {
-		// bm25 weighs each word by its rarity in the whole index, which FTS5
-		// works out once per statement: the window is scored in one pass
-		// over the matches from its lowest id up, and shrunk until that pass
-		// stays within RankBudget matches.
-		n, lowest := 0, int64(math.MaxInt64)
-		for i, p := range window {
-			low := min(lowest, c.entries[p].id)
-			above := len(matchIDs) - sort.Search(len(matchIDs), func(j int) bool { return matchIDs[j] >= low })
-			if above > RankBudget {
-				break
-			}
-			n, lowest = i+1, low
-		}
-		window = window[:n]
-		if n == 0 {
-			return positions, nil
-		}
-		// bm25 is negative, better matches lower; a word in the title counts
-		// ten times one in the body, one in the summary four times. The
-		// scores come back as one string, as the ids did.
-		var list sql.NullString
-		err := tx.NewRaw("WITH s AS MATERIALIZED (SELECT rowid AS id, bm25(practice_search, 10.0, 4.0, 1.0) AS score FROM practice_search WHERE practice_search MATCH ? AND rowid >= ?) SELECT group_concat(id || ':' || score) FROM s",
-			sq.FTS5(), lowest).Scan(ctx, &list)
-		if err != nil {
+		var err error
+		if score, err = bm25Scores(ctx, tx, sq, found); err != nil {
 			return nil, err
 		}
-		for s := list.String; len(s) > 0; {
-			var field string
-			field, s, _ = strings.Cut(s, ",")
-			idText, scoreText, _ := strings.Cut(field, ":")
-			id, err1 := strconv.ParseInt(idText, 10, 64)
-			v, err2 := strconv.ParseFloat(scoreText, 64)
-			if err1 == nil && err2 == nil {
-				score[id] = v
-			}
+	}
+	// The scored entries of the window by score; the others (older than
+	// the scored matches) after them, by date.
+	var ranked, rest []int32
+	for _, p := range window {
+		if _, ok := score[c.entries[p].id]; ok {
+			ranked = append(ranked, p)
+		} else {
+			rest = append(rest, p)
 		}
 	}
-	ranked := slices.Clone(window)
 	slices.SortStableFunc(ranked, func(a, b int32) int {
 		sa, sb := score[c.entries[a].id], score[c.entries[b].id]
 		switch {
@@ -386,7 +366,41 @@ func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query,
 		}
 		return 0
 	})
-	return append(ranked, positions[len(window):]...), nil
+	out := make([]int32, 0, len(positions))
+	out = append(append(append(out, ranked...), rest...), positions[len(window):]...)
+	return out, nil
+}
+
+// bm25Scores returns the bm25 scores of the ScoreLimit most recent matches
+// of sq (negative, better matches lower: a word in the title counts ten
+// times one in the body, one in the summary four times), computed once per
+// search and catalogue. They come back as one string, as the ids did.
+func bm25Scores(ctx context.Context, tx bun.IDB, sq search.Query, found *matches) (map[int64]float64, error) {
+	found.mu.Lock()
+	defer found.mu.Unlock()
+	if found.scores != nil {
+		return found.scores, nil
+	}
+	var list sql.NullString
+	err := tx.NewRaw("WITH s AS MATERIALIZED (SELECT rowid AS id, bm25(practice_search, 10.0, 4.0, 1.0) AS score FROM practice_search"+
+		" WHERE practice_search MATCH ? ORDER BY rowid DESC LIMIT ?) SELECT group_concat(id || ':' || score) FROM s",
+		sq.FTS5(), ScoreLimit).Scan(ctx, &list)
+	if err != nil {
+		return nil, err
+	}
+	score := make(map[int64]float64, ScoreLimit)
+	for s := list.String; len(s) > 0; {
+		var field string
+		field, s, _ = strings.Cut(s, ",")
+		idText, scoreText, _ := strings.Cut(field, ":")
+		id, err1 := strconv.ParseInt(idText, 10, 64)
+		v, err2 := strconv.ParseFloat(scoreText, 64)
+		if err1 == nil && err2 == nil {
+			score[id] = v
+		}
+	}
+	found.scores = score
+	return score, nil
 }
 
 // practicesByID returns the published practices of ids, in that order.

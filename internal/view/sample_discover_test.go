@@ -39,7 +39,7 @@ func sampleDiscover(name string) struct {
 			Form: SearchForm{Q: "discrimination", Territory: "11"}, Results: results(), Total: 3, Searched: true, Ignored: []string{"le"},
 			Facets: facets, Pagination: Pagination{Page: 1, PerPage: 20, Total: 45, NextURL: "/recherche?page=2&q=discrimination"},
 			Territories: options, Themes: []Option{{Value: "emploi", Label: themeEmploi.Name}},
-			Kinds:       []Option{{Value: "tool", Label: "Outil pédagogique"}}, ClearURL: "/recherche", FeedURL: "/feeds/practices.atom?territory=11"}},
+			Kinds: []Option{{Value: "tool", Label: "Outil pédagogique"}}, ClearURL: "/recherche", FeedURL: "/feeds/practices.atom?territory=11"}},
 			map[string]string{"fr": "Rechercher une fiche", "en": "Search the practices"}}
 	case "tools":
 		return entry{&Page{Title: "Outilthèque", Path: "/outils", Data: &SearchData{

@@ -199,7 +199,7 @@ type mxRequest struct {
 	csv          string // body as text/csv
 	upload       string // a multipart file field "file" with this content
 	form         url.Values
-	page         bool   // a page for people: the session cookie instead of a token
+	page         bool // a page for people: the session cookie instead of a token
 }
 
 // do sends req as caller and returns the status and the body.
@@ -321,7 +321,9 @@ func mxGet(p func(map[string]int64) string) func(map[string]int64) mxRequest {
 }
 
 func mxPage(p func(map[string]int64) string) func(map[string]int64) mxRequest {
-	return func(ids map[string]int64) mxRequest { return mxRequest{method: http.MethodGet, path: p(ids), page: true} }
+	return func(ids map[string]int64) mxRequest {
+		return mxRequest{method: http.MethodGet, path: p(ids), page: true}
+	}
 }
 
 func mxSend(method string, p func(map[string]int64) string, body any) func(map[string]int64) mxRequest {
