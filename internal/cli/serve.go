@@ -126,7 +126,7 @@ func printLogins(env Env) {
 				if i > 0 {
 					role += ", "
 				}
-				role += g.Role + " " + g.Territory
+				role += map[string]string{"contributor": "contributeur", "moderator": "modérateur"}[g.Role] + " " + g.Territory
 			}
 		}
 		fmt.Fprintf(env.Stdout, "  %-34s %s (%s)\n", a.Email, a.Name, role)
