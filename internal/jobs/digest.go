@@ -101,6 +101,11 @@ func RunDigest(ctx context.Context, deps Deps, client *river.Client[*sql.Tx], f 
 	if err != nil {
 		return nil, err
 	}
+	// Entries at or below upto may still be committing; wait for them, or
+	// moving the watermark to upto would skip them for good.
+	if err := store.SettleBefore(ctx, db); err != nil {
+		return nil, err
+	}
 	subs, err := store.DigestSubscriptions(ctx, db.Read, f)
 	if err != nil || len(subs) == 0 {
 		return nil, err

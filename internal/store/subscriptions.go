@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 )
@@ -355,4 +356,38 @@ func ServerSecret(ctx context.Context, db bun.IDB, name string) ([]byte, error) 
 	}
 	err = db.NewSelect().TableExpr("server_secrets").ColumnExpr("value").Where("name = ?", name).Scan(ctx, &value)
 	return value, err
+}
+
+// SettleBefore waits until every transaction that was running when it was
+// called has ended, so that no history entry with an id at or below one read
+// just before can still appear. On PostgreSQL an id is taken at insert time
+// but becomes visible only at commit, so a transaction in flight may still
+// add an entry below the latest visible id; a digest that moved its
+// watermark past it would miss that publication for good. On SQLite the
+// single writer connection already serialises this: nothing to wait for.
+func SettleBefore(ctx context.Context, db *DB) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	var running []string
+	if err := db.Bun.NewRaw(`SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x`).Scan(ctx, &running); err != nil {
+		return err
+	}
+	for len(running) > 0 {
+		var still []string
+		err := db.Bun.NewRaw(`SELECT x FROM unnest(?::text[]) AS x WHERE pg_xact_status(x::xid8) = 'in progress'`,
+			pgdialect.Array(running)).Scan(ctx, &still)
+		if err != nil {
+			return err
+		}
+		if running = still; len(running) == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return nil
 }
