@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 )
@@ -369,19 +368,18 @@ func SettleBefore(ctx context.Context, db *DB) error {
 	if db.Dialect != Postgres {
 		return nil
 	}
-	var running []string
-	if err := db.Bun.NewRaw(`SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x`).Scan(ctx, &running); err != nil {
+	// A fresh transaction id, committed at once: every writer that could
+	// hold an entry below the id read before has a smaller transaction id,
+	// and snapshots taken from now on list those still running.
+	var mark string
+	if err := db.Bun.NewRaw(`SELECT pg_current_xact_id()::text`).Scan(ctx, &mark); err != nil {
 		return err
 	}
-	for len(running) > 0 {
-		var still []string
-		err := db.Bun.NewRaw(`SELECT x FROM unnest(?::text[]) AS x WHERE pg_xact_status(x::xid8) = 'in progress'`,
-			pgdialect.Array(running)).Scan(ctx, &still)
-		if err != nil {
+	for {
+		var running []string
+		err := db.Bun.NewRaw(`SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x < ?::xid8`, mark).Scan(ctx, &running)
+		if err != nil || len(running) == 0 {
 			return err
-		}
-		if running = still; len(running) == 0 {
-			break
 		}
 		select {
 		case <-ctx.Done():
@@ -389,5 +387,4 @@ func SettleBefore(ctx context.Context, db *DB) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	return nil
 }
