@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -301,22 +302,32 @@ func (s *Server) apiTransition(do func(s *Server, r *http.Request, id int64, bod
 	}
 }
 
+// practiceList answers GET /practices/{id}/<list> with {"items": [...]}:
+// what list returns for the practice and the caller, each item mapped by
+// toJSON. The service decides who may see it.
+func practiceList[T, J any](s *Server, list func(ctx context.Context, actor service.Actor, id int64) ([]T, error),
+	toJSON func(r *http.Request, item T) J) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := practiceID(r)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		items, err := list(r.Context(), userFrom(r.Context()), id)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		out := make([]J, len(items))
+		for i, item := range items {
+			out[i] = toJSON(r, item)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	}
+}
+
 func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) {
-	id, err := practiceID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	events, err := s.svc.History(r.Context(), userFrom(r.Context()), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	items := make([]eventJSON, len(events))
-	for i, e := range events {
-		items[i] = eventToJSON(e)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	practiceList(s, s.svc.History, func(_ *http.Request, e passerelle.Event) eventJSON { return eventToJSON(e) })(w, r)
 }
 
 func (s *Server) apiRevisions(w http.ResponseWriter, r *http.Request) {

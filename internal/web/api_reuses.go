@@ -39,21 +39,7 @@ func (s *Server) reuseJSON(r *http.Request, re passerelle.Reuse) reuseJSON {
 
 // apiReuses lists where a practice has been reused, oldest first.
 func (s *Server) apiReuses(w http.ResponseWriter, r *http.Request) {
-	id, err := practiceID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	items, err := s.svc.Reuses(r.Context(), userFrom(r.Context()), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]reuseJSON, len(items))
-	for i, re := range items {
-		out[i] = s.reuseJSON(r, re)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	practiceList(s, s.svc.Reuses, s.reuseJSON)(w, r)
 }
 
 // apiRecordReuse records that a practice was reused in one of the

@@ -226,21 +226,7 @@ func commentToJSON(c passerelle.Comment) commentJSON {
 }
 
 func (s *Server) apiComments(w http.ResponseWriter, r *http.Request) {
-	id, err := practiceID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	items, err := s.svc.Comments(r.Context(), userFrom(r.Context()), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]commentJSON, len(items))
-	for i, c := range items {
-		out[i] = commentToJSON(c)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	practiceList(s, s.svc.Comments, func(_ *http.Request, c passerelle.Comment) commentJSON { return commentToJSON(c) })(w, r)
 }
 
 func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request) {
