@@ -16,6 +16,7 @@ const (
 	ETooLarge    = "too_large"              // body or file over the limit
 	EUnsupported = "unsupported_media_type" // content type refused
 	ERateLimited = "rate_limited"           // too many attempts
+	EUnavailable = "unavailable"            // the database or the disk cannot serve now; try again later
 	EInternal    = "internal"               // anything else; never shown in detail
 )
 

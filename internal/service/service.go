@@ -36,6 +36,10 @@ type Service struct {
 	// ClaimTTL is how long a moderator's claim holds
 	// (passerelle.DefaultClaimTTL when zero).
 	ClaimTTL time.Duration
+	// DataDir is the folder of the outbox and the attachments (when kept
+	// locally): the health check watches its free space. Empty: not
+	// watched.
+	DataDir string
 }
 
 // Actor is who performs a call: nil for an anonymous reader.

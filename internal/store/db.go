@@ -42,6 +42,7 @@ type DB struct {
 	Dialect string
 	river   riverdriver.Driver[*sql.Tx]
 	cat     catalogueCache // the published practices as lists see them (catalogue.go)
+	path    string         // the SQLite file; "" on PostgreSQL
 }
 
 // Open connects to databaseURL: a postgres:// (or postgresql://) URL selects
@@ -106,7 +107,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
 	w := bun.NewDB(write, sqlitedialect.New())
-	return &DB{Bun: w, Read: bun.NewDB(read, sqlitedialect.New()), Dialect: SQLite, river: riversqlite.New(write)}, nil
+	return &DB{Bun: w, Read: bun.NewDB(read, sqlitedialect.New()), Dialect: SQLite, river: riversqlite.New(write), path: path}, nil
 }
 
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/store"
 )
 
 // statusOf maps the error codes of the domain to HTTP statuses.
@@ -21,8 +22,32 @@ var statusOf = map[string]int{
 	passerelle.ETooLarge:    http.StatusRequestEntityTooLarge,
 	passerelle.EUnsupported: http.StatusUnsupportedMediaType,
 	passerelle.ERateLimited: http.StatusTooManyRequests,
+	passerelle.EUnavailable: http.StatusServiceUnavailable,
 	passerelle.EInternal:    http.StatusInternalServerError,
 }
+
+// outageRetryAfter is what a 503 asks clients to wait before trying again, in
+// seconds: long enough for a database to fail over or a disk to be freed,
+// short enough that people do not give up.
+const outageRetryAfter = "5"
+
+// errorCode returns the code of err for the client: the domain's own code,
+// or unavailable when an error the domain does not know comes from the
+// database or the disk being out of service (store.Outage). Every answer
+// to an error goes through it, so that an outage is never a 500.
+func errorCode(err error) string {
+	code := passerelle.ErrorCode(err)
+	if code == passerelle.EInternal && store.Outage(err) {
+		return passerelle.EUnavailable
+	}
+	return code
+}
+
+// statusFor returns the HTTP status of err.
+func statusFor(err error) int { return statusOf[errorCode(err)] }
+
+// unavailableMessage is the API message of an outage.
+const unavailableMessage = "The service is temporarily unavailable; try again in a few seconds."
 
 type errorBody struct {
 	Error errorJSON `json:"error"`
@@ -40,11 +65,18 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // apiError writes err as the contract's JSON error. Internal errors are
 // logged with their details and answered with a generic message.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	body := errorBody{Error: errorJSON{Code: code, Message: passerelle.ErrorMessage(err)}}
-	if code == passerelle.EInternal {
+	switch e := (*passerelle.Error)(nil); {
+	case code == passerelle.EInternal:
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
-	} else if e := (*passerelle.Error)(nil); errors.As(err, &e) {
+	case code == passerelle.EUnavailable:
+		s.logOutage(r, err)
+		w.Header().Set("Retry-After", outageRetryAfter)
+		if !errors.As(err, &e) {
+			body.Error.Message = unavailableMessage
+		}
+	case errors.As(err, &e):
 		body.Error.Fields = e.Fields
 	}
 	if code == passerelle.EValidation && body.Error.Fields == nil {
@@ -60,4 +92,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+}
+
+// logOutage logs an outage once per request as a warning: the cause is
+// outside the code, but operators need to see it.
+func (s *Server) logOutage(r *http.Request, err error) {
+	s.logger.WarnContext(r.Context(), "unavailable", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	if s.svc != nil {
+		s.svc.NoteFailure(err)
+	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -106,7 +107,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Path = r.URL.Path
 	h := w.Header()
 	h.Add("Vary", "Cookie, Accept-Language")
-	if u := userFrom(ctx); u != nil {
+	if status == http.StatusServiceUnavailable {
+		// The database is out of service: ask to come back, and do not
+		// wait on it for the menus of the page that says so.
+		h.Set("Retry-After", outageRetryAfter)
+		h.Set("Cache-Control", "no-store")
+	} else if u := userFrom(ctx); u != nil {
 		h.Set("Cache-Control", "no-store")
 		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.Admin}
 		if snap, err := s.svc.Snapshot(ctx); err == nil {
@@ -134,13 +140,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // translated message, never err's own text. An anonymous visitor asked to
 // sign in is sent to the login form instead, and comes back afterwards.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	switch code {
 	case passerelle.EUnauthn:
 		s.toLogin(w, r)
 		return
+	case passerelle.EUnavailable:
+		s.logOutage(r, err)
 	case passerelle.EInternal:
-		if r.Context().Err() != nil {
+		if errors.Is(r.Context().Err(), context.Canceled) {
 			return // the visitor left (or the server is stopping): nobody to answer
 		}
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))

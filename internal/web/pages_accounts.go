@@ -76,7 +76,7 @@ var accountFields = []formField{
 func errorsFor(tr *view.Translator, err error, fields []formField) []view.FormError {
 	var e *passerelle.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return []view.FormError{{Message: tr.T("error.code." + passerelle.ErrorCode(err))}}
+		return []view.FormError{{Message: tr.T("error.code." + errorCode(err))}}
 	}
 	var out []view.FormError
 	order := map[string]int{}
@@ -168,7 +168,7 @@ func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.limiter.fail(clientKey(r))
-		s.render(w, r, statusOf[passerelle.ErrorCode(err)], "invitation", &view.Page{Title: title, Data: data})
+		s.render(w, r, statusFor(err), "invitation", &view.Page{Title: title, Data: data})
 		return
 	}
 	s.fillInvitation(r, data, inv)
@@ -223,10 +223,10 @@ func (s *Server) acceptInvitationPage(w http.ResponseWriter, r *http.Request) {
 	if problem := tokenProblem(tr, "invite", err); problem != "" {
 		s.limiter.fail(clientKey(r))
 		data.Problem = problem
-		s.render(w, r, statusOf[passerelle.ErrorCode(err)], "invitation", &view.Page{Title: title, Data: data})
+		s.render(w, r, statusFor(err), "invitation", &view.Page{Title: title, Data: data})
 		return
 	}
-	if passerelle.ErrorCode(err) != passerelle.EValidation {
+	if errorCode(err) != passerelle.EValidation {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -285,7 +285,7 @@ func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.limiter.fail(clientKey(r))
-		s.render(w, r, statusOf[passerelle.ErrorCode(err)], "password_reset", &view.Page{Title: title, Data: data})
+		s.render(w, r, statusFor(err), "password_reset", &view.Page{Title: title, Data: data})
 		return
 	}
 	s.render(w, r, http.StatusOK, "password_reset", &view.Page{Title: title, Data: data})
@@ -323,10 +323,10 @@ func (s *Server) doResetPasswordPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if data.Problem = tokenProblem(tr, "password", err); data.Problem != "" {
 		s.limiter.fail(clientKey(r))
-		s.render(w, r, statusOf[passerelle.ErrorCode(err)], "password_reset", &view.Page{Title: title, Data: data})
+		s.render(w, r, statusFor(err), "password_reset", &view.Page{Title: title, Data: data})
 		return
 	}
-	if passerelle.ErrorCode(err) != passerelle.EValidation {
+	if errorCode(err) != passerelle.EValidation {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -409,7 +409,7 @@ func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.redirectWithFlash(w, r, "/compte", "password_changed")
-	case passerelle.ErrorCode(err) == passerelle.EValidation:
+	case errorCode(err) == passerelle.EValidation:
 		var e *passerelle.Error
 		if errors.As(err, &e) && e.Fields["current_password"] == passerelle.FieldInvalid {
 			s.limiter.fail(keys...)
@@ -464,7 +464,7 @@ func (s *Server) createTokenPage(w http.ResponseWriter, r *http.Request) {
 	name := r.PostForm.Get("name")
 	token, info, err := s.svc.CreateNamedToken(r.Context(), u, name)
 	status := http.StatusCreated
-	if err != nil && passerelle.ErrorCode(err) != passerelle.EValidation {
+	if err != nil && errorCode(err) != passerelle.EValidation {
 		s.errorPage(w, r, err)
 		return
 	}

@@ -193,7 +193,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 // adminMessage returns the translated message of a refusal without fields
 // on the administration pages, by what it is about.
 func adminMessage(tr *view.Translator, err error, conflictKey string) []view.FormError {
-	switch passerelle.ErrorCode(err) {
+	switch errorCode(err) {
 	case passerelle.EConflict:
 		if conflictKey != "" {
 			return []view.FormError{{Message: tr.T(conflictKey)}}
@@ -226,7 +226,7 @@ func (s *Server) adminRolePage(grant bool) http.HandlerFunc {
 		} else {
 			err, flash = s.svc.Revoke(ctx, userFrom(ctx), in), "revoked"
 		}
-		switch code := passerelle.ErrorCode(err); code {
+		switch code := errorCode(err); code {
 		case "":
 			s.redirectWithFlash(w, r, data.User.URL, flash)
 		case passerelle.EValidation, passerelle.ENotFound, passerelle.EConflict:
@@ -256,7 +256,7 @@ func (s *Server) adminUserStatePage(enable bool) http.HandlerFunc {
 		} else {
 			err, flash = s.svc.DisableUser(ctx, userFrom(ctx), u.Email), "disabled"
 		}
-		switch code := passerelle.ErrorCode(err); code {
+		switch code := errorCode(err); code {
 		case "":
 			if !enable && data.IsSelf {
 				// One's own sessions are gone with the account.
@@ -339,7 +339,7 @@ func (s *Server) adminInvitePage(w http.ResponseWriter, r *http.Request) {
 	tr := s.tr(r)
 	f := view.InviteForm{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Role: r.PostForm.Get("role"), Territory: r.PostForm.Get("territory")}
 	_, err = s.svc.Invite(r.Context(), actor, service.InvitationInput{Email: f.Email, Name: f.Name, Role: f.Role, Territory: f.Territory, Lang: s.lang(r)})
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, "/admin/invitations", "invited")
 		return
@@ -352,7 +352,7 @@ func (s *Server) adminInvitePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Form = f
-	s.render(w, r, statusOf[passerelle.ErrorCode(err)], "admin_invitations", &view.Page{Title: tr.T("admin.invitations.heading"), Data: data})
+	s.render(w, r, statusFor(err), "admin_invitations", &view.Page{Title: tr.T("admin.invitations.heading"), Data: data})
 }
 
 func (s *Server) adminRevokeInvitationPage(w http.ResponseWriter, r *http.Request) {
@@ -366,7 +366,7 @@ func (s *Server) adminRevokeInvitationPage(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	err = s.svc.RevokeInvitation(r.Context(), actor, id)
-	switch passerelle.ErrorCode(err) {
+	switch errorCode(err) {
 	case "":
 		s.redirectWithFlash(w, r, "/admin/invitations", "invitation_revoked")
 	case passerelle.EConflict:
@@ -409,7 +409,7 @@ func (s *Server) adminAddTerritoryPage(w http.ResponseWriter, r *http.Request) {
 		Level: r.PostForm.Get("level"), Parent: r.PostForm.Get("parent")}
 	err := s.svc.AddTerritory(r.Context(), userFrom(r.Context()), passerelle.Territory{Code: f.Code, Name: f.Name,
 		Level: passerelle.Level(f.Level), ParentCode: f.Parent})
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	if code == "" {
 		s.redirectWithFlash(w, r, "/admin/territoires/"+url.PathEscape(f.Code), "territory_created")
 		return
@@ -449,7 +449,7 @@ func (s *Server) adminImportPage(w http.ResponseWriter, r *http.Request) {
 	page := &view.Page{Title: tr.T("admin.territories.heading"), Data: data}
 	if err != nil {
 		ferr := importFormError(err)
-		if passerelle.ErrorCode(ferr) == passerelle.ETooLarge {
+		if errorCode(ferr) == passerelle.ETooLarge {
 			s.errorPage(w, r, ferr)
 			return
 		}
@@ -527,7 +527,7 @@ func (s *Server) adminUpdateTerritoryPage(w http.ResponseWriter, r *http.Request
 	f := view.TerritoryForm{Code: data.Territory.Code, Name: r.PostForm.Get("name"), Level: r.PostForm.Get("level"), Parent: r.PostForm.Get("parent")}
 	_, err = s.svc.UpdateTerritory(r.Context(), userFrom(r.Context()), f.Code,
 		service.TerritoryUpdate{Name: &f.Name, Level: &f.Level, Parent: &f.Parent})
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, "/admin/territoires/"+url.PathEscape(f.Code), "territory_saved")
 	case passerelle.EValidation:
@@ -567,7 +567,7 @@ func (s *Server) adminAddThemePage(w http.ResponseWriter, r *http.Request) {
 	}
 	t := passerelle.Theme{Slug: strings.TrimSpace(r.PostForm.Get("slug")), Name: r.PostForm.Get("name")}
 	err := s.svc.AddTheme(r.Context(), userFrom(r.Context()), t)
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	if code == "" {
 		s.redirectWithFlash(w, r, "/admin/themes", "theme_created")
 		return
@@ -593,7 +593,7 @@ func (s *Server) adminRenameThemePage(w http.ResponseWriter, r *http.Request) {
 	}
 	slug, name := chi.URLParam(r, "slug"), r.PostForm.Get("name")
 	err := s.svc.RenameTheme(r.Context(), userFrom(r.Context()), slug, name)
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, "/admin/themes", "theme_saved")
 	case passerelle.EValidation:
@@ -627,7 +627,7 @@ func (s *Server) adminJournalPage(w http.ResponseWriter, r *http.Request) {
 	j, err := s.svc.Journal(r.Context(), userFrom(r.Context()), service.JournalQuery{Actor: f.Actor, Action: f.Action,
 		From: f.From, To: f.To, Target: f.Target, Page: q.Get("page")})
 	if err != nil {
-		if passerelle.ErrorCode(err) != passerelle.EInvalid {
+		if errorCode(err) != passerelle.EInvalid {
 			s.errorPage(w, r, err)
 			return
 		}

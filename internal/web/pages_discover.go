@@ -452,7 +452,7 @@ func (s *Server) reusePage(w http.ResponseWriter, r *http.Request) {
 	}
 	in := service.ReuseInput{Territory: r.PostForm.Get("reuse-territory"), Note: r.PostForm.Get("reuse-note")}
 	_, err = s.svc.RecordReuse(r.Context(), u, id, in)
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	switch code {
 	case "":
 		s.redirectWithFlash(w, r, practiceURL(id)+"#essaimage", "reused")

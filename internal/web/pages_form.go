@@ -69,7 +69,7 @@ var fieldReasons = []string{
 func formErrors(tr *view.Translator, err error) []view.FormError {
 	var e *passerelle.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return []view.FormError{{Message: tr.T("error.code." + passerelle.ErrorCode(err))}}
+		return []view.FormError{{Message: tr.T("error.code." + errorCode(err))}}
 	}
 	var out []view.FormError
 	order := map[string]int{}

@@ -156,7 +156,7 @@ func (s *Server) createPracticePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, _, action := practiceForm(r)
 	p, err := s.svc.CreatePractice(ctx, u, practiceInput(f, 0))
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 	case passerelle.EValidation, passerelle.EForbidden:
 		// Refused for what was typed (or a role lost meanwhile): keep it.
@@ -229,7 +229,7 @@ func (s *Server) updatePracticePage(w http.ResponseWriter, r *http.Request) {
 	f, version, action := practiceForm(r)
 	p, err := s.svc.UpdatePractice(ctx, u, id, practiceInput(f, version))
 	var e *passerelle.Error
-	switch code := passerelle.ErrorCode(err); {
+	switch code := errorCode(err); {
 	case err == nil:
 	case errors.As(err, &e) && e.Code == passerelle.EConflict && e.Fields["version"] == "stale":
 		// Someone changed the practice since this form was shown (another
@@ -266,7 +266,7 @@ func (s *Server) submitSaved(w http.ResponseWriter, r *http.Request, u *passerel
 	if f.Kind == "" {
 		f.Kind = string(p.Kind) // the kind the service gave the draft
 	}
-	switch passerelle.ErrorCode(err) {
+	switch errorCode(err) {
 	case "":
 		s.redirectWithFlash(w, r, practiceURL(p.ID), "submitted")
 	case passerelle.EValidation:
@@ -317,7 +317,7 @@ func (s *Server) submitPracticePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	_, err = s.svc.Submit(ctx, u, id)
-	switch passerelle.ErrorCode(err) {
+	switch errorCode(err) {
 	case "":
 		s.redirectWithFlash(w, r, practiceURL(id), "submitted")
 	case passerelle.EValidation:
@@ -350,7 +350,7 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request) {
 	}
 	decision, comment, fields := r.PostForm.Get("decision"), r.PostForm.Get("comment"), r.PostForm["fields"]
 	_, err = s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, decision, comment, fields)
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, "/relecture", decision)
 	case passerelle.EValidation, passerelle.EConflict:

@@ -125,7 +125,7 @@ func (s *Server) reviewDetail(ctx context.Context, r *http.Request, actor *passe
 	d.CanComment = can[passerelle.ActionComment]
 	d.CanClaim = can[passerelle.ActionClaim]
 	comments, err := s.svc.Comments(ctx, actor, p.ID)
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		d.Participant = true
 	case passerelle.EForbidden, passerelle.EUnauthn:
@@ -208,7 +208,7 @@ func (s *Server) pageAction(w http.ResponseWriter, r *http.Request, flash string
 		return
 	}
 	to, err := do(r.Context(), userFrom(r.Context()), id)
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, to, flash)
 	case passerelle.EConflict, passerelle.EValidation:
@@ -259,7 +259,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request) {
 	body := strings.ReplaceAll(r.PostForm.Get("message"), "\r\n", "\n")
 	fields := r.PostForm["fields"]
 	_, err = s.svc.AddComment(r.Context(), userFrom(r.Context()), id, body, fields)
-	switch code := passerelle.ErrorCode(err); code {
+	switch code := errorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, practiceURL(id)+"#conversation", "commented")
 	case passerelle.EValidation, passerelle.EConflict:
@@ -302,7 +302,7 @@ func (s *Server) uploadAttachmentPage(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	edit := "/fiches/" + idString(id) + "/modifier"
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	switch code {
 	case "":
 		s.redirectWithFlash(w, r, edit+"#pieces-jointes", "attached")
@@ -376,7 +376,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	query := service.QueueQuery{Territory: q.Get("territory"), Theme: q.Get("theme"), Kind: q.Get("kind")}
 	items, err := s.svc.Queue(ctx, u, query)
-	if passerelle.ErrorCode(err) == passerelle.EValidation {
+	if errorCode(err) == passerelle.EValidation {
 		// A stale or hand-made link: show the whole queue rather than an error.
 		query = service.QueueQuery{}
 		items, err = s.svc.Queue(ctx, u, query)

@@ -121,7 +121,7 @@ func (s *Server) subscribePage(w http.ResponseWriter, r *http.Request) {
 		s.redirectWithFlash(w, r, "/abonnements", "followed")
 		return
 	}
-	code := passerelle.ErrorCode(err)
+	code := errorCode(err)
 	if code != passerelle.EValidation && code != passerelle.EConflict {
 		s.errorPage(w, r, err)
 		return
@@ -209,7 +209,7 @@ func (s *Server) unsubscribeData(r *http.Request, token string, done bool) (*vie
 	} else {
 		req, err = s.svc.CheckUnsubscribe(r.Context(), token)
 	}
-	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+	if errorCode(err) == passerelle.ENotFound {
 		return data, nil
 	} else if err != nil {
 		return nil, err

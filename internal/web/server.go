@@ -4,6 +4,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,13 @@ type Options struct {
 	Secure  bool   // https: Secure, __Host- cookies
 	Dialect string // "sqlite" or "postgres", reported by /healthz
 	Logger  *slog.Logger
+	// RequestTimeout bounds every request's work (DefaultRequestTimeout
+	// when zero); LongRequestTimeout the exports, uploads and downloads
+	// (DefaultLongRequestTimeout when zero). See deadlines.go.
+	RequestTimeout, LongRequestTimeout time.Duration
+	// MaxRequests is how many requests may be in progress at once
+	// (DefaultMaxRequests when zero); more wait a moment, then get 503.
+	MaxRequests int
 }
 
 // Server holds what the handlers share.
@@ -33,13 +41,17 @@ type Server struct {
 	opts    Options
 	logger  *slog.Logger
 	limiter *failureLimiter
+	gate    *gate // admission of requests (deadlines.go)
 }
 
 // New returns the HTTP handler of the whole application.
 func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s := &Server{svc: svc, view: engine, opts: opts, logger: opts.Logger, limiter: newFailureLimiter(10, time.Minute)}
+	s.gate = newGate(cmp.Or(opts.MaxRequests, DefaultMaxRequests))
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.logRequests, securityHeaders)
+	// The health check answers before anything that could wait on the
+	// database (sessions, admission); then every request gets a deadline.
+	r.Use(s.recoverer, s.answerHealth, s.logRequests, securityHeaders, s.admit, s.deadline)
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
@@ -54,13 +66,49 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	return r
 }
 
+// healthJSON is the answer of GET /healthz.
+type healthJSON struct {
+	Status   string    `json:"status"`   // ok or unavailable
+	Database string    `json:"database"` // sqlite or postgres
+	Writable bool      `json:"writable"`
+	Queue    queueJSON `json:"queue"`
+	Reason   string    `json:"reason,omitempty"`
+}
+
+type queueJSON struct {
+	Available int `json:"available"`
+	Running   int `json:"running"`
+	Retryable int `json:"retryable"`
+}
+
+// healthz answers within a second whatever the database does: 200 when it
+// answers and takes writes, otherwise 503 with the reason.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.svc.Snapshot(r.Context()); err != nil {
-		s.logger.Error("health check", slog.Any("err", err))
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": s.opts.Dialect})
+	ctx, cancel := context.WithTimeout(r.Context(), service.HealthBudget)
+	defer cancel()
+	h := s.svc.CheckHealth(ctx)
+	out := healthJSON{Status: "ok", Database: s.opts.Dialect, Writable: h.Writable, Reason: h.Reason,
+		Queue: queueJSON{Available: h.Queue.Available, Running: h.Queue.Running, Retryable: h.Queue.Retryable}}
+	if !h.OK() {
+		out.Status = "unavailable"
+		w.Header().Set("Retry-After", outageRetryAfter)
+		writeJSON(w, http.StatusServiceUnavailable, out)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": s.opts.Dialect})
+	writeJSON(w, http.StatusOK, out)
+}
+
+// answerHealth serves GET /healthz ahead of the other middlewares: a
+// session cookie must not make it wait on the database, nor a full
+// admission gate turn it away.
+func (s *Server) answerHealth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.healthz(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 var crossOrigin = func() *http.CrossOriginProtection {
