@@ -54,6 +54,11 @@ bench: build ## seed 100,000 practices into temporary SQLite and PostgreSQL data
 	$(MAKE) --no-print-directory bench-authz
 	$(MAKE) --no-print-directory bench-notify
 
+.PHONY: faults
+faults: build ## fault suite: stalled PostgreSQL network, SIGKILL during e-mail bursts, full SQLite disk, bad settings, throughput; prints figures (root, ~10 min; FAULTS=stall,kill to choose; not in test or CI)
+	$(GO) build -trimpath -o bin/passerelle-faults ./cmd/passerelle-faults
+	./bin/passerelle-faults --binary $(BIN) $(if $(FAULTS),--only $(FAULTS))
+
 .PHONY: bench-notify
 bench-notify: ## time a publication to 10,000 instant subscribers (≤ 10 s PostgreSQL, ≤ 30 s SQLite) and River's pick-up latency p50/p95
 	$(GO) test -run='^$$' -bench=PublishTo10000Subscribers -benchtime=2x -timeout 30m ./internal/jobs/

@@ -17,6 +17,20 @@ import (
 	_ "gocloud.dev/blob/s3blob"  // s3:// buckets, for production
 )
 
+// Check checks a bucket URL without leaving anything behind: the default
+// folder ("") is fine; any other URL must name a known kind of bucket with
+// known options. Opening one makes no network call; it is closed at once.
+func Check(ctx context.Context, rawURL string) error {
+	if rawURL == "" {
+		return nil
+	}
+	b, err := open(ctx, rawURL)
+	if err != nil {
+		return err
+	}
+	return b.Close()
+}
+
 // Open opens the attachments bucket: rawURL when given, else the folder
 // <dataDir>/attachments, created when missing. Errors name the setting.
 func Open(ctx context.Context, rawURL, dataDir string) (*blob.Bucket, error) {
@@ -33,6 +47,10 @@ func Open(ctx context.Context, rawURL, dataDir string) (*blob.Bucket, error) {
 		}
 		return b, nil
 	}
+	return open(ctx, rawURL)
+}
+
+func open(ctx context.Context, rawURL string) (*blob.Bucket, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme == "" {
 		return nil, fmt.Errorf("bad --attachments-url: expected a bucket URL such as s3://bucket?region=…")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"log/slog"
 
 	"github.com/riverqueue/river"
@@ -26,6 +27,7 @@ type app struct {
 	river  *river.Client[*sql.Tx]
 	svc    *service.Service
 	files  *blob.Bucket
+	mail   mail.Sender
 }
 
 func newLogger(cfg *config.Config, env Env) *slog.Logger {
@@ -34,25 +36,31 @@ func newLogger(cfg *config.Config, env Env) *slog.Logger {
 	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// open connects to the database, applies pending migrations, and builds the
-// service with an insert-only or a working River client.
+// open checks every setting that can be checked without touching anything
+// — the mail settings, the attachments bucket — then connects to the
+// database, applies pending migrations, and builds the service with an
+// insert-only or a working River client. A bad setting is reported before
+// any folder, file or table is created.
 func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*app, error) {
 	logger := newLogger(cfg, env)
+	sender, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, OutboxDir: cfg.OutboxDir(),
+		MaxIdle: cfg.MailWorkers})
+	if err != nil {
+		return nil, err
+	}
+	if err := bucket.Check(ctx, cfg.AttachmentsURL); err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, logger: logger, db: db}
+	a := &app{cfg: cfg, logger: logger, db: db, mail: sender}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	az, err := authz.New(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	sender, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, OutboxDir: cfg.OutboxDir()})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -64,6 +72,7 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.files = files
 	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files}, jobs.Config{RunWorkers: runWorkers,
+		MaxWorkers: cfg.JobWorkers, MailWorkers: cfg.MailWorkers,
 		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
 	if err != nil {
 		files.Close()
@@ -72,11 +81,14 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL}
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, DataDir: cfg.DataDir}
 	return a, nil
 }
 
 func (a *app) close() {
+	if c, ok := a.mail.(io.Closer); ok {
+		_ = c.Close() // says goodbye on the SMTP connections kept open
+	}
 	if a.files != nil {
 		if err := a.files.Close(); err != nil {
 			a.logger.Error("close attachments bucket", slog.Any("err", err))

@@ -42,6 +42,14 @@ type Config struct {
 	DigestWeekday                           time.Weekday // of the weekly digest
 	ReminderDays                            int          // remind moderators after, escalate after twice
 	digestHour, digestWeekday, reminderDays string
+	// Deadlines, admission and workers (parsed by finishFaults): how long a
+	// request may work, and a long one (exports, uploads, downloads); how
+	// many requests may be in progress at once; how many jobs of the
+	// default queue and e-mail jobs run at once (0: the defaults).
+	RequestTimeout, LongRequestTimeout   time.Duration
+	MaxRequests, JobWorkers, MailWorkers int
+	requestTimeout, longRequestTimeout   string
+	maxRequests, jobWorkers, mailWorkers string
 }
 
 type setting struct {
@@ -64,6 +72,12 @@ func (c *Config) settings() []setting {
 		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
 		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
 		{"claim-ttl", "PASSERELLE_CLAIM_TTL", "48h", "how long a moderator's claim on a submission holds (e.g. 48h, 90m)", &c.claimTTL},
+		// Deadlines, admission and workers (issue 10).
+		{"request-timeout", "PASSERELLE_REQUEST_TIMEOUT", "15s", "how long a request may work before it answers 503 (e.g. 15s)", &c.requestTimeout},
+		{"long-request-timeout", "PASSERELLE_LONG_REQUEST_TIMEOUT", "5m", "the same for exports, uploads and downloads", &c.longRequestTimeout},
+		{"max-requests", "PASSERELLE_MAX_REQUESTS", "64", "requests in progress at once; more wait a second, then get 503", &c.maxRequests},
+		{"job-workers", "PASSERELLE_JOB_WORKERS", "0", "background jobs run at once, e-mails aside (0: 4 on SQLite, 10 on PostgreSQL)", &c.jobWorkers},
+		{"mail-workers", "PASSERELLE_MAIL_WORKERS", "8", "e-mail jobs run at once (each keeps one SMTP connection open)", &c.mailWorkers},
 	}
 }
 
@@ -121,6 +135,44 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)
 	}
 	c.ClaimTTL = d
+	return c.finishFaults()
+}
+
+// finishFaults parses the deadlines, the admission limit and the numbers of
+// workers.
+func (c *Config) finishFaults() error {
+	for _, d := range []struct {
+		name, raw string
+		min       time.Duration
+		dst       *time.Duration
+	}{
+		{"request-timeout", c.requestTimeout, time.Second, &c.RequestTimeout},
+		{"long-request-timeout", c.longRequestTimeout, time.Second, &c.LongRequestTimeout},
+	} {
+		v, err := time.ParseDuration(d.raw)
+		if err != nil || v < d.min {
+			return fmt.Errorf("bad --%s %q: expected a duration of a second or more, such as 15s", d.name, d.raw)
+		}
+		*d.dst = v
+	}
+	if c.LongRequestTimeout < c.RequestTimeout {
+		return fmt.Errorf("bad --long-request-timeout %s: shorter than --request-timeout %s", c.LongRequestTimeout, c.RequestTimeout)
+	}
+	for _, n := range []struct {
+		name, raw string
+		min       int
+		dst       *int
+	}{
+		{"max-requests", c.maxRequests, 1, &c.MaxRequests},
+		{"job-workers", c.jobWorkers, 0, &c.JobWorkers},
+		{"mail-workers", c.mailWorkers, 1, &c.MailWorkers},
+	} {
+		v, err := strconv.Atoi(n.raw)
+		if err != nil || v < n.min || v > 10000 {
+			return fmt.Errorf("bad --%s %q: expected a whole number from %d to 10000", n.name, n.raw, n.min)
+		}
+		*n.dst = v
+	}
 	return nil
 }
 

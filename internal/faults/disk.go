@@ -92,6 +92,9 @@ func disk(ctx context.Context, cfg *Config, r *Result, dir string) error {
 	r.printf("disk full (15 s):   writes %s", writes)
 	r.printf("                    reads  %s", reads)
 	r.printf("503 answers carry Retry-After: %t", writes.RetryAfterSeen)
+	for _, e := range errorKinds(log.Samples("", full, freed)) {
+		r.printf("  error answers: %s", e)
+	}
 	detected := time.Duration(-1)
 	var healthBody string
 	for _, s := range log.Samples("health", full, freed) {

@@ -52,7 +52,9 @@ type Result struct {
 	Skipped  string
 }
 
-func (r *Result) printf(format string, args ...any) { r.Lines = append(r.Lines, fmt.Sprintf(format, args...)) }
+func (r *Result) printf(format string, args ...any) {
+	r.Lines = append(r.Lines, fmt.Sprintf(format, args...))
+}
 
 // check records a failure unless ok.
 func (r *Result) check(ok bool, format string, args ...any) {

@@ -250,8 +250,8 @@ func approveAll(ctx context.Context, base, moderator string, ps []Practice, clie
 		go func() {
 			defer wg.Done()
 			for p := range next {
-				status, _, err := a.do(ctx, http.MethodPost, "/api/v1/practices/"+strconv.FormatInt(p.ID, 10)+"/decision", `{"decision":"approve"}`, nil)
-				if err == nil && status == http.StatusOK {
+				ans, err := a.do(ctx, http.MethodPost, "/api/v1/practices/"+strconv.FormatInt(p.ID, 10)+"/decision", `{"decision":"approve"}`, nil)
+				if err == nil && ans.Status == http.StatusOK {
 					mu.Lock()
 					acked++
 					mu.Unlock()

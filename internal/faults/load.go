@@ -174,11 +174,11 @@ func (l *Load) Stop() {
 	l.wg.Wait()
 }
 
-func (l *Load) record(op string, start time.Time, status int, retry string, err error, id int64, body string) {
+func (l *Load) record(op string, start time.Time, ans answer, err error, id int64) {
 	if err != nil && strings.Contains(err.Error(), "context canceled") {
 		return // the load was stopped
 	}
-	s := Sample{Op: op, Start: start, Dur: time.Since(start), Status: status, RetryAfter: retry, ID: id, Body: body}
+	s := Sample{Op: op, Start: start, Dur: time.Since(start), Status: ans.Status, RetryAfter: ans.RetryAfter, ID: id, Body: ans.Body}
 	if err != nil {
 		s.Err = err.Error()
 	}
@@ -187,14 +187,14 @@ func (l *Load) record(op string, start time.Time, status int, retry string, err 
 
 func (l *Load) read(ctx context.Context) {
 	start := time.Now()
-	status, retry, err := l.reader.do(ctx, http.MethodGet, "/api/v1/practices?territory=59", "", nil)
-	l.record("read", start, status, retry, err, 0, "")
+	ans, err := l.reader.do(ctx, http.MethodGet, "/api/v1/practices?territory=59", "", nil)
+	l.record("read", start, ans, err, 0)
 }
 
 func (l *Load) page(ctx context.Context) {
 	start := time.Now()
-	status, retry, err := l.reader.do(ctx, http.MethodGet, "/territoires/59", "", nil)
-	l.record("page", start, status, retry, err, 0, "")
+	ans, err := l.reader.do(ctx, http.MethodGet, "/territoires/59", "", nil)
+	l.record("page", start, ans, err, 0)
 }
 
 func (l *Load) write(ctx context.Context, n int) {
@@ -204,12 +204,12 @@ func (l *Load) write(ctx context.Context, n int) {
 		ID json.RawMessage `json:"id"`
 	}
 	start := time.Now()
-	status, retry, err := l.writer.do(ctx, http.MethodPost, "/api/v1/practices", string(body), &out)
+	ans, err := l.writer.do(ctx, http.MethodPost, "/api/v1/practices", string(body), &out)
 	var id int64
-	if status == http.StatusCreated {
+	if ans.Status == http.StatusCreated {
 		id = parseID(out.ID)
 	}
-	l.record("write", start, status, retry, err, id, "")
+	l.record("write", start, ans, err, id)
 }
 
 // Health asks /healthz once and logs the answer.
@@ -218,13 +218,11 @@ func (l *Load) Health(ctx context.Context) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/healthz", nil)
 	resp, err := l.health.Do(req)
 	if err != nil {
-		l.record("health", start, 0, "", err, 0, "")
+		l.record("health", start, answer{}, err, 0)
 		return
 	}
 	defer resp.Body.Close()
-	var b strings.Builder
-	_, _ = fmt.Fprint(&b, readAll(resp))
-	l.record("health", start, resp.StatusCode, resp.Header.Get("Retry-After"), nil, 0, strings.TrimSpace(b.String()))
+	l.record("health", start, answer{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Body: strings.TrimSpace(readAll(resp))}, nil, 0)
 }
 
 // parseID reads an id sent as a JSON number or string.
@@ -253,4 +251,44 @@ func readAll(resp *http.Response) string {
 		}
 	}
 	return b.String()
+}
+
+// errorKinds counts the error answers of samples by operation, status and
+// code, with one example each: what the clients were told when things
+// failed.
+func errorKinds(samples []Sample) []string {
+	type key struct {
+		op     string
+		status int
+		code   string
+	}
+	counts := map[key]int{}
+	example := map[key]string{}
+	for _, s := range samples {
+		if s.Op == "health" || (s.Status != 0 && s.Status < 400) {
+			continue
+		}
+		var body struct {
+			Error struct {
+				Code, Message string
+			} `json:"error"`
+		}
+		k := key{op: s.Op, status: s.Status}
+		if s.Status == 0 {
+			k.code = "no answer"
+			example[k] = s.Err
+		} else if json.Unmarshal([]byte(s.Body), &body) == nil && body.Error.Code != "" {
+			k.code = body.Error.Code
+			example[k] = body.Error.Message
+		} else {
+			k.code = "page"
+		}
+		counts[k]++
+	}
+	var out []string
+	for k, n := range counts {
+		out = append(out, fmt.Sprintf("%s %d %s ×%d (%s)", k.op, k.status, k.code, n, example[k]))
+	}
+	sort.Strings(out)
+	return out
 }

@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -250,15 +249,16 @@ func (b *buffer) String() string {
 // Stderr returns what the process wrote on stderr so far.
 func (p *Process) Stderr() string { return p.stderr.String() }
 
-var runningAt = regexp.MustCompile(`running at (http://\S+)`)
-
 // Start runs the binary with args and the site's configuration, and waits
 // until it says it runs.
 func (s *Site) Start(ctx context.Context, args ...string) (*Process, error) {
-	args = append(args, "--data-dir", s.DataDir, "--database-url", s.AppURL)
+	// A real installation has one public URL, whatever the address a
+	// process of it listens on.
+	args = append(args, "--data-dir", s.DataDir, "--database-url", s.AppURL, "--base-url", "https://passerelle.faults.test")
+	var addr string
 	if args[0] == "serve" {
-		addr, err := freeAddr()
-		if err != nil {
+		var err error
+		if addr, err = freeAddr(); err != nil {
 			return nil, err
 		}
 		args = append(args, "--addr", addr)
@@ -281,8 +281,8 @@ func (s *Site) Start(ctx context.Context, args ...string) (*Process, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 		out := p.stdout.String()
-		if m := runningAt.FindStringSubmatch(out); m != nil {
-			p.Base = m[1]
+		if strings.Contains(out, "is running at") {
+			p.Base = "http://" + addr
 			return p, nil
 		}
 		if args[0] == "worker" && strings.Contains(out, "worker running") {
@@ -372,27 +372,33 @@ func newAPI(ctx context.Context, base, email string, timeout time.Duration) (*ap
 	var tok struct {
 		Token string `json:"token"`
 	}
-	status, _, err := a.do(ctx, http.MethodPost, "/api/v1/tokens", fmt.Sprintf(`{"email":%q,"password":%q}`, email, Password), &tok)
+	ans, err := a.do(ctx, http.MethodPost, "/api/v1/tokens", fmt.Sprintf(`{"email":%q,"password":%q}`, email, Password), &tok)
 	if err != nil {
 		return nil, err
 	}
-	if status != http.StatusCreated {
-		return nil, fmt.Errorf("sign in as %s: status %d", email, status)
+	if ans.Status != http.StatusCreated {
+		return nil, fmt.Errorf("sign in as %s: status %d %s", email, ans.Status, ans.Body)
 	}
 	a.token = tok.Token
 	return a, nil
 }
 
-// do sends one request and decodes a JSON answer into out (when not nil);
-// it returns the status and the Retry-After header.
-func (a *api) do(ctx context.Context, method, path, body string, out any) (int, string, error) {
+// answer is what the server answered.
+type answer struct {
+	Status     int
+	RetryAfter string
+	Body       string // of an error (status 400 and above), cut at 300 bytes
+}
+
+// do sends one request and decodes a JSON answer into out (when not nil).
+func (a *api) do(ctx context.Context, method, path, body string, out any) (answer, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
 	if err != nil {
-		return 0, "", err
+		return answer{}, err
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -402,17 +408,21 @@ func (a *api) do(ctx context.Context, method, path, body string, out any) (int, 
 	}
 	resp, err := a.client.Do(req)
 	if err != nil {
-		return 0, "", err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
+	ans := answer{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return resp.StatusCode, "", err
+		return ans, err
+	}
+	if resp.StatusCode >= 400 {
+		ans.Body = string(raw[:min(len(raw), 300)])
 	}
 	if out != nil && resp.StatusCode < 300 {
 		if err := decodeJSON(raw, out); err != nil {
-			return resp.StatusCode, "", err
+			return ans, err
 		}
 	}
-	return resp.StatusCode, resp.Header.Get("Retry-After"), nil
+	return ans, nil
 }

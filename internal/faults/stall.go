@@ -85,6 +85,9 @@ func stall(ctx context.Context, cfg *Config, r *Result) error {
 	}
 	r.printf("requests in flight at the stall:    %s", summarize(caught))
 	r.printf("503 answers carry Retry-After:      %t", during.RetryAfterSeen)
+	for _, e := range errorKinds(log.Samples("", began.Add(-time.Minute), resumed)) {
+		r.printf("  error answers: %s", e)
+	}
 	if hs := log.Samples("health", stalled, resumed); len(hs) > 0 {
 		r.printf("/healthz answer during the stall:   %s", hs[len(hs)/2].Body)
 	}
@@ -102,6 +105,9 @@ func stall(ctx context.Context, cfg *Config, r *Result) error {
 		if s.Op != "health" && (s.Status == 0 || s.Status >= 500) && s.End().Sub(resumed) > lastFailure {
 			lastFailure = s.End().Sub(resumed)
 		}
+	}
+	for _, e := range errorKinds(log.Samples("", resumed, ended)) {
+		r.printf("  after the network came back: %s", e)
 	}
 	after := summarize(nonHealth(log.Samples("", resumed.Add(lastFailure), ended)))
 	r.printf("recovery: /healthz 200 again %s after the network came back; last failed request answered at +%s",

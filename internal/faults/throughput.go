@@ -101,8 +101,8 @@ func throughput(ctx context.Context, cfg *Config, r *Result) error {
 			defer wg.Done()
 			defer func() { <-sem }()
 			start := time.Now()
-			status, _, err := mod.do(ctx, http.MethodPost, "/api/v1/practices/"+strconv.FormatInt(p.ID, 10)+"/decision", `{"decision":"approve"}`, nil)
-			s := Sample{Op: "approve", Start: start, Dur: time.Since(start), Status: status}
+			ans, err := mod.do(ctx, http.MethodPost, "/api/v1/practices/"+strconv.FormatInt(p.ID, 10)+"/decision", `{"decision":"approve"}`, nil)
+			s := Sample{Op: "approve", Start: start, Dur: time.Since(start), Status: ans.Status, Body: ans.Body}
 			if err != nil {
 				s.Err = err.Error()
 			}

@@ -25,6 +25,9 @@ type SendInvitationArgs struct {
 // Kind implements river.JobArgs.
 func (SendInvitationArgs) Kind() string { return "send_invitation" }
 
+// InsertOpts puts the job in the mail queue.
+func (SendInvitationArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueMail} }
+
 // SendPasswordResetArgs asks to send a password reset link, chosen like an
 // invitation's.
 type SendPasswordResetArgs struct {
@@ -33,6 +36,9 @@ type SendPasswordResetArgs struct {
 
 // Kind implements river.JobArgs.
 func (SendPasswordResetArgs) Kind() string { return "send_password_reset" }
+
+// InsertOpts puts the job in the mail queue.
+func (SendPasswordResetArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueMail} }
 
 // InvitationURL returns the acceptance page of an invitation token.
 func InvitationURL(baseURL, token string) string {
@@ -62,6 +68,11 @@ func (w *invitationWorker) Work(ctx context.Context, job *river.Job[SendInvitati
 	if inv.State(store.Now()) != passerelle.InvitationPending {
 		return nil
 	}
+	// Sent already (the job runs again after a crash): choosing a new
+	// token now would leave the person with a link that no longer works.
+	if sent, err := w.deps.wasSent(ctx, invitationKey(inv.ID)); err != nil || sent {
+		return err
+	}
 	territory := inv.Territory
 	if snap, err := w.deps.Authz.Refresh(ctx); err == nil {
 		if t := snap.Tree().Get(inv.Territory); t != nil {
@@ -72,7 +83,7 @@ func (w *invitationWorker) Work(ctx context.Context, job *river.Job[SendInvitati
 	if ok, err := store.SetInvitationToken(ctx, db.Bun, inv.ID, hash); err != nil || !ok {
 		return err
 	}
-	return w.deps.Mail.Send(ctx, invitationEmail(w.deps.BaseURL, inv, territory, token))
+	return w.deps.deliver(ctx, invitationEmail(w.deps.BaseURL, inv, territory, token, hash))
 }
 
 type passwordResetWorker struct {
@@ -97,11 +108,14 @@ func (w *passwordResetWorker) Work(ctx context.Context, job *river.Job[SendPassw
 	if u.Disabled() || reset.UsedAt != nil || !store.Now().Before(reset.ExpiresAt) {
 		return nil
 	}
+	if sent, err := w.deps.wasSent(ctx, passwordResetKey(reset.ID)); err != nil || sent {
+		return err
+	}
 	token, hash := passerelle.NewSecret("pwr_")
 	if ok, err := store.SetPasswordResetToken(ctx, db.Bun, reset.ID, hash); err != nil || !ok {
 		return err
 	}
-	return w.deps.Mail.Send(ctx, passwordResetEmail(w.deps.BaseURL, u, reset.ID, token))
+	return w.deps.deliver(ctx, passwordResetEmail(w.deps.BaseURL, u, reset.ID, token, hash))
 }
 
 // accountText is what the account e-mails say in one language.
@@ -179,7 +193,17 @@ func letter(lang, name string, paras []string, linkAfter int, link string) (stri
 	return txt.String(), "<!DOCTYPE html>\n<html lang=\"" + lang + "\"><body>\n" + htm.String() + "</body></html>\n"
 }
 
-func invitationEmail(baseURL string, inv *passerelle.Invitation, territory, token string) *mail.Message {
+// invitationKey and passwordResetKey are the keys of the account e-mails:
+// one invitation, one reset request.
+func invitationKey(id int64) string    { return "invitation-" + strconv.FormatInt(id, 10) }
+func passwordResetKey(id int64) string { return "password-reset-" + strconv.FormatInt(id, 10) }
+
+// linkRevision tells apart two sends of one account e-mail: each carries
+// its own link, so a copy must not share the Message-ID of the first (see
+// mail.Message.Revision). It is a prefix of the stored hash of the token.
+func linkRevision(hash string) string { return hash[:min(12, len(hash))] }
+
+func invitationEmail(baseURL string, inv *passerelle.Invitation, territory, token, hash string) *mail.Message {
 	t, lang := accountTextFor(inv.Lang)
 	inviter := inv.InvitedByName
 	if inviter == "" {
@@ -196,14 +220,14 @@ func invitationEmail(baseURL string, inv *passerelle.Invitation, territory, toke
 		t.invExpiry,
 		t.invIgnore,
 	}, 2, InvitationURL(baseURL, token))
-	return &mail.Message{Key: "invitation-" + strconv.FormatInt(inv.ID, 10), To: inv.Email, ToName: inv.Name,
+	return &mail.Message{Key: invitationKey(inv.ID), Revision: linkRevision(hash), To: inv.Email, ToName: inv.Name,
 		Subject: t.invSubject, Text: txt, HTML: htm}
 }
 
-func passwordResetEmail(baseURL string, u *passerelle.User, resetID int64, token string) *mail.Message {
+func passwordResetEmail(baseURL string, u *passerelle.User, resetID int64, token, hash string) *mail.Message {
 	t, lang := accountTextFor(u.Lang)
 	txt, htm := letter(lang, u.Name, []string{t.resetIntro, t.resetAction, t.resetExpiry, t.resetIgnore}, 1, PasswordResetURL(baseURL, token))
-	return &mail.Message{Key: "password-reset-" + strconv.FormatInt(resetID, 10), To: u.Email, ToName: u.Name,
+	return &mail.Message{Key: passwordResetKey(resetID), Revision: linkRevision(hash), To: u.Email, ToName: u.Name,
 		Subject: t.resetSubject, Text: txt, HTML: htm}
 }
 

@@ -48,9 +48,9 @@ type SendDigestArgs struct {
 // Kind implements river.JobArgs.
 func (SendDigestArgs) Kind() string { return "send_digest" }
 
-// InsertOpts makes the job unique by its arguments.
+// InsertOpts puts the job in the mail queue, unique by its arguments.
 func (SendDigestArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: QueueMail, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // parisSchedule fires at Hour:00 Paris time every day, or only on Weekday
@@ -245,7 +245,7 @@ func (w *sendDigestWorker) Work(ctx context.Context, job *river.Job[SendDigestAr
 	if err != nil {
 		return err
 	}
-	return w.deps.Mail.Send(ctx, m)
+	return w.deps.sendOnce(ctx, m)
 }
 
 // periodicJobs schedules the digests and the review reminders. Only the
@@ -264,6 +264,9 @@ func periodicJobs(per Periodic) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 			return ReviewRemindersArgs{}, nil
 		}, &river.PeriodicJobOpts{ID: "review_reminders", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return PruneEmailSendsArgs{}, nil
+		}, &river.PeriodicJobOpts{ID: "prune_email_sends"}),
 	}
 }
 

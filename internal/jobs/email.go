@@ -39,9 +39,7 @@ var emailTexts = map[string]map[string]string{
 		"link":             "Voir la fiche",
 		"review":           "Relire la fiche",
 		"footer":           "Vous recevez ce message parce que vous participez au réseau Passerelle.",
-		"unsubscribe":      "Ne plus recevoir ces messages :",
 		"unsubscribe_link": "Se désabonner de ces messages",
-		"preferences":      "Choisir les messages reçus :",
 		"preferences_link": "Mes préférences de messages",
 		"digest_daily":     "Nouvelles fiches publiées depuis votre dernier récapitulatif quotidien :",
 		"digest_weekly":    "Nouvelles fiches publiées depuis votre dernier récapitulatif hebdomadaire :",
@@ -57,9 +55,7 @@ var emailTexts = map[string]map[string]string{
 		"link":             "See the practice",
 		"review":           "Review the practice",
 		"footer":           "You receive this message because you take part in the Passerelle network.",
-		"unsubscribe":      "Stop these messages:",
 		"unsubscribe_link": "Unsubscribe from these messages",
-		"preferences":      "Choose which messages you receive:",
 		"preferences_link": "My message preferences",
 		"digest_daily":     "New practices published since your last daily digest:",
 		"digest_weekly":    "New practices published since your last weekly digest:",
@@ -118,9 +114,10 @@ func UnsubscribeURL(baseURL string, secret []byte, userID int64, category passer
 	return strings.TrimRight(baseURL, "/") + "/unsubscribe?token=" + url.QueryEscape(tok)
 }
 
-// render builds a message from the templates called name, with the
-// List-Unsubscribe headers of RFC 2369 and RFC 8058 when the e-mail can be
-// unsubscribed from.
+// render builds a message from the templates called name, with the list
+// headers of the e-mails one can unsubscribe from: List-Id (RFC 2919),
+// List-Unsubscribe (RFC 2369) and, over https, List-Unsubscribe-Post
+// (RFC 8058).
 func (d Deps) render(ctx context.Context, name, key string, u *passerelle.User, category passerelle.EmailCategory, data emailData) (*mail.Message, error) {
 	secret, err := unsubscribeSecret(ctx, d.DB)
 	if err != nil {
@@ -145,11 +142,17 @@ func (d Deps) render(ctx context.Context, name, key string, u *passerelle.User, 
 	if err := htmlEmails.ExecuteTemplate(&htm, name+".html.tmpl", data); err != nil {
 		return nil, err
 	}
+	headers := map[string]string{
+		"List-Id":          mail.ListID(d.BaseURL),
+		"List-Unsubscribe": "<" + data.UnsubscribeURL + ">",
+	}
+	// One-click unsubscription (RFC 8058) is for https links only: mail
+	// providers never post to a plain http one.
+	if strings.HasPrefix(data.UnsubscribeURL, "https://") {
+		headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+	}
 	return &mail.Message{Key: key, To: u.Email, ToName: u.Name, Subject: data.Subject, Text: txt.String(), HTML: htm.String(),
-		Headers: map[string]string{
-			"List-Unsubscribe":      "<" + data.UnsubscribeURL + ">",
-			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-		}}, nil
+		Headers: headers}, nil
 }
 
 // notificationEmail is the e-mail of one in-app notification.

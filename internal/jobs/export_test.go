@@ -8,3 +8,7 @@ func NewNotifyWorker(deps Deps) river.Worker[NotifyEventArgs] { return &notifyWo
 
 // NewEmailWorker exposes the e-mail worker to the tests of package jobs_test.
 func NewEmailWorker(deps Deps) river.Worker[SendEmailArgs] { return &emailWorker{deps: deps} }
+
+// NewEmailsWorker exposes the batch e-mail worker to the tests of package
+// jobs_test.
+func NewEmailsWorker(deps Deps) river.Worker[SendEmailsArgs] { return &emailsWorker{deps: deps} }

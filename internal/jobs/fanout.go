@@ -38,8 +38,9 @@ type fanOutWorker struct {
 // Work computes the recipients now — enabled accounts with a matching instant
 // subscription, never the author — writes their practice.new notifications
 // and queues their e-mails in batches. A retry skips who already holds the
-// notification (unique (event, user)) and the e-mail jobs are unique by
-// notification, so nothing is ever doubled.
+// notification (unique (event, user)), the e-mail jobs are unique by their
+// notifications and each e-mail is recorded once sent (send.go), so
+// nothing is ever doubled.
 func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) error {
 	db := w.deps.DB
 	ev, err := store.GetEvent(ctx, db.Read, job.Args.EventID)
@@ -78,16 +79,18 @@ func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) err
 			if err != nil {
 				return err
 			}
-			emails := make([]river.InsertManyParams, 0, len(ids))
+			// Their e-mails go in batches of EmailBatch, each job sending
+			// over one SMTP connection.
+			var notes []int64
 			for _, r := range batch {
 				if id, ok := ids[r.UserID]; ok {
-					emails = append(emails, river.InsertManyParams{Args: SendEmailArgs{NotificationID: id}})
+					notes = append(notes, id)
 				}
 			}
-			if len(emails) == 0 {
+			if len(notes) == 0 {
 				return nil
 			}
-			_, err = client.InsertManyTx(ctx, tx.Tx, emails)
+			_, err = client.InsertManyTx(ctx, tx.Tx, emailBatches(notes))
 			return err
 		})
 		if err != nil {

@@ -4,6 +4,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"log/slog"
@@ -45,9 +46,9 @@ type SendEmailArgs struct {
 // Kind implements river.JobArgs.
 func (SendEmailArgs) Kind() string { return "send_email" }
 
-// InsertOpts makes the job unique by its arguments.
+// InsertOpts puts the job in the mail queue, unique by its arguments.
 func (SendEmailArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: QueueMail, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // Deps is what the workers need.
@@ -64,7 +65,13 @@ type Deps struct {
 // Config tunes the River client.
 type Config struct {
 	RunWorkers bool // false: insert-only client (serve --workers=false)
+	// MaxWorkers is how many jobs of the default queue (notifications,
+	// fan-out, digests, cleanups) run at once: DefaultWorkers when zero.
 	MaxWorkers int
+	// MailWorkers is how many e-mail jobs run at once: DefaultMailWorkers
+	// when zero. Sending waits on the mail server more than on the
+	// database, so there are more of them.
+	MailWorkers int
 	// Periodic schedules the digests and review reminders where workers
 	// run; nil means DefaultPeriodic.
 	Periodic *Periodic
@@ -76,6 +83,8 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &notifyWorker{deps: deps})
 	river.AddWorker(workers, &emailWorker{deps: deps})
+	river.AddWorker(workers, &emailsWorker{deps: deps})
+	river.AddWorker(workers, &pruneEmailSendsWorker{deps: deps})
 	addAccountWorkers(workers, deps)
 	per := addNotifyWorkers(workers, deps, cfg)
 	river.AddWorker(workers, &attachmentCleanupWorker{deps: deps})
@@ -100,16 +109,28 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	if cfg.RunWorkers {
 		n := cfg.MaxWorkers
 		if n <= 0 {
-			n = 10
-			if deps.DB.Dialect == store.SQLite {
-				n = 4
-			}
+			n = DefaultWorkers(deps.DB.Dialect)
 		}
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		rc.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: n},
+			QueueMail:          {MaxWorkers: cmp.Or(max(cfg.MailWorkers, 0), DefaultMailWorkers)},
+		}
 		rc.PeriodicJobs = periodicJobs(per)
 	}
 	return river.NewClient(deps.DB.RiverDriver(), rc)
 }
+
+// DefaultWorkers is how many jobs of the default queue run at once: on
+// SQLite, whose single writer serialises them anyway, fewer.
+func DefaultWorkers(dialect string) int {
+	if dialect == store.SQLite {
+		return 4
+	}
+	return 10
+}
+
+// DefaultMailWorkers is how many e-mail jobs run at once.
+const DefaultMailWorkers = 8
 
 type notifyWorker struct {
 	river.WorkerDefaults[NotifyEventArgs]
@@ -196,40 +217,16 @@ type emailWorker struct {
 	deps Deps
 }
 
-// Work sends the e-mail of one notification. An error (the SMTP server is
-// down) makes River retry it later with backoff.
+// Work sends the e-mail of one notification, unless it was sent already. An
+// error (the SMTP server is down) makes River retry it later with backoff;
+// a notification deleted since cancels the job.
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[SendEmailArgs]) error {
-	db := w.deps.DB
-	n, err := store.GetNotification(ctx, db.Read, job.Args.NotificationID)
-	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+	if _, err := store.GetNotification(ctx, w.deps.DB.Read, job.Args.NotificationID); passerelle.ErrorCode(err) == passerelle.ENotFound {
 		return river.JobCancel(err)
 	} else if err != nil {
 		return err
 	}
-	u, err := store.UserByID(ctx, db.Read, n.UserID)
-	if err != nil {
-		return err
-	}
-	prefs, err := store.EmailPreferences(ctx, db.Read, u.ID)
-	if err != nil {
-		return err
-	}
-	if u.Disabled() || !prefs.Wants(passerelle.CategoryOf(n.Type)) {
-		return nil
-	}
-	p, err := store.GetPractice(ctx, db.Read, n.PracticeID)
-	if err != nil {
-		return err
-	}
-	ev, err := store.GetEvent(ctx, db.Read, n.EventID)
-	if err != nil {
-		return err
-	}
-	m, err := w.deps.notificationEmail(ctx, u, n, p, ev)
-	if err != nil {
-		return err
-	}
-	return w.deps.Mail.Send(ctx, m)
+	return w.deps.sendNotifications(ctx, []int64{job.Args.NotificationID})
 }
 
 // PracticeURL returns the page of a practice for people.

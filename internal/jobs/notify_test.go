@@ -61,6 +61,7 @@ type bundle struct {
 	mail   *recorder
 	notify river.Worker[jobs.NotifyEventArgs]
 	email  river.Worker[jobs.SendEmailArgs]
+	emails river.Worker[jobs.SendEmailsArgs]
 }
 
 func setup(t *testing.T, dialect string) *bundle {
@@ -69,7 +70,7 @@ func setup(t *testing.T, dialect string) *bundle {
 	b := testenv.Setup(t, dialect, testenv.Options{Mail: rec})
 	deps := jobs.Deps{DB: b.DB, Authz: b.Authz, Mail: rec, BaseURL: b.BaseURL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return &bundle{Bundle: b, w: testenv.NewWorld(t, b), mail: rec,
-		notify: jobs.NewNotifyWorker(deps), email: jobs.NewEmailWorker(deps)}
+		notify: jobs.NewNotifyWorker(deps), email: jobs.NewEmailWorker(deps), emails: jobs.NewEmailsWorker(deps)}
 }
 
 // jobsOf returns the jobs of one kind, oldest first, with their arguments,
@@ -321,16 +322,15 @@ func TestFanOutIsIdempotent(t *testing.T) {
 			t.Errorf("e-mail jobs for notifications %v, want three different ones", ids)
 		}
 
-		// Each e-mail job, worked twice, sends to its moderator under one
-		// key (the outbox overwrites the same file).
+		// Each e-mail job, worked twice (River rescuing it after a crash),
+		// sends to its moderator once: the first send is recorded.
 		for _, id := range ids {
 			for range 2 {
 				work(t, b, b.email, jobs.SendEmailArgs{NotificationID: id})
 			}
 		}
-		got := b.mail.to()
-		if want := []string{moderators[0], moderators[0], moderators[1], moderators[1], moderators[2], moderators[2]}; !slices.Equal(got, want) {
-			t.Errorf("sent to %v, want %v", got, want)
+		if got := b.mail.to(); !slices.Equal(got, moderators) {
+			t.Errorf("sent to %v, want %v once each", got, moderators)
 		}
 		keys := map[string]int{}
 		for _, m := range b.mail.sent {

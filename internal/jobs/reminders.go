@@ -32,9 +32,9 @@ type SendReminderArgs struct {
 // Kind implements river.JobArgs.
 func (SendReminderArgs) Kind() string { return "send_reminder" }
 
-// InsertOpts makes the job unique by its arguments.
+// InsertOpts puts the job in the mail queue, unique by its arguments.
 func (SendReminderArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: QueueMail, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 type remindersWorker struct {
@@ -166,5 +166,5 @@ func (w *sendReminderWorker) Work(ctx context.Context, job *river.Job[SendRemind
 	if err != nil {
 		return err
 	}
-	return w.deps.Mail.Send(ctx, m)
+	return w.deps.sendOnce(ctx, m)
 }

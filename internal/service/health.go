@@ -16,10 +16,11 @@ const (
 	// HealthBudget is how long a health check may take: a monitor or a
 	// load balancer gets its answer within a second whatever the database
 	// does.
-	HealthBudget = 900 * time.Millisecond
+	HealthBudget = 750 * time.Millisecond
 	// healthWriteEvery spaces the write checks: proving that the database
 	// takes writes costs a write, so it runs at most this often and the
-	// checks in between reuse its result.
+	// checks in between reuse its result. After a failed one, the next
+	// check tries again at once, so that a recovery shows without delay.
 	healthWriteEvery = 5 * time.Second
 	// healthWriteStale is how old a write check may be and still count: a
 	// write check that has not finished since is a write that hangs.
@@ -27,7 +28,7 @@ const (
 	// diskFloor is the free space under which the disk counts as full.
 	diskFloor = 1 << 20
 	// diskFullMemory is how long a write refused for lack of space keeps
-	// the database "not writable", even if a later probe slips through.
+	// the database "not writable" until a probe goes through after it.
 	diskFullMemory = 10 * time.Second
 )
 
@@ -122,7 +123,9 @@ func (s *Service) CheckHealth(ctx context.Context) Health {
 		out.Reason, detail = firstReason(out.Reason, "the disk is full"), cmp.Or(detail, last.err)
 	case last.err != nil:
 		out.Reason, detail = firstReason(out.Reason, "the database refuses writes"), cmp.Or(detail, last.err)
-	case time.Since(diskFull) < diskFullMemory:
+	case diskFull.After(last.at) && time.Since(diskFull) < diskFullMemory:
+		// A write was refused for lack of space since the last probe
+		// went through; the next check probes again.
 		out.Reason = firstReason(out.Reason, "the disk is full")
 	default:
 		out.Writable = true
@@ -168,7 +171,7 @@ func (h *healthState) startWriteCheck(s *Service) <-chan struct{} {
 	if h.running != nil {
 		return h.running
 	}
-	if !h.last.at.IsZero() && time.Since(h.last.at) < healthWriteEvery {
+	if !h.last.at.IsZero() && h.last.err == nil && !h.diskFull.After(h.last.at) && time.Since(h.last.at) < healthWriteEvery {
 		return nil
 	}
 	done := make(chan struct{})

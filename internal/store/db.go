@@ -110,7 +110,38 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	return &DB{Bun: w, Read: bun.NewDB(read, sqlitedialect.New()), Dialect: SQLite, river: riversqlite.New(write), path: path}, nil
 }
 
+// PostgresTimeouts are the deadlines every PostgreSQL connection gets
+// unless the database URL sets them: connecting (pgx's connect_timeout,
+// seconds), one statement, and a transaction left idle — so that a stalled
+// network or a forgotten transaction never holds a connection, or the
+// server's locks, for good. A URL parameter of the same name wins.
+var PostgresTimeouts = map[string]string{
+	"connect_timeout":                     "5",
+	"statement_timeout":                   "60s",
+	"idle_in_transaction_session_timeout": "60s",
+}
+
+// withTimeouts adds PostgresTimeouts to databaseURL where it has none.
+func withTimeouts(databaseURL string) (string, error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	for k, v := range PostgresTimeouts {
+		if !q.Has(k) {
+			q.Set(k, v)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
+	databaseURL, err := withTimeouts(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("bad database URL: %w", err)
+	}
 	sqldb, err := sql.Open("pgx", databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad database URL: %w", err)

@@ -62,6 +62,12 @@ func (db *DB) applyMigration(ctx context.Context, name string) (applied bool, er
 		if db.Dialect == Postgres {
 			// Held until the transaction ends: a second process waits here,
 			// then sees the migration recorded and skips it.
+			// A migration may rewrite a large table, and the lock may be
+			// held by another process's: neither is bound by the usual
+			// statement timeout (PostgresTimeouts).
+			if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7301955)`); err != nil {
 				return err
 			}

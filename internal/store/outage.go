@@ -45,6 +45,10 @@ func Outage(err error) bool {
 	if errors.As(err, &opErr) {
 		return true
 	}
+	// database/sql's own "database is closed" (the process is stopping).
+	if strings.Contains(err.Error(), "sql: database is closed") {
+		return true
+	}
 	if pgOutage(err) || sqliteOutage(err) {
 		return true
 	}
@@ -69,8 +73,8 @@ func pgOutage(err error) bool {
 	}
 	switch pe.Code {
 	case "57014", // query_canceled: statement_timeout
-		"25P03", // idle_in_transaction_session_timeout
-		"55P03", // lock_not_available: lock_timeout
+		"25P03",                   // idle_in_transaction_session_timeout
+		"55P03",                   // lock_not_available: lock_timeout
 		"57P01", "57P02", "57P03", // admin_shutdown, crash_shutdown, cannot_connect_now
 		"25006", // read_only_sql_transaction: a standby
 		"58030": // io_error

@@ -179,7 +179,9 @@ type Results struct {
 // the catalogue (catalogue.go); any other goes to SQL. Everything is read
 // in one read transaction, so items, total and facets agree, with a
 // statement timeout (SearchTimeout) on PostgreSQL and a deadline on SQLite.
-// Errors: invalid_request when the search runs out of time.
+// Errors: invalid_request when the search runs out of time (PostgreSQL's
+// statement timeout, SQLite's deadline); a PostgreSQL that does not answer
+// at all is an outage (see Outage).
 func FindPractices(ctx context.Context, db *DB, f PracticeFilter, withFacets bool) (*Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, SearchTimeout+time.Second)
 	defer cancel()
@@ -201,7 +203,10 @@ func FindPractices(ctx context.Context, db *DB, f PracticeFilter, withFacets boo
 		return err
 	})
 	if err != nil {
-		if isTimeout(err) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// PostgreSQL's own statement timeout, or SQLite's deadline, says
+		// the search is too broad. PostgreSQL silent past the deadline is
+		// another matter: an outage (store.Outage), not the reader's fault.
+		if isTimeout(err) || (db.Dialect == SQLite && errors.Is(ctx.Err(), context.DeadlineExceeded)) {
 			return nil, passerelle.Errorf(passerelle.EInvalid, "The search took too long: add words or filters.")
 		}
 		return nil, err

@@ -302,9 +302,13 @@ func EmailPreferences(ctx context.Context, db bun.IDB, userID int64) (passerelle
 	} else if err != nil {
 		return passerelle.EmailPreferences{}, err
 	}
+	return r.domain(), nil
+}
+
+func (r *emailPrefsRow) domain() passerelle.EmailPreferences {
 	return passerelle.EmailPreferences{Off: map[passerelle.EmailCategory]bool{
 		passerelle.EmailReviews: !r.Reviews, passerelle.EmailDecisions: !r.Decisions,
-		passerelle.EmailNewPractices: !r.NewPractices, passerelle.EmailDigests: !r.Digests}}, nil
+		passerelle.EmailNewPractices: !r.NewPractices, passerelle.EmailDigests: !r.Digests}}
 }
 
 // SetEmailPreferences replaces which e-mails a user wants.

@@ -5,6 +5,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -141,6 +142,8 @@ type Options struct {
 	RunWorkers bool
 	// Mail replaces the outbox sender.
 	Mail mail.Sender
+	// BaseURL replaces the site's public URL, http://passerelle.test.
+	BaseURL string
 }
 
 // Setup builds the application on a fresh database of dialect.
@@ -152,7 +155,7 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &Bundle{Dialect: dialect, DB: db, DataDir: dataDir, Authz: az, Outbox: filepath.Join(dataDir, "outbox"), BaseURL: "http://passerelle.test"}
+	b := &Bundle{Dialect: dialect, DB: db, DataDir: dataDir, Authz: az, Outbox: filepath.Join(dataDir, "outbox"), BaseURL: cmp.Or(opts.BaseURL, "http://passerelle.test")}
 	sender := opts.Mail
 	if sender == nil {
 		if sender, err = mail.New(mail.Config{From: "Passerelle <noreply@passerelle.test>", OutboxDir: b.Outbox}); err != nil {
@@ -177,6 +180,7 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 		}
 		t.Cleanup(func() { _ = b.River.Stop(context.Background()) })
 	}
-	b.Service = &service.Service{DB: db, Authz: az, River: b.River, BaseURL: b.BaseURL, Logger: logger, Hasher: FastHasher, Files: b.Files}
+	b.Service = &service.Service{DB: db, Authz: az, River: b.River, BaseURL: b.BaseURL, Logger: logger, Hasher: FastHasher, Files: b.Files,
+		DataDir: dataDir}
 	return b
 }

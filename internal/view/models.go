@@ -310,6 +310,11 @@ type NotificationsData struct {
 type ErrorData struct {
 	Status  int
 	Message string
+	// Unavailable: the service is out for a moment (503); the page says
+	// so, tells how to get a form back, and offers to try again at Retry
+	// (the page asked for, when it was a GET).
+	Unavailable bool
+	Retry       string
 }
 
 // Kinds, Statuses, Levels, Formats, Licenses and Actions list the enumerated

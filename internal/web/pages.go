@@ -147,6 +147,8 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case passerelle.EUnavailable:
 		s.logOutage(r, err)
+		s.showUnavailable(w, r)
+		return
 	case passerelle.EInternal:
 		if errors.Is(r.Context().Err(), context.Canceled) {
 			return // the visitor left (or the server is stopping): nobody to answer
@@ -154,6 +156,18 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	s.showError(w, r, statusOf[code], code)
+}
+
+// showUnavailable renders the page of an outage: what happened, that a
+// form sent was not saved but is still there one page back, and a link to
+// try again.
+func (s *Server) showUnavailable(w http.ResponseWriter, r *http.Request) {
+	tr := s.tr(r)
+	data := &view.ErrorData{Status: http.StatusServiceUnavailable, Message: tr.T("error.code." + passerelle.EUnavailable), Unavailable: true}
+	if r.Method == http.MethodGet {
+		data.Retry = r.URL.RequestURI()
+	}
+	s.render(w, r, http.StatusServiceUnavailable, "error", &view.Page{Title: tr.T("error.unavailable.heading"), Data: data})
 }
 
 // showError renders the error page with status and the message of code (a
