@@ -70,6 +70,13 @@ type Practice struct {
 	UpdatedAt     time.Time
 	SubmittedAt   *time.Time
 	PublishedAt   *time.Time
+	// PublicChangedAt is when what the public sees of the practice last
+	// changed — its content, status, its themes', territories' or author's
+	// names (the database keeps it). Nil for a practice never published;
+	// once set it stays, and the practice stays known to harvesters as a
+	// deleted record when it leaves publication. It is not part of a
+	// revision.
+	PublicChangedAt *time.Time `json:"-"`
 	// Attachments are the files attached, when loaded (nil otherwise); they
 	// are not part of a frozen revision.
 	Attachments []Attachment `json:"-"`
@@ -98,8 +105,22 @@ func (p *Practice) Normalize() {
 	}
 	if t := p.Tool; t != nil {
 		t.Format, t.Duration, t.License = strings.TrimSpace(t.Format), strings.TrimSpace(t.Duration), strings.TrimSpace(t.License)
-		t.Audience, t.Languages = compact(t.Audience), compact(t.Languages)
+		t.Audience, t.Languages = compact(t.Audience), compact(canonicalLanguages(t.Languages))
 	}
+}
+
+// canonicalLanguages writes each language that names one of Languages as its
+// tag ("Français", "fr-FR" → "fr"), and leaves the others as they are, for
+// validation to name.
+func canonicalLanguages(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		if tag, ok := LanguageByName(s); ok {
+			s = tag
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func compact(items []string) []string {
@@ -149,6 +170,11 @@ func (p *Practice) ValidateDraft() error {
 		tooLong(v, "tool.duration", t.Duration, maxTitle)
 		listTooLong(v, "tool.audience", t.Audience)
 		listTooLong(v, "tool.languages", t.Languages)
+		for _, l := range t.Languages {
+			if !knownLanguage(l) {
+				v.Add("tool.languages", FieldUnknown)
+			}
+		}
 	}
 	return v.Err()
 }
@@ -227,3 +253,29 @@ func (p *Practice) Editable() bool {
 
 // Published reports whether everyone may read the practice.
 func (p *Practice) Published() bool { return p.Status == StatusPublished }
+
+// RecordState is what harvesters (OAI-PMH) know of a practice.
+type RecordState int
+
+// The states of a practice's record.
+const (
+	// RecordNone: never published, unknown to harvesters.
+	RecordNone RecordState = iota
+	// RecordLive: published; its record carries its metadata.
+	RecordLive
+	// RecordDeleted: published once and no longer (archived, withdrawn);
+	// harvesters keep being told so, for good.
+	RecordDeleted
+)
+
+// RecordState returns what harvesters know of the practice.
+func (p *Practice) RecordState() RecordState {
+	switch {
+	case p.Published():
+		return RecordLive
+	case p.PublicChangedAt != nil:
+		return RecordDeleted
+	default:
+		return RecordNone
+	}
+}

@@ -118,7 +118,8 @@ func practiceForm(r *http.Request) (f view.PracticeForm, version int, action str
 		Context: get("context"), Actions: get("actions"), Partners: get("partners"), Results: get("results"),
 		Lessons: get("lessons"), StartedOn: get("started_on"), EndedOn: get("ended_on"),
 		Audience: get("audience"), Format: get("format"), Duration: get("duration"), License: get("license"),
-		Languages: get("languages"),
+		// Checkboxes (one value each) or, from an older form, one text.
+		Languages: strings.ReplaceAll(strings.Join(v["languages"], "\n"), "\r\n", "\n"),
 	}
 	version, _ = strconv.Atoi(v.Get("version"))
 	return f, version, v.Get("action")

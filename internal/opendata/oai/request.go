@@ -229,7 +229,12 @@ func (req *Request) parseRange() *Error {
 		if untilSecond {
 			end = t.Add(time.Second)
 		}
-		req.Until = &end
+		// The end of year 9999 (until=9999-12-31, a harvester's "no upper
+		// bound") bounds nothing: leave it out rather than hand a
+		// five-digit year to a database that compares dates as text.
+		if end.Year() <= 9999 {
+			req.Until = &end
+		}
 	}
 	return nil
 }
