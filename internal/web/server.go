@@ -44,6 +44,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
 	r.Use(crossOriginProtection)
+	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
 
 	r.Get("/healthz", s.healthz)
