@@ -52,7 +52,7 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	if !u.Admin {
+	if !u.IsAdmin() {
 		s.errorPage(w, r, passerelle.Errorf(passerelle.EForbidden, "Admins only."))
 		return
 	}

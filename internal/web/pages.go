@@ -108,7 +108,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Add("Vary", "Cookie, Accept-Language")
 	if u := userFrom(ctx); u != nil {
 		h.Set("Cache-Control", "no-store")
-		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.Admin}
+		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.IsAdmin()}
 		if snap, err := s.svc.Snapshot(ctx); err == nil {
 			p.User.IsModerator = snap.CanAnywhere(u, passerelle.PermReadQueue)
 			p.User.IsContributor = snap.CanAnywhere(u, passerelle.PermCreatePractice)

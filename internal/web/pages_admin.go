@@ -62,7 +62,7 @@ func (s *Server) adminOnly(next http.Handler) http.Handler {
 		if u == nil {
 			return
 		}
-		if !u.Admin || u.Disabled() {
+		if !u.IsAdmin() {
 			s.errorPage(w, r, passerelle.Errorf(passerelle.EForbidden, "Administrators only."))
 			return
 		}
@@ -290,7 +290,7 @@ func (s *Server) invitationsData(r *http.Request) (*view.AdminInvitationsData, e
 	}
 	rows := treeOrder(snap.Tree())
 	data := &view.AdminInvitationsData{Roles: view.Roles, Form: view.InviteForm{Role: string(passerelle.RoleContributor)}}
-	if actor.Admin {
+	if actor.IsAdmin() {
 		data.Territories = territoriesOf(rows)
 	} else {
 		data.Roles = []string{string(passerelle.RoleContributor)}
