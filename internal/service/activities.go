@@ -15,6 +15,7 @@ import (
 // check (practices.go).
 
 type authzSnapshot = *authz.Snapshot
+
 // checkActivity tells whether actor may perform action (one of
 // passerelle.Activities) on p now, and as which party: forbidden (wrong
 // party or no role), conflict (wrong state), unauthenticated.
