@@ -147,6 +147,11 @@ func (p *Practice) ValidateDraft() error {
 	tooLong(v, "title", p.Title, maxTitle)
 	tooLong(v, "summary", p.Summary, maxSummary)
 	tooLong(v, "body", p.Body, maxBody)
+	v.Line("title", p.Title)
+	v.Text("summary", p.Summary)
+	v.Text("body", p.Body)
+	v.Line("territory", p.TerritoryCode)
+	v.Line("themes", p.Themes...)
 	if len(p.Themes) > maxItems {
 		v.Add("themes", FieldTooLong)
 	}
@@ -156,6 +161,11 @@ func (p *Practice) ValidateDraft() error {
 		tooLong(v, "experience.results", e.Results, maxField)
 		tooLong(v, "experience.lessons", e.Lessons, maxField)
 		listTooLong(v, "experience.partners", e.Partners)
+		v.Text("experience.context", e.Context)
+		v.Text("experience.actions", e.Actions)
+		v.Text("experience.results", e.Results)
+		v.Text("experience.lessons", e.Lessons)
+		v.Line("experience.partners", e.Partners...)
 		if e.StartedOn != nil && e.EndedOn != nil && e.EndedOn.Before(*e.StartedOn) {
 			v.Add("experience.ended_on", FieldInvalid)
 		}
@@ -175,6 +185,11 @@ func (p *Practice) ValidateDraft() error {
 				v.Add("tool.languages", FieldUnknown)
 			}
 		}
+		v.Line("tool.format", t.Format)
+		v.Line("tool.duration", t.Duration)
+		v.Line("tool.license", t.License)
+		v.Line("tool.audience", t.Audience...)
+		v.Line("tool.languages", t.Languages...)
 	}
 	return v.Err()
 }

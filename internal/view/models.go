@@ -357,6 +357,9 @@ type NotificationsData struct {
 type ErrorData struct {
 	Status  int
 	Message string
+	// Fields says, one message each, which fields of the request were
+	// refused (a validation error met outside a form that shows it).
+	Fields []string
 }
 
 // Kinds, Statuses, Levels, Formats, Licenses and Actions list the enumerated

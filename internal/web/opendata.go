@@ -45,36 +45,27 @@ const (
 	publicMaxAge = "public, max-age=300"
 )
 
-// openDataRoutes registers the open-data routes.
-func (s *Server) openDataRoutes(r chi.Router) {
-	site := s.openDataSite()
-	r.Get("/feeds/practices.atom", s.feed(site))
-	r.Get("/export/practices.csv", s.exportCSV(site))
-	r.Get("/export/practices.xlsx", s.exportXLSX(site))
-	r.Get("/sitemap.xml", s.sitemap(site))
-	r.Get("/sitemaps/pages.xml", s.sitemapPages(site))
-	r.Get("/sitemaps/practices-{chunk:[0-9]+}.xml", s.sitemapPractices(site))
-
+// oaiEndpoint is the OAI-PMH endpoint of the site: every practice ever
+// published, with the identity the operator configured.
+func (s *Server) oaiEndpoint(site *opendata.Site) http.HandlerFunc {
 	harvest := &opendata.Harvest{Service: s.svc, Site: site, AdminEmail: s.opts.OAIAdminEmail, RepositoryID: s.opts.OAIRepositoryID}
 	if harvest.AdminEmail == "" {
 		harvest.AdminEmail = adminEmail(site.BaseURL)
 	}
 	provider := oai.NewProvider(harvest, oai.Options{BaseURL: site.URL("/oai"), Formats: harvest.Formats(), InternalError: s.apiError})
-	oaiHandler := func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		provider.ServeHTTP(w, r)
 	}
-	r.Get("/oai", oaiHandler)
-	r.Post("/oai", oaiHandler)
-	r.Get(opendata.QDCSchemaPath, func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "application/xml; charset=utf-8")
-		h.Set("Cache-Control", publicMaxAge)
-		h.Set("Access-Control-Allow-Origin", "*")
-		_, _ = w.Write(oai.QDCSchema)
-	})
+}
 
-	r.Get("/api/v1/openapi.json", s.openAPI())
+// qdcSchema serves the schema of the qdc records' container.
+func qdcSchema(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/xml; charset=utf-8")
+	h.Set("Cache-Control", publicMaxAge)
+	h.Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(oai.QDCSchema)
 }
 
 // openDataSite describes the site for the documents, in the catalogue's

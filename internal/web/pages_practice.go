@@ -158,6 +158,11 @@ func (s *Server) createPracticePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := parseForm(w, r, maxPracticeForm); err != nil {
+		if passerelle.ErrorCode(err) == passerelle.EValidation { // characters refused: keep the text
+			f, _, _ := practiceForm(r)
+			s.showPracticeForm(w, r, http.StatusBadRequest, u, "", 0, f, formErrors(s.tr(r), err), "")
+			return
+		}
 		s.errorPage(w, r, err)
 		return
 	}
@@ -229,6 +234,11 @@ func (s *Server) updatePracticePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := parseForm(w, r, maxPracticeForm); err != nil {
+		if passerelle.ErrorCode(err) == passerelle.EValidation { // characters refused: keep the text
+			f, version, _ := practiceForm(r)
+			s.showPracticeForm(w, r, http.StatusBadRequest, u, idString(id), version, f, formErrors(s.tr(r), err), "")
+			return
+		}
 		s.errorPage(w, r, err)
 		return
 	}
