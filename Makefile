@@ -31,13 +31,13 @@ run: build ## build and start on embedded SQLite with demo data in ./data (honou
 	./$(BIN) serve --demo
 
 .PHONY: tools
-tools: ## install what the tests need: Chromium (apt) and axe-core (npm)
+tools: ## install what the tests need: Chromium and xmllint (apt), axe-core (npm)
 	@scripts/install-test-tools $(TOOLS_DIR) $(AXE_VERSION)
 
 .PHONY: test
 test: tools ## run the whole suite with -race, on SQLite and (when reachable) PostgreSQL
 	@if [ -z "$$PASSERELLE_TEST_DATABASE_URL" ]; then echo "*** PASSERELLE_TEST_DATABASE_URL is not set and no local PostgreSQL answers: PostgreSQL tests will be SKIPPED ***"; fi
-	$(GO) test -race -count=1 -timeout 15m ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
 
 .PHONY: test-short
 test-short: ## run the suite without the browser and end-to-end tests

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,13 @@ type Config struct {
 	ClaimTTL          time.Duration
 	maxAttachment     string
 	claimTTL          string
+	// OAIRepositoryID is the repository identifier of OAI-PMH identifiers
+	// (a domain name); empty: the host of the base URL, kept in the
+	// database the first time it is a domain name.
+	OAIRepositoryID string
+	// OAIAdminEmail is the contact OAI-PMH's Identify declares; empty
+	// defaults to the address of MailFrom.
+	OAIAdminEmail string
 	// BaseURLDerived is true when BaseURL was not given and comes from Addr.
 	BaseURLDerived bool
 	// ShutdownTimeout bounds a graceful stop; the contract asks for an exit
@@ -78,6 +87,9 @@ func (c *Config) settings() []setting {
 		{"max-requests", "PASSERELLE_MAX_REQUESTS", "64", "requests in progress at once; more wait a second, then get 503", &c.maxRequests},
 		{"job-workers", "PASSERELLE_JOB_WORKERS", "0", "background jobs run at once, e-mails aside (0: 4 on SQLite, 10 on PostgreSQL)", &c.jobWorkers},
 		{"mail-workers", "PASSERELLE_MAIL_WORKERS", "8", "e-mail jobs run at once (each keeps one SMTP connection open)", &c.mailWorkers},
+		// Open standards (issue 16).
+		{"oai-repository-id", "PASSERELLE_OAI_REPOSITORY_ID", "", "OAI-PMH repository identifier, a domain name (default: the base URL's host, kept from the first start)", &c.OAIRepositoryID},
+		{"oai-admin-email", "PASSERELLE_OAI_ADMIN_EMAIL", "", "contact address OAI-PMH harvesters are given (default: the --mail-from address)", &c.OAIAdminEmail},
 	}
 }
 
@@ -135,7 +147,10 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)
 	}
 	c.ClaimTTL = d
-	return c.finishFaults()
+	if err := c.finishFaults(); err != nil {
+		return err
+	}
+	return c.finishOAI()
 }
 
 // finishFaults parses the deadlines, the admission limit and the numbers of
@@ -173,6 +188,32 @@ func (c *Config) finishFaults() error {
 		}
 		*n.dst = v
 	}
+	return nil
+}
+
+// oaiRepositoryPattern is a domain name, as the oai-identifier scheme asks of
+// a repository identifier.
+var oaiRepositoryPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+$`)
+
+func (c *Config) finishOAI() error {
+	c.OAIRepositoryID = strings.ToLower(strings.TrimSpace(c.OAIRepositoryID))
+	if c.OAIRepositoryID != "" && !oaiRepositoryPattern.MatchString(c.OAIRepositoryID) {
+		return fmt.Errorf("bad --oai-repository-id %q: expected a domain name such as passerelle.example.org", c.OAIRepositoryID)
+	}
+	email := strings.TrimSpace(c.OAIAdminEmail)
+	if email == "" {
+		// The sender's address, when it reads as one (the mail settings
+		// report their own faults).
+		if a, err := mail.ParseAddress(c.MailFrom); err == nil {
+			c.OAIAdminEmail = a.Address
+		}
+		return nil
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("bad --oai-admin-email %q: expected an e-mail address", email)
+	}
+	c.OAIAdminEmail = a.Address
 	return nil
 }
 

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -11,9 +12,12 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertest"
 
+	"github.com/passerelle/passerelle/internal/faults"
 	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/mail"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 	"github.com/passerelle/passerelle/internal/testenv"
@@ -165,3 +169,68 @@ func rivertestWorkContext(ctx context.Context, c *river.Client[*sql.Tx]) context
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// BenchmarkSendEmailBatch measures one send_emails job: 50 e-mails of a
+// publication rendered, sent over one kept SMTP connection to a test
+// server on this machine, and each recorded as sent. One op is the batch.
+func BenchmarkSendEmailBatch(bm *testing.B) {
+	for _, dialect := range testenv.Dialects(bm) {
+		bm.Run(dialect, func(bm *testing.B) {
+			ctx := context.Background()
+			server, err := faults.NewSMTPServer()
+			if err != nil {
+				bm.Fatal(err)
+			}
+			defer server.Close()
+			sender, err := mail.New(mail.Config{SMTPURL: server.URL(), From: "Passerelle <noreply@passerelle.test>"})
+			if err != nil {
+				bm.Fatal(err)
+			}
+			tb := testenv.Setup(bm, dialect, testenv.Options{Mail: sender})
+			w := testenv.NewWorld(bm, tb)
+			b := &bundle{Bundle: tb, w: w, mail: &recorder{}}
+			deps := b.deps()
+			deps.Mail = sender
+			addFollowers(bm, tb.DB, jobs.EmailBatch)
+			p, err := tb.Service.CreatePractice(ctx, w.LilleAuthor, testenv.CompleteExperience("59350", "Forum emploi"))
+			if err != nil {
+				bm.Fatal(err)
+			}
+			if _, err := tb.Service.Submit(ctx, w.LilleAuthor, p.ID); err != nil {
+				bm.Fatal(err)
+			}
+			if _, err := tb.Service.Decide(ctx, w.NordMod, p.ID, "approve", ""); err != nil {
+				bm.Fatal(err)
+			}
+			events, err := store.ListEvents(ctx, tb.DB.Read, p.ID)
+			if err != nil {
+				bm.Fatal(err)
+			}
+			wctx := rivertestWorkContext(ctx, tb.River)
+			if err := jobs.NewFanOutWorker(deps).Work(wctx, &river.Job[jobs.FanOutArgs]{Args: jobs.FanOutArgs{EventID: events[len(events)-1].ID}}); err != nil {
+				bm.Fatal(err)
+			}
+			rows, err := tb.DB.RiverDriver().GetExecutor().JobGetByKindMany(ctx, &riverdriver.JobGetByKindManyParams{Kind: []string{"send_emails"}})
+			if err != nil || len(rows) != 1 {
+				bm.Fatalf("%d batches: %v", len(rows), err)
+			}
+			batch := &river.Job[jobs.SendEmailsArgs]{JobRow: rows[0]}
+			if err := json.Unmarshal(rows[0].EncodedArgs, &batch.Args); err != nil {
+				bm.Fatal(err)
+			}
+			emails := jobs.NewEmailsWorker(deps)
+			bm.ResetTimer()
+			for range bm.N {
+				bm.StopTimer()
+				if _, err := tb.DB.Bun.NewDelete().TableExpr("email_sends").Where("1 = 1").Exec(ctx); err != nil {
+					bm.Fatal(err)
+				}
+				bm.StartTimer()
+				if err := emails.Work(wctx, batch); err != nil {
+					bm.Fatal(err)
+				}
+			}
+			bm.ReportMetric(float64(bm.Elapsed().Microseconds())/float64(bm.N*jobs.EmailBatch), "µs/e-mail")
+		})
+	}
+}

@@ -51,7 +51,9 @@ func newSMTP(cfg Config) (*SMTP, error) {
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 		return nil, errors.New("bad --smtp-url: expected smtp://user:pass@host:port or smtps://…")
 	}
-	opts := []gomail.Option{gomail.WithTimeout(smtpTimeout)}
+	// No NOOP before each message: a connection the server closed while
+	// idle fails at MAIL FROM instead, before anything is sent (see Send).
+	opts := []gomail.Option{gomail.WithTimeout(smtpTimeout), gomail.WithoutNoop()}
 	if u.Scheme == "smtps" {
 		opts = append(opts, gomail.WithSSL(), gomail.WithPort(465))
 	} else {
@@ -81,8 +83,8 @@ func newSMTP(cfg Config) (*SMTP, error) {
 }
 
 // Send delivers m over an open connection, or a new one. A connection the
-// server closed while it was idle fails its NOOP before anything is sent:
-// Send then dials once more. An error means the message was not accepted
+// server closed while it was idle fails at MAIL FROM, before anything is
+// sent: Send then dials once more. An error means the message was not accepted
 // and the caller (a River job) retries later. Cancelling ctx closes the
 // connection in use.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
@@ -97,7 +99,10 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 		}
 		stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 		err = s.client.SendWithSMTPClient(conn, msg)
-		if !stop() {
+		if !stop() { // ctx ended and closed the connection
+			if msg.IsDelivered() {
+				return nil
+			}
 			return ctx.Err()
 		}
 		if err == nil {
@@ -105,8 +110,13 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 			return nil
 		}
 		_ = conn.Close()
+		if msg.IsDelivered() {
+			// The server accepted it; only what followed (RSET) failed.
+			// Reporting an error would send it again.
+			return nil
+		}
 		var se *gomail.SendError
-		if reused && errors.As(err, &se) && se.Reason == gomail.ErrConnCheck {
+		if reused && errors.As(err, &se) && (se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPMailFrom) {
 			continue // it died while idle; nothing was sent
 		}
 		return err

@@ -11,61 +11,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
 )
 
-// The pages for people. Every handler parses the request, calls one or two
-// service methods and renders a view model; who may do what is decided by
-// the service (its errors and Abilities), never here.
-//
-// Pages live in pages_*.go, grouped by resource: pages_auth.go (sign in and
-// out), pages_browse.go (home, territories), pages_practice.go (a practice,
-// its form and its workflow), pages_account.go (my practices, the review
-// queue, notifications), pages_form.go (form values and their errors).
-func (s *Server) pageRoutes(r chi.Router) {
-	// HEAD answers like GET (net/http drops the body), for link checkers
-	// and monitors.
-	get := func(pattern string, h http.HandlerFunc) {
-		r.Get(pattern, h)
-		r.Head(pattern, h)
-	}
-	get("/", s.homePage)
-	get("/territoires/{code}", s.territoryPage)
-
-	get("/login", s.loginPage)
-	r.Post("/login", s.login)
-	r.Post("/logout", s.logout)
-
-	get("/fiches/nouvelle", s.newPracticePage)
-	r.Post("/fiches/nouvelle", s.createPracticePage)
-	get("/fiches/{id}", s.practicePage)
-	get("/fiches/{id}/modifier", s.editPracticePage)
-	r.Post("/fiches/{id}/modifier", s.updatePracticePage)
-	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)
-	r.Post("/fiches/{id}/decision", s.decidePage)
-
-	s.reviewPageRoutes(r)
-
-	get("/mes-fiches", s.myPracticesPage)
-	get("/relecture", s.queuePage)
-	get("/notifications", s.notificationsPage)
-	r.Post("/notifications/lues", s.markReadPage)
-	s.notifyPageRoutes(r) // pages_subscriptions.go
-	s.discoverPageRoutes(r)
-
-	s.accountPageRoutes(r)
-	s.adminPageRoutes(r)
-
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.showError(w, r, http.StatusMethodNotAllowed, "method_not_allowed")
-	})
-}
+// What every page shares: language, rendering, the error page, the way to
+// the login form, flash messages and form parsing. The pages themselves are
+// in pages_*.go, their routes in routes_pages.go.
 
 // Cookies of the pages besides the session.
 const (
@@ -114,7 +66,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		h.Set("Cache-Control", "no-store")
 	} else if u := userFrom(ctx); u != nil {
 		h.Set("Cache-Control", "no-store")
-		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.Admin}
+		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.IsAdmin()}
 		if snap, err := s.svc.Snapshot(ctx); err == nil {
 			p.User.IsModerator = snap.CanAnywhere(u, passerelle.PermReadQueue)
 			p.User.IsContributor = snap.CanAnywhere(u, passerelle.PermCreatePractice)
@@ -141,6 +93,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // sign in is sent to the login form instead, and comes back afterwards.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	code := errorCode(err)
+	s.logRefusedInput(r, err)
 	switch code {
 	case passerelle.EUnauthn:
 		s.toLogin(w, r)
@@ -155,6 +108,15 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
+	if code == passerelle.EValidation {
+		tr := s.tr(r)
+		s.render(w, r, http.StatusBadRequest, "error", &view.Page{
+			Title: tr.T("error.heading", "status", strconv.Itoa(http.StatusBadRequest)),
+			Data: &view.ErrorData{Status: http.StatusBadRequest, Message: tr.T("error.code." + code),
+				Fields: fieldProblems(tr, err)},
+		})
+		return
+	}
 	s.showError(w, r, statusOf[code], code)
 }
 
@@ -168,6 +130,36 @@ func (s *Server) showUnavailable(w http.ResponseWriter, r *http.Request) {
 		data.Retry = r.URL.RequestURI()
 	}
 	s.render(w, r, http.StatusServiceUnavailable, "error", &view.Page{Title: tr.T("error.unavailable.heading"), Data: data})
+}
+
+// fieldProblems returns one message per field of a validation error: with
+// the field's label when a page's form has it, else with the name the
+// request used (a query parameter, a form input).
+func fieldProblems(tr *view.Translator, err error) []string {
+	var e *passerelle.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	names := make([]string, 0, len(e.Fields))
+	for name := range e.Fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		reason := e.Fields[name]
+		inputs := append(slices.Clone(formFields), accountFields...)
+		if i := slices.IndexFunc(inputs, func(f formField) bool { return f.domain == name || f.input == name }); i >= 0 {
+			out = append(out, fieldMessage(tr, inputs[i], reason))
+			continue
+		}
+		if reason == passerelle.FieldCharacters {
+			out = append(out, tr.T("error.field.characters", "name", name))
+		} else {
+			out = append(out, tr.T("error.field.invalid", "name", name))
+		}
+	}
+	return out
 }
 
 // showError renders the error page with status and the message of code (a
@@ -262,6 +254,8 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request, tr *view.Tran
 }
 
 // parseForm reads a url-encoded (or multipart) form of at most limit bytes.
+// A value with a control character is validation_failed naming its input
+// (the form is read all the same, for a page that shows it again).
 func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
@@ -271,5 +265,5 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 		}
 		return passerelle.Errorf(passerelle.EInvalid, "Could not read the form.")
 	}
-	return nil
+	return valuesProblem(r.PostForm, true)
 }

@@ -25,6 +25,13 @@ type Options struct {
 	Secure  bool   // https: Secure, __Host- cookies
 	Dialect string // "sqlite" or "postgres", reported by /healthz
 	Logger  *slog.Logger
+	// OAIRepositoryID is the OAI-PMH repository identifier
+	// (--oai-repository-id); empty: kept from the first domain-name base
+	// URL.
+	OAIRepositoryID string
+	// OAIAdminEmail is the contact OAI-PMH's Identify declares
+	// (--oai-admin-email).
+	OAIAdminEmail string
 	// RequestTimeout bounds every request's work (DefaultRequestTimeout
 	// when zero); LongRequestTimeout the exports, uploads and downloads
 	// (DefaultLongRequestTimeout when zero). See deadlines.go.
@@ -56,13 +63,16 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
 	r.Use(crossOriginProtection)
+	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
 
-	r.Get("/healthz", s.healthz)
-	r.Route("/api/v1", s.apiRoutes)
-	r.Handle("/static/*", engine.StaticHandler())
-	s.pageRoutes(r)
-	s.openDataRoutes(r)
+	if engine != nil {
+		engine.TerritoriesURL = "/territoires" // the navigation's link to the tree page
+	}
+	r.Get("/healthz", s.healthz)                  // anyone
+	r.Handle("/static/*", engine.StaticHandler()) // anyone: the stylesheet and scripts, cached forever
+	r.Route("/api/v1", s.apiRoutes)               // the API: routes_api.go
+	s.pageRoutes(r)                               // everything else: routes_pages.go
 	return r
 }
 
