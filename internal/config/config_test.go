@@ -3,6 +3,7 @@ package config
 import (
 	"flag"
 	"io"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,6 +62,49 @@ func TestReviewSettings(t *testing.T) {
 	} {
 		if _, err := parse(args...); err == nil {
 			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+// TestFaultSettings: deadlines, admission and workers, their defaults and
+// the values refused, each naming its flag.
+func TestFaultSettings(t *testing.T) {
+	parse := func(args ...string) (*Config, error) {
+		var c Config
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c.Register(fs)
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		return &c, c.Finish()
+	}
+	c, err := parse()
+	if err != nil || c.RequestTimeout != 15*time.Second || c.LongRequestTimeout != 5*time.Minute || c.MaxRequests != 64 ||
+		c.JobWorkers != 0 || c.MailWorkers != 8 {
+		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	c, err = parse("--request-timeout", "30s", "--long-request-timeout", "10m", "--max-requests", "200", "--job-workers", "6", "--mail-workers", "16")
+	if err != nil || c.RequestTimeout != 30*time.Second || c.LongRequestTimeout != 10*time.Minute || c.MaxRequests != 200 ||
+		c.JobWorkers != 6 || c.MailWorkers != 16 {
+		t.Fatalf("given: %+v, %v", c, err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		flag string
+	}{
+		{name: "no unit", args: []string{"--request-timeout", "15"}, flag: "--request-timeout"},
+		{name: "too short", args: []string{"--request-timeout", "10ms"}, flag: "--request-timeout"},
+		{name: "long shorter than short", args: []string{"--request-timeout", "1m", "--long-request-timeout", "30s"}, flag: "--long-request-timeout"},
+		{name: "no request at all", args: []string{"--max-requests", "0"}, flag: "--max-requests"},
+		{name: "negative workers", args: []string{"--job-workers", "-1"}, flag: "--job-workers"},
+		{name: "no mail worker", args: []string{"--mail-workers", "0"}, flag: "--mail-workers"},
+		{name: "words", args: []string{"--mail-workers", "many"}, flag: "--mail-workers"},
+	}
+	for _, tc := range tests {
+		if _, err := parse(tc.args...); err == nil || !strings.Contains(err.Error(), tc.flag) {
+			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.flag)
 		}
 	}
 }

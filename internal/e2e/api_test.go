@@ -121,10 +121,14 @@ func TestAPICoreLoop(t *testing.T) {
 		srv := s.serve()
 		anon := srv.client("")
 
-		var health map[string]string
+		var health struct {
+			Status, Database string
+			Writable         bool
+			Queue            map[string]int
+		}
 		anon.get("/healthz").ok(http.StatusOK, &health)
-		if len(health) != 2 || health["status"] != "ok" || health["database"] != dialect {
-			t.Errorf("healthz = %v, want status ok and database %s", health, dialect)
+		if health.Status != "ok" || health.Database != dialect || !health.Writable || len(health.Queue) != 3 {
+			t.Errorf("healthz = %+v, want status ok, database %s, writable, a queue", health, dialect)
 		}
 
 		author := srv.login("lille@example.org") // 201 with a token and its expiry

@@ -16,6 +16,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -82,9 +84,10 @@ func Run(ctx context.Context, cfg Config) error {
 			continue
 		}
 		fmt.Fprintf(cfg.Log, "=== %s\n", name)
-		began := time.Now()
+		began, load := time.Now(), loadAverage()
 		rs := run[name](ctx, &cfg)
 		for _, r := range rs {
+			r.printf("machine: load average %s before, %s after (%d cores)", load, loadAverage(), runtime.NumCPU())
 			printResult(cfg.Out, r)
 		}
 		fmt.Fprintf(cfg.Log, "=== %s took %s\n", name, time.Since(began).Round(time.Second))
@@ -150,4 +153,14 @@ func waitUntil(ctx context.Context, d time.Duration, cond func() bool) bool {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// loadAverage returns the machine's one-minute load average: the figures of
+// a run mean little without it on a shared machine.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(raw))[0]
 }

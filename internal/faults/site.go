@@ -246,6 +246,15 @@ func (b *buffer) String() string {
 	return b.b.String()
 }
 
+// CPU returns the processor time the process used (user and system), once
+// it has exited.
+func (p *Process) CPU() time.Duration {
+	if p.cmd.ProcessState == nil {
+		return 0
+	}
+	return p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
+}
+
 // Stderr returns what the process wrote on stderr so far.
 func (p *Process) Stderr() string { return p.stderr.String() }
 

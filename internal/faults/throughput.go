@@ -124,6 +124,13 @@ func throughput(ctx context.Context, cfg *Config, r *Result) error {
 
 	approvals := summarize(lat)
 	mails := smtp.Count() - base
+	if err := srv.Stop(); err != nil {
+		r.check(false, "SIGTERM: %v", err)
+	}
+	// The processor time the server spent, over every e-mail it sent
+	// (the submissions' included) with the approvals and fan-outs: what
+	// one publication's e-mail costs, whatever else the machine does.
+	perMail := srv.CPU() / time.Duration(max(1, smtp.Count()))
 	r.printf("%d approvals in %s (%.1f/s): %s", n, seconds(published), float64(n)/published.Seconds(), approvals)
 	mu.Lock()
 	defer mu.Unlock()
@@ -136,7 +143,9 @@ func throughput(ctx context.Context, cfg *Config, r *Result) error {
 	}
 	r.printf("e-mails: %d expected, %d received; %d during the publications (%.0f/s); all out %s after the last publication",
 		want, mails, atEnd, float64(atEnd)/published.Seconds(), seconds(drain))
-	r.printf("SMTP connections: %d for %d messages", smtp.Connections()-conns, mails)
+	r.printf("SMTP: %d connections for %d messages (%d during the run)", smtp.Connections(), smtp.Count(), smtp.Connections()-conns)
+	r.printf("server CPU: %s in all, %s per e-mail sent (with its share of approvals and fan-outs): %.0f e-mails/s per core",
+		srv.CPU().Round(time.Millisecond), micro(perMail), float64(time.Second)/float64(max(perMail, time.Microsecond)))
 	r.printf("queue depth (jobs not finished), max %d; every 5 s:", maxDepth)
 	var line []string
 	for i, p := range series {

@@ -151,7 +151,8 @@ func TestNoUnusedKeys(t *testing.T) {
 	// that each exists and is used.
 	fromGo := []string{"error.code.", "flash.", "form.error.", "form.not_submitted", "login.error.", "preferences.category.", "subscriptions.error.", "jobs.", "upload.error.", "size.",
 		"admin.error.", "admin.territories.import.error", "admin.territories.import.line", "form.error.rate_limited",
-		"discover.filter.", "discover.reuse.error."}
+		"discover.filter.", "discover.reuse.error.", "error.field.", "admin.territories.import.reason.",
+		"standards.exports."}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

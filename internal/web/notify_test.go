@@ -158,7 +158,9 @@ func TestFollowAndUnsubscribe(t *testing.T) {
 			}
 			return false
 		})
-		if msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		// The test site is http: the one-click header (RFC 8058) is for
+		// https links only; the link takes the one-click POST all the same.
+		if _, ok := msg.Header["List-Unsubscribe-Post"]; ok || msg.Header.Get("List-Id") == "" {
 			t.Errorf("headers %v", msg.Header)
 		}
 		link, err := url.Parse(strings.Trim(msg.Header.Get("List-Unsubscribe"), "<>"))

@@ -58,7 +58,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	r := chi.NewRouter()
 	// The health check answers before anything that could wait on the
 	// database (sessions, admission); then every request gets a deadline.
-	r.Use(s.recoverer, s.answerHealth, s.logRequests, securityHeaders, s.admit, s.deadline)
+	r.Use(s.recoverer, securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
