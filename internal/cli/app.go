@@ -63,7 +63,8 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 		return nil, err
 	}
 	a.files = files
-	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files}, jobs.Config{RunWorkers: runWorkers,
+	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files,
+		MailFrom: cfg.MailFrom}, jobs.Config{RunWorkers: runWorkers,
 		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
 	if err != nil {
 		files.Close()
@@ -72,7 +73,7 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL}
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom}
 	return a, nil
 }
 

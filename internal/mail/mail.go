@@ -4,6 +4,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,16 @@ type Message struct {
 	Text    string
 	HTML    string
 	Headers map[string]string // extra headers, such as List-Unsubscribe
+	// Attachments are files sent with the message, such as the iCalendar
+	// invitation of a meeting.
+	Attachments []Attachment
+}
+
+// Attachment is a file attached to a message.
+type Attachment struct {
+	Name        string // the file name the recipient sees
+	ContentType string // its full media type, parameters included
+	Data        []byte
 }
 
 // Sender delivers messages.
@@ -77,6 +88,9 @@ func build(from string, m *Message) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		msg.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
 	}
 	return msg, nil
 }
