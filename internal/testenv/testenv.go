@@ -136,12 +136,12 @@ type Bundle struct {
 	// DatabaseURL is the database's URL ("" for the SQLite file of
 	// DataDir), for a test to open it again as another process would.
 	DatabaseURL string
-	DataDir string
-	Authz   *authz.Authorizer
-	River   *river.Client[*sql.Tx]
-	Service *service.Service
-	Outbox  string
-	BaseURL string
+	DataDir     string
+	Authz       *authz.Authorizer
+	River       *river.Client[*sql.Tx]
+	Service     *service.Service
+	Outbox      string
+	BaseURL     string
 	// Files is the attachments bucket: <DataDir>/attachments.
 	Files *blob.Bucket
 }
