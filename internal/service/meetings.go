@@ -299,6 +299,11 @@ type MeetingQuery struct {
 	Territory, Theme, When, Q, Page string
 	// PerPage overrides MeetingsPerPage (feeds: more).
 	PerPage int
+	// EndedAfter, with When "upcoming", moves the pivot between upcoming
+	// and past: the calendar feed keeps the meetings of the last weeks.
+	EndedAfter time.Time
+	// ByUpdate orders by the last change, latest first (the Atom feed).
+	ByUpdate bool
 }
 
 // MeetingList is one page of meetings.
@@ -319,7 +324,10 @@ func (s *Service) Meetings(ctx context.Context, q MeetingQuery) (*MeetingList, e
 		return nil, err
 	}
 	bad := passerelle.Validation{}
-	f := store.MeetingFilter{Now: now(), Limit: MeetingsPerPage}
+	f := store.MeetingFilter{Now: now(), Limit: MeetingsPerPage, ByUpdate: q.ByUpdate}
+	if !q.EndedAfter.IsZero() {
+		f.Now = q.EndedAfter
+	}
 	if q.PerPage > 0 {
 		f.Limit = q.PerPage
 	}
@@ -344,7 +352,7 @@ func (s *Service) Meetings(ctx context.Context, q MeetingQuery) (*MeetingList, e
 	page := 1
 	if q.Page != "" {
 		n, err := strconv.Atoi(q.Page)
-		if err != nil || n < 1 || (n-1)*f.Limit > store.MaxOffset {
+		if err != nil || n < 1 || n > store.MaxOffset || (n-1)*f.Limit > store.MaxOffset {
 			bad.Add("page", passerelle.FieldInvalid)
 		}
 		page = n

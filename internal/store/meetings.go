@@ -222,8 +222,10 @@ type MeetingFilter struct {
 	// contain the words, best match first.
 	Q search.Query
 	// Since keeps the meetings changed after this time (zero: all).
-	Since  time.Time
-	Limit  int
+	Since time.Time
+	// ByUpdate orders by the last change, latest first (feeds).
+	ByUpdate bool
+	Limit    int
 	Offset int
 }
 
@@ -256,6 +258,9 @@ func ListMeetings(ctx context.Context, db bun.IDB, f MeetingFilter) ([]*passerel
 		q = q.Where(cond, args...)
 		ranked = true
 	}
+	if f.ByUpdate {
+		q, ranked = q.OrderExpr("m.updated_at DESC, m.id DESC"), true
+	}
 	switch f.When {
 	case MeetingsUpcoming:
 		q = q.Where("m.ends_at > ?", f.Now)
@@ -272,7 +277,7 @@ func ListMeetings(ctx context.Context, db bun.IDB, f MeetingFilter) ([]*passerel
 			q = q.OrderExpr("m.starts_at DESC, m.id DESC")
 		}
 	}
-	if ranked {
+	if len(f.Q.Terms) > 0 {
 		q = meetingRanked(q, db, f.Q)
 	}
 	if f.Limit > 0 {

@@ -21,6 +21,7 @@ type subscriptionRow struct {
 	Kind          *string   `bun:"kind"`
 	Frequency     string    `bun:"frequency"`
 	DigestEventID int64     `bun:"digest_event_id"`
+	DigestNewsID  int64     `bun:"digest_news_id"` // the last meeting news a digest covered (meeting_news.go)
 	CreatedAt     time.Time `bun:"created_at"`
 }
 

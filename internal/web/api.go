@@ -49,6 +49,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/notifications/read", s.apiMarkRead)
 	s.subscriptionRoutes(r) // api_subscriptions.go
 	s.reuseAPIRoutes(r)     // api_reuses.go
+	s.meetingAPIRoutes(r)   // api_meetings.go
 
 	s.adminAPIRoutes(r)
 
