@@ -37,7 +37,7 @@ tools: ## install what the tests need: Chromium (apt) and axe-core (npm)
 .PHONY: test
 test: tools ## run the whole suite with -race, on SQLite and (when reachable) PostgreSQL
 	@if [ -z "$$PASSERELLE_TEST_DATABASE_URL" ]; then echo "*** PASSERELLE_TEST_DATABASE_URL is not set and no local PostgreSQL answers: PostgreSQL tests will be SKIPPED ***"; fi
-	$(GO) test -race -count=1 -timeout 15m ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
 
 .PHONY: test-short
 test-short: ## run the suite without the browser and end-to-end tests

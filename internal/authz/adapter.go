@@ -78,7 +78,7 @@ func (a *adapter) LoadPolicy(m model.Model) error {
 		return err
 	}
 	for _, u := range users {
-		if u.Admin && !u.Disabled() {
+		if u.IsAdmin() {
 			if err := persist.LoadPolicyArray([]string{"g", Subject(u.ID), string(passerelle.RoleAdmin), Everywhere}, m); err != nil {
 				return err
 			}

@@ -293,7 +293,7 @@ func (s *Snapshot) Scopes(user *passerelle.User, perm passerelle.Permission) []s
 		return nil
 	}
 	var tops []string
-	if user.Admin {
+	if user.IsAdmin() {
 		tops = s.tree.Roots()
 	} else {
 		for _, g := range s.grants[user.ID] {

@@ -78,7 +78,7 @@ func commentRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, 
 		return nil, err
 	}
 	for _, m := range mods {
-		if m.ID == p.AuthorID || m.Disabled() || !snap.Can(m, passerelle.PermDecide, p.TerritoryCode) {
+		if !passerelle.Moderates(snap, m, p) {
 			continue
 		}
 		if claim.Live(store.Now()) && m.ID == claim.ModeratorID {

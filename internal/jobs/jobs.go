@@ -149,7 +149,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 			return err
 		}
 		for _, m := range mods {
-			if m.ID != p.AuthorID && snap.Can(m, passerelle.PermDecide, p.TerritoryCode) {
+			if passerelle.Moderates(snap, m, p) {
 				recipients = append(recipients, m)
 			}
 		}

@@ -80,7 +80,7 @@ func QueueReminders(ctx context.Context, deps Deps, client *river.Client[*sql.Tx
 			if err != nil {
 				return 0, err
 			}
-			if mods = deciders(snap.Can, mods, p); len(mods) > 0 {
+			if mods = deciders(snap, mods, p); len(mods) > 0 {
 				level1, at = mods, i
 				break
 			}
@@ -95,7 +95,7 @@ func QueueReminders(ctx context.Context, deps Deps, client *river.Client[*sql.Tx
 		if err != nil {
 			return 0, err
 		}
-		for _, u := range deciders(snap.Can, above, p) {
+		for _, u := range deciders(snap, above, p) {
 			params = append(params, river.InsertManyParams{Args: SendReminderArgs{PracticeID: p.ID, UserID: u.ID, Day: day, Level: 2}})
 		}
 	}
@@ -109,11 +109,11 @@ func QueueReminders(ctx context.Context, deps Deps, client *river.Client[*sql.Tx
 	return len(params), err
 }
 
-// deciders keeps the moderators who may decide on p and did not write it.
-func deciders(can func(*passerelle.User, passerelle.Permission, string) bool, mods []*passerelle.User, p *passerelle.Practice) []*passerelle.User {
+// deciders keeps the moderators who may decide on p (passerelle.Moderates).
+func deciders(pol passerelle.Policy, mods []*passerelle.User, p *passerelle.Practice) []*passerelle.User {
 	var out []*passerelle.User
 	for _, m := range mods {
-		if m.ID != p.AuthorID && can(m, passerelle.PermDecide, p.TerritoryCode) {
+		if passerelle.Moderates(pol, m, p) {
 			out = append(out, m)
 		}
 	}
@@ -150,7 +150,7 @@ func (w *sendReminderWorker) Work(ctx context.Context, job *river.Job[SendRemind
 	if err != nil {
 		return err
 	}
-	if p.Status != passerelle.StatusSubmitted || u.Disabled() || !snap.Can(u, passerelle.PermDecide, p.TerritoryCode) || !prefs.Wants(passerelle.EmailReviews) {
+	if p.Status != passerelle.StatusSubmitted || !passerelle.Moderates(snap, u, p) || !prefs.Wants(passerelle.EmailReviews) {
 		return nil
 	}
 	words := emailWords(u.Lang)

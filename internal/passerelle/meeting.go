@@ -217,6 +217,19 @@ const (
 	PartyMember Party = "member"
 )
 
+// Organizes reports whether u organises the meetings of territory: an
+// administrator, or a moderator whose territories cover it
+// (PermOrganizeMeeting there). It is the one definition of PartyOrganizer.
+func Organizes(pol Policy, u *User, territory string) bool {
+	if u == nil || u.Disabled() {
+		return false
+	}
+	if u.IsAdmin() {
+		return true
+	}
+	return territory != "" && pol.Can(u, PermOrganizeMeeting, territory)
+}
+
 // MeetingAction is something done to a meeting; each is written to the
 // audit journal (see MeetingAuditActions) but registrations, which are the
 // registrants' own business.

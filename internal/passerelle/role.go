@@ -4,7 +4,8 @@ package passerelle
 type Role string
 
 // The roles. Reader is what everyone is, signed in or not; admin is a property
-// of the account (User.Admin) rather than a grant on a territory.
+// of the account (User.IsAdmin) rather than a grant on a territory: the
+// authorizer gives enabled administrators the role on every territory.
 const (
 	RoleReader      Role = "reader"
 	RoleContributor Role = "contributor"
@@ -52,5 +53,5 @@ func MayInvite(inviter *User, role Role) bool {
 	if inviter == nil || inviter.Disabled() {
 		return false
 	}
-	return inviter.Admin || role == RoleContributor
+	return inviter.IsAdmin() || role == RoleContributor
 }

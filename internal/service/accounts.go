@@ -171,7 +171,7 @@ func (s *Service) DisableUser(ctx context.Context, actor Actor, email string) er
 		if u.Disabled() {
 			return nil
 		}
-		if u.Admin {
+		if u.IsAdmin() {
 			n, err := store.CountEnabledAdmins(ctx, tx)
 			if err != nil {
 				return err

@@ -16,18 +16,6 @@ import (
 
 type authzSnapshot = *authz.Snapshot
 
-// participant reports whether actor takes part in the review of p: its
-// author, a moderator covering its territory, or an admin.
-func participant(snap authzSnapshot, actor Actor, p *passerelle.Practice) bool {
-	if actor == nil || actor.Disabled() {
-		return false
-	}
-	if actor.ID == p.AuthorID || actor.Admin {
-		return true
-	}
-	return p.TerritoryCode != "" && snap.Can(actor, passerelle.PermReadUnpublished, p.TerritoryCode)
-}
-
 // checkActivity tells whether actor may perform action (one of
 // passerelle.Activities) on p now, and as which party: forbidden (wrong
 // party or no role), conflict (wrong state), unauthenticated.
@@ -45,7 +33,7 @@ func checkActivity(snap authzSnapshot, actor Actor, p *passerelle.Practice, acti
 		party = passerelle.PartyAuthor
 	case actor.ID == p.AuthorID:
 		return "", forbidden("A moderator never reviews their own practice.")
-	case a.OpenTo(passerelle.PartyModerator) && p.TerritoryCode != "" && snap.Can(actor, passerelle.PermDecide, p.TerritoryCode):
+	case a.OpenTo(passerelle.PartyModerator) && passerelle.Moderates(snap, actor, p):
 		party = passerelle.PartyModerator
 	case a.OpenTo(passerelle.PartyModerator):
 		return "", forbidden("You are not a moderator for this territory.")

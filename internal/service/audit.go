@@ -117,7 +117,7 @@ func (s *Service) Journal(ctx context.Context, actor Actor, q JournalQuery) (*Jo
 func mustAdmin(actor Actor, msg string) error {
 	if actor == nil {
 		return unauthenticated()
-	} else if !actor.Admin || actor.Disabled() {
+	} else if !actor.IsAdmin() {
 		return forbidden(msg)
 	}
 	return nil
@@ -125,7 +125,7 @@ func mustAdmin(actor Actor, msg string) error {
 
 // cliOrAdmin lets the command line (nil) and administrators through.
 func cliOrAdmin(actor Actor, msg string) error {
-	if actor != nil && (!actor.Admin || actor.Disabled()) {
+	if actor != nil && !actor.IsAdmin() {
 		return forbidden(msg)
 	}
 	return nil

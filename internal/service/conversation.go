@@ -53,7 +53,7 @@ func (s *Service) loadParticipant(ctx context.Context, actor Actor, id int64) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	if !participant(snap, actor, p) {
+	if !passerelle.TakesPart(snap, actor, p) {
 		if actor == nil {
 			return nil, nil, unauthenticated()
 		}

@@ -106,7 +106,7 @@ func (s *Service) Invite(ctx context.Context, actor Actor, in InvitationInput) (
 // mayInvite checks who may invite to role on territory: administrators
 // anywhere; moderators (PermInvite) contributors on what they moderate.
 func mayInvite(snap *authz.Snapshot, actor Actor, role passerelle.Role, territory string) error {
-	if actor.Admin && !actor.Disabled() {
+	if actor.IsAdmin() {
 		return nil
 	}
 	if !snap.CanAnywhere(actor, passerelle.PermInvite) {
@@ -129,7 +129,7 @@ func (s *Service) Invitations(ctx context.Context, actor Actor) ([]*passerelle.I
 		return nil, unauthenticated()
 	}
 	f := store.InvitationFilter{}
-	if !actor.Admin {
+	if !actor.IsAdmin() {
 		snap, err := s.snapshot(ctx)
 		if err != nil {
 			return nil, err
@@ -159,7 +159,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, actor Actor, id int64) e
 		if err != nil {
 			return err
 		}
-		if !actor.Admin && !snap.Can(actor, passerelle.PermInvite, inv.Territory) {
+		if !actor.IsAdmin() && !snap.Can(actor, passerelle.PermInvite, inv.Territory) {
 			return passerelle.Errorf(passerelle.ENotFound, "Invitation not found.")
 		}
 		if err := mayInvite(snap, actor, inv.Role, inv.Territory); err != nil {

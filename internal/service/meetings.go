@@ -109,17 +109,10 @@ func validateMeeting(snap *authz.Snapshot, m *passerelle.Meeting, v passerelle.V
 	return v.Err()
 }
 
-// mayOrganize reports whether actor organises meetings of territory: a
-// moderator covering it, or an administrator. It is the one definition of
-// passerelle.PartyOrganizer.
+// mayOrganize reports whether actor organises meetings of territory
+// (passerelle.Organizes, the one definition of PartyOrganizer).
 func mayOrganize(snap *authz.Snapshot, actor Actor, territory string) bool {
-	if actor == nil || actor.Disabled() {
-		return false
-	}
-	if actor.Admin {
-		return true
-	}
-	return territory != "" && snap.Can(actor, passerelle.PermOrganizeMeeting, territory)
+	return passerelle.Organizes(snap, actor, territory)
 }
 
 // checkMeeting tells whether actor may do action on m at t: nil, or
@@ -191,7 +184,7 @@ func (s *Service) MeetingAbilities(ctx context.Context, actor Actor, m *passerel
 // for the pages to offer it.
 func (s *Service) MayOrganizeAnywhere(ctx context.Context, actor Actor) bool {
 	snap, err := s.snapshot(ctx)
-	return err == nil && actor != nil && !actor.Disabled() && (actor.Admin || snap.CanAnywhere(actor, passerelle.PermOrganizeMeeting))
+	return err == nil && (actor.IsAdmin() || snap.CanAnywhere(actor, passerelle.PermOrganizeMeeting))
 }
 
 // OrganizerTerritories returns the territories where actor may organise

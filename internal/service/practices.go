@@ -169,19 +169,10 @@ func (s *Service) CreatePractice(ctx context.Context, actor Actor, in PracticeIn
 }
 
 // visible reports whether actor may read p: everyone reads what is
-// published; otherwise its author, the moderators covering its territory, and
-// admins.
+// published; otherwise those who take part in its review
+// (passerelle.TakesPart).
 func visible(snap *authz.Snapshot, actor Actor, p *passerelle.Practice) bool {
-	if p.Published() {
-		return true
-	}
-	if actor == nil || actor.Disabled() {
-		return false
-	}
-	if actor.ID == p.AuthorID || actor.Admin {
-		return true
-	}
-	return p.TerritoryCode != "" && snap.Can(actor, passerelle.PermReadUnpublished, p.TerritoryCode)
+	return p.Published() || passerelle.TakesPart(snap, actor, p)
 }
 
 // load returns the practice if actor may see it, and a not_found error
@@ -233,7 +224,7 @@ func check(snap *authz.Snapshot, actor Actor, p *passerelle.Practice, t *passere
 		if actor.ID == p.AuthorID {
 			return forbidden("A moderator never decides on their own practice.")
 		}
-		if p.TerritoryCode == "" || !snap.Can(actor, t.Permission, p.TerritoryCode) {
+		if !passerelle.ActsAsModerator(snap, actor, p, t.Permission) {
 			return forbidden("You are not a moderator for this territory.")
 		}
 	}
@@ -438,14 +429,14 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 
 // History returns the history of a practice, oldest first. The
 // conversation and the claims of its review are shown to the people taking
-// part in it only (see participant).
+// part in it only (passerelle.TakesPart).
 func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]passerelle.Event, error) {
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	events, err := store.ListEvents(ctx, s.DB.Read, id)
-	if err != nil || participant(snap, actor, p) {
+	if err != nil || passerelle.TakesPart(snap, actor, p) {
 		return events, err
 	}
 	return slices.DeleteFunc(events, func(e passerelle.Event) bool {

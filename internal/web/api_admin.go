@@ -19,36 +19,6 @@ import (
 // The API of accounts and administration: invitations, passwords, one's own
 // tokens, users, roles, territories, themes and the audit log. Every rule is
 // in the service; these handlers decode, call and encode.
-func (s *Server) adminAPIRoutes(r chi.Router) {
-	r.Get("/tokens", s.apiListTokens)
-	r.Delete("/tokens/{id}", s.apiRevokeTokenByID)
-	r.Get("/me", s.apiMe)
-	r.Post("/me/password", s.apiChangePassword)
-	r.Post("/password-resets", s.apiRequestReset)
-	r.Post("/password-resets/{token}", s.apiResetPassword)
-
-	r.Post("/invitations", s.apiInvite)
-	r.Get("/invitations", s.apiListInvitations)
-	r.Get("/invitations/{key}", s.apiGetInvitation)
-	r.Delete("/invitations/{key}", s.apiRevokeInvitation)
-	r.Post("/invitations/{key}/accept", s.apiAcceptInvitation)
-
-	r.Get("/users", s.apiUsers)
-	r.Get("/users/{id}", s.apiUser)
-	r.Post("/users/{id}/disable", s.apiUserState(false))
-	r.Post("/users/{id}/enable", s.apiUserState(true))
-	r.Post("/roles", s.apiRole(true))
-	r.Delete("/roles", s.apiRole(false))
-
-	r.Post("/territories", s.apiAddTerritory)
-	r.Post("/territories/import", s.apiImportTerritories)
-	r.Patch("/territories/{code}", s.apiUpdateTerritory)
-	r.Post("/themes", s.apiAddTheme)
-	r.Patch("/themes/{slug}", s.apiRenameTheme)
-
-	r.Get("/audit", s.apiAudit)
-}
-
 // clientKey is the rate-limit key of the client address.
 func clientKey(r *http.Request) string {
 	ip := r.RemoteAddr

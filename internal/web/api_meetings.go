@@ -17,38 +17,6 @@ import (
 	"github.com/passerelle/passerelle/internal/service"
 )
 
-// meetingAPIRoutes serves network meetings: the meetings, their
-// registrations, agenda, record, attendance and files, and the meetings a
-// practice was presented at. Every rule is the service's.
-func (s *Server) meetingAPIRoutes(r chi.Router) {
-	r.Get("/meetings", s.apiListMeetings)
-	r.Post("/meetings", s.apiCreateMeeting)
-	r.Get("/meetings/{id}", s.apiGetMeeting)
-	r.Patch("/meetings/{id}", s.apiUpdateMeeting)
-	r.Post("/meetings/{id}/cancel", s.apiMeetingMove(func(s *Server, r *http.Request, id int64, body meetingMoveRequest) (*passerelle.Meeting, error) {
-		return s.svc.CancelMeeting(r.Context(), userFrom(r.Context()), id, body.Reason)
-	}))
-	r.Post("/meetings/{id}/hold", s.apiMeetingMove(func(s *Server, r *http.Request, id int64, _ meetingMoveRequest) (*passerelle.Meeting, error) {
-		return s.svc.HoldMeeting(r.Context(), userFrom(r.Context()), id)
-	}))
-	r.Put("/meetings/{id}/record", s.apiMeetingMove(func(s *Server, r *http.Request, id int64, body meetingMoveRequest) (*passerelle.Meeting, error) {
-		return s.svc.PublishRecord(r.Context(), userFrom(r.Context()), id, body.Record)
-	}))
-	r.Post("/meetings/{id}/registrations", s.apiRegister)
-	r.Delete("/meetings/{id}/registrations/me", s.apiUnregister)
-	r.Get("/meetings/{id}/registrations", s.apiRegistrations)
-	r.Get("/meetings/{id}/registrations.csv", s.attendanceCSV)
-	r.Post("/meetings/{id}/attendance", s.apiAttendance)
-	r.Get("/meetings/{id}/agenda", s.apiAgenda)
-	r.Post("/meetings/{id}/agenda", s.apiAddToAgenda)
-	r.Post("/meetings/{id}/agenda/{item}/decision", s.apiDecideAgenda)
-	r.Delete("/meetings/{id}/agenda/{item}", s.apiRemoveFromAgenda)
-	r.Post("/meetings/{id}/attachments", s.apiUploadMeetingFile)
-	r.Get("/meetings/{id}/attachments/{file}", s.downloadMeetingFile)
-	r.Delete("/meetings/{id}/attachments/{file}", s.apiDeleteMeetingFile)
-	r.Get("/practices/{id}/meetings", s.apiPracticeMeetings)
-}
-
 // meetingID reads the {id} of a meeting route.
 func meetingID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
@@ -69,34 +37,34 @@ func subID(r *http.Request, name, what string) (int64, error) {
 
 // meetingJSON is the API's shape of a meeting.
 type meetingJSON struct {
-	ID                   string             `json:"id"`
-	URL                  string             `json:"url"`
-	ICSURL               string             `json:"ics_url"`
-	Title                string             `json:"title"`
-	Territory            string             `json:"territory"`
-	Themes               []string           `json:"themes"`
-	Description          string             `json:"description"`
-	StartsAt             time.Time          `json:"starts_at"`
-	EndsAt               time.Time          `json:"ends_at"`
-	Place                string             `json:"place"`
-	OnlineURL            string             `json:"online_url"`
-	Capacity             int                `json:"capacity"`
-	RegistrationDeadline *time.Time         `json:"registration_deadline"`
-	Status               string             `json:"status"`
-	CancelReason         string             `json:"cancel_reason,omitempty"`
-	Organizer            personJSON         `json:"organizer"`
-	Registered           int                `json:"registered"`
-	Waiting              int                `json:"waiting"`
-	SeatsLeft            *int               `json:"seats_left"`
-	Version              int                `json:"version"`
-	Sequence             int                `json:"sequence"`
-	Record               *string            `json:"record"`
-	RecordPublishedAt    *time.Time         `json:"record_published_at"`
-	CreatedAt            time.Time          `json:"created_at"`
-	UpdatedAt            time.Time          `json:"updated_at"`
-	Agenda               *[]agendaItemJSON  `json:"agenda,omitempty"`
-	Attachments          *[]attachmentJSON  `json:"attachments,omitempty"`
-	MyRegistration       *registrationJSON  `json:"my_registration,omitempty"`
+	ID                   string            `json:"id"`
+	URL                  string            `json:"url"`
+	ICSURL               string            `json:"ics_url"`
+	Title                string            `json:"title"`
+	Territory            string            `json:"territory"`
+	Themes               []string          `json:"themes"`
+	Description          string            `json:"description"`
+	StartsAt             time.Time         `json:"starts_at"`
+	EndsAt               time.Time         `json:"ends_at"`
+	Place                string            `json:"place"`
+	OnlineURL            string            `json:"online_url"`
+	Capacity             int               `json:"capacity"`
+	RegistrationDeadline *time.Time        `json:"registration_deadline"`
+	Status               string            `json:"status"`
+	CancelReason         string            `json:"cancel_reason,omitempty"`
+	Organizer            personJSON        `json:"organizer"`
+	Registered           int               `json:"registered"`
+	Waiting              int               `json:"waiting"`
+	SeatsLeft            *int              `json:"seats_left"`
+	Version              int               `json:"version"`
+	Sequence             int               `json:"sequence"`
+	Record               *string           `json:"record"`
+	RecordPublishedAt    *time.Time        `json:"record_published_at"`
+	CreatedAt            time.Time         `json:"created_at"`
+	UpdatedAt            time.Time         `json:"updated_at"`
+	Agenda               *[]agendaItemJSON `json:"agenda,omitempty"`
+	Attachments          *[]attachmentJSON `json:"attachments,omitempty"`
+	MyRegistration       *registrationJSON `json:"my_registration,omitempty"`
 }
 
 func (s *Server) meetingURL(id int64) string { return jobs.MeetingURL(s.opts.BaseURL, id) }
@@ -141,8 +109,8 @@ func registrationToJSON(reg *passerelle.Registration, withEmail bool) registrati
 }
 
 type agendaItemJSON struct {
-	ID         string     `json:"id"`
-	PracticeID string     `json:"practice_id"`
+	ID         string `json:"id"`
+	PracticeID string `json:"practice_id"`
 	Practice   struct {
 		ID        string `json:"id"`
 		Title     string `json:"title"`
@@ -696,4 +664,22 @@ func (s *Server) attendanceCSV(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "presences-rencontre-" + idString(m.ID) + ".csv"}))
 	h.Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
+}
+
+func (s *Server) apiCancelMeeting(w http.ResponseWriter, r *http.Request) {
+	s.apiMeetingMove(func(s *Server, r *http.Request, id int64, body meetingMoveRequest) (*passerelle.Meeting, error) {
+		return s.svc.CancelMeeting(r.Context(), userFrom(r.Context()), id, body.Reason)
+	})(w, r)
+}
+
+func (s *Server) apiHoldMeeting(w http.ResponseWriter, r *http.Request) {
+	s.apiMeetingMove(func(s *Server, r *http.Request, id int64, _ meetingMoveRequest) (*passerelle.Meeting, error) {
+		return s.svc.HoldMeeting(r.Context(), userFrom(r.Context()), id)
+	})(w, r)
+}
+
+func (s *Server) apiPublishRecord(w http.ResponseWriter, r *http.Request) {
+	s.apiMeetingMove(func(s *Server, r *http.Request, id int64, body meetingMoveRequest) (*passerelle.Meeting, error) {
+		return s.svc.PublishRecord(r.Context(), userFrom(r.Context()), id, body.Record)
+	})(w, r)
 }

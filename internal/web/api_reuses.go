@@ -4,18 +4,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 )
 
 // reuseAPIRoutes serves practices that travel ("essaimage").
-func (s *Server) reuseAPIRoutes(r chi.Router) {
-	r.Get("/practices/{id}/reuses", s.apiReuses)
-	r.Post("/practices/{id}/reuses", s.apiRecordReuse)
-}
-
 type reuseJSON struct {
 	ID            string     `json:"id"`
 	PracticeID    string     `json:"practice_id"`

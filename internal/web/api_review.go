@@ -19,19 +19,6 @@ import (
 // attachments, the conversation, claims and the queue, revision diffs.
 
 // reviewAPIRoutes adds the routes of this file under /api/v1.
-func (s *Server) reviewAPIRoutes(r chi.Router) {
-	r.Delete("/practices/{id}", s.apiDeleteDraft)
-	r.Get("/practices/{id}/attachments", s.apiAttachments)
-	r.Post("/practices/{id}/attachments", s.apiUploadAttachment)
-	r.Get("/attachments/{id}", s.downloadAttachment)
-	r.Delete("/attachments/{id}", s.apiDeleteAttachment)
-	r.Get("/practices/{id}/comments", s.apiComments)
-	r.Post("/practices/{id}/comments", s.apiAddComment)
-	r.Post("/practices/{id}/claim", s.apiClaim)
-	r.Delete("/practices/{id}/claim", s.apiRelease)
-	r.Get("/practices/{id}/revisions/{n}/diff", s.apiRevisionDiff)
-}
-
 type attachmentJSON struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`

@@ -13,13 +13,6 @@ import (
 
 // subscriptionRoutes serves the subscriptions and the marking of one
 // notification read, under /api/v1.
-func (s *Server) subscriptionRoutes(r chi.Router) {
-	r.Get("/subscriptions", s.apiSubscriptions)
-	r.Post("/subscriptions", s.apiSubscribe)
-	r.Delete("/subscriptions/{id}", s.apiDeleteSubscription)
-	r.Post("/notifications/{id}/read", s.apiMarkOneRead)
-}
-
 type subscriptionJSON struct {
 	ID        string    `json:"id"`
 	Territory *string   `json:"territory"`

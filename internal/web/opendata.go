@@ -13,7 +13,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/passerelle/passerelle/internal/opendata"
-	"github.com/passerelle/passerelle/internal/opendata/oai"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 )
@@ -39,28 +38,6 @@ const (
 	// publicMaxAge lets caches and feed readers keep an answer for a while.
 	publicMaxAge = "public, max-age=300"
 )
-
-// openDataRoutes registers the open-data routes.
-func (s *Server) openDataRoutes(r chi.Router) {
-	site := s.openDataSite()
-	r.Get("/feeds/practices.atom", s.feed(site))
-	r.Get("/export/practices.csv", s.exportCSV(site))
-	r.Get("/sitemap.xml", s.sitemap(site))
-	r.Get("/sitemaps/pages.xml", s.sitemapPages(site))
-	r.Get("/sitemaps/practices-{chunk:[0-9]+}.xml", s.sitemapPractices(site))
-
-	harvest := &opendata.Harvest{Service: s.svc, Site: site, AdminEmail: adminEmail(site.BaseURL)}
-	provider := oai.NewProvider(harvest, oai.Options{BaseURL: site.URL("/oai"), InternalError: s.apiError})
-	oaiHandler := func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		provider.ServeHTTP(w, r)
-	}
-	r.Get("/oai", oaiHandler)
-	r.Post("/oai", oaiHandler)
-
-	r.Get("/api/v1/openapi.json", s.openAPI())
-	s.meetingOpenDataRoutes(r, site) // opendata_meetings.go
-}
 
 // openDataSite describes the site for the documents, in the catalogue's
 // language (French): its name, description and the labels of its

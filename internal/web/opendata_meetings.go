@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/passerelle/passerelle/internal/ical"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/markdown"
@@ -32,12 +30,6 @@ const (
 	// calendarSize bounds the calendar feed.
 	calendarSize = 500
 )
-
-// meetingOpenDataRoutes registers the meetings' feeds.
-func (s *Server) meetingOpenDataRoutes(r chi.Router, site *opendata.Site) {
-	r.Get("/feeds/rencontres.ics", s.meetingsCalendar)
-	r.Get("/feeds/rencontres.atom", s.meetingsAtom(site))
-}
 
 // meetingFeedParams reads the filters of a meetings' feed: territory and
 // theme, each at most once.

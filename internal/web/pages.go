@@ -10,61 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
 )
 
-// The pages for people. Every handler parses the request, calls one or two
-// service methods and renders a view model; who may do what is decided by
-// the service (its errors and Abilities), never here.
-//
-// Pages live in pages_*.go, grouped by resource: pages_auth.go (sign in and
-// out), pages_browse.go (home, territories), pages_practice.go (a practice,
-// its form and its workflow), pages_account.go (my practices, the review
-// queue, notifications), pages_form.go (form values and their errors).
-func (s *Server) pageRoutes(r chi.Router) {
-	// HEAD answers like GET (net/http drops the body), for link checkers
-	// and monitors.
-	get := func(pattern string, h http.HandlerFunc) {
-		r.Get(pattern, h)
-		r.Head(pattern, h)
-	}
-	get("/", s.homePage)
-	get("/territoires/{code}", s.territoryPage)
-
-	get("/login", s.loginPage)
-	r.Post("/login", s.login)
-	r.Post("/logout", s.logout)
-
-	get("/fiches/nouvelle", s.newPracticePage)
-	r.Post("/fiches/nouvelle", s.createPracticePage)
-	get("/fiches/{id}", s.practicePage)
-	get("/fiches/{id}/modifier", s.editPracticePage)
-	r.Post("/fiches/{id}/modifier", s.updatePracticePage)
-	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)
-	r.Post("/fiches/{id}/decision", s.decidePage)
-
-	s.reviewPageRoutes(r)
-
-	get("/mes-fiches", s.myPracticesPage)
-	get("/relecture", s.queuePage)
-	get("/notifications", s.notificationsPage)
-	r.Post("/notifications/lues", s.markReadPage)
-	s.notifyPageRoutes(r) // pages_subscriptions.go
-	s.discoverPageRoutes(r)
-
-	s.accountPageRoutes(r)
-	s.adminPageRoutes(r)
-
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.showError(w, r, http.StatusMethodNotAllowed, "method_not_allowed")
-	})
-}
+// What every page shares: language, rendering, the error page, the way to
+// the login form, flash messages and form parsing. The pages themselves are
+// in pages_*.go, their routes in routes_pages.go.
 
 // Cookies of the pages besides the session.
 const (
@@ -108,7 +60,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Add("Vary", "Cookie, Accept-Language")
 	if u := userFrom(ctx); u != nil {
 		h.Set("Cache-Control", "no-store")
-		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.Admin}
+		p.User = &view.User{ID: idString(u.ID), Name: u.Name, Email: u.Email, IsAdmin: u.IsAdmin()}
 		if snap, err := s.svc.Snapshot(ctx); err == nil {
 			p.User.IsModerator = snap.CanAnywhere(u, passerelle.PermReadQueue)
 			p.User.IsContributor = snap.CanAnywhere(u, passerelle.PermCreatePractice)

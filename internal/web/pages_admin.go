@@ -25,34 +25,6 @@ import (
 // invitation form, which moderators use to invite contributors on the
 // territories they moderate. Every change goes through the same service
 // methods as the API and the command line, which write the audit log.
-func (s *Server) adminPageRoutes(r chi.Router) {
-	get := func(r chi.Router, pattern string, h http.HandlerFunc) {
-		r.Get(pattern, h)
-		r.Head(pattern, h)
-	}
-	get(r, "/admin/invitations", s.adminInvitationsPage)
-	r.Post("/admin/invitations", s.adminInvitePage)
-	r.Post("/admin/invitations/{id}/retirer", s.adminRevokeInvitationPage)
-	r.Group(func(r chi.Router) {
-		r.Use(s.adminOnly)
-		get(r, "/admin", s.adminHomePage)
-		get(r, "/admin/utilisateurs", s.adminUsersPage)
-		get(r, "/admin/utilisateurs/{id}", s.adminUserPage)
-		r.Post("/admin/utilisateurs/{id}/roles", s.adminRolePage(true))
-		r.Post("/admin/utilisateurs/{id}/roles/retirer", s.adminRolePage(false))
-		r.Post("/admin/utilisateurs/{id}/desactiver", s.adminUserStatePage(false))
-		r.Post("/admin/utilisateurs/{id}/reactiver", s.adminUserStatePage(true))
-		get(r, "/admin/territoires", s.adminTerritoriesPage)
-		r.Post("/admin/territoires", s.adminAddTerritoryPage)
-		r.Post("/admin/territoires/import", s.adminImportPage)
-		get(r, "/admin/territoires/{code}", s.adminTerritoryPage)
-		r.Post("/admin/territoires/{code}", s.adminUpdateTerritoryPage)
-		get(r, "/admin/themes", s.adminThemesPage)
-		r.Post("/admin/themes", s.adminAddThemePage)
-		r.Post("/admin/themes/{slug}", s.adminRenameThemePage)
-		get(r, "/admin/journal", s.adminJournalPage)
-	})
-}
 
 // adminOnly lets administrators through; it sends an anonymous visitor to
 // the login form and answers anyone else with the 403 page.
@@ -62,7 +34,7 @@ func (s *Server) adminOnly(next http.Handler) http.Handler {
 		if u == nil {
 			return
 		}
-		if !u.Admin || u.Disabled() {
+		if !u.IsAdmin() {
 			s.errorPage(w, r, passerelle.Errorf(passerelle.EForbidden, "Administrators only."))
 			return
 		}
@@ -290,7 +262,7 @@ func (s *Server) invitationsData(r *http.Request) (*view.AdminInvitationsData, e
 	}
 	rows := treeOrder(snap.Tree())
 	data := &view.AdminInvitationsData{Roles: view.Roles, Form: view.InviteForm{Role: string(passerelle.RoleContributor)}}
-	if actor.Admin {
+	if actor.IsAdmin() {
 		data.Territories = territoriesOf(rows)
 	} else {
 		data.Roles = []string{string(passerelle.RoleContributor)}

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/opendata/jsonld"
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -33,23 +31,6 @@ func init() {
 // bigTree is the size from which the territory tree page leaves out the
 // territories below the departments that hold no practice.
 const bigTree = 1500
-
-// discoverPageRoutes registers the discovery pages.
-func (s *Server) discoverPageRoutes(r chi.Router) {
-	get := func(pattern string, h http.HandlerFunc) {
-		r.Get(pattern, h)
-		r.Head(pattern, h)
-	}
-	if s.view != nil && s.view.TerritoriesURL != "/territoires" {
-		s.view.TerritoriesURL = "/territoires"
-	}
-	get("/territoires", s.territoriesPage)
-	get("/themes", s.themesPage)
-	get("/recherche", s.searchPage)
-	get("/outils", s.toolsPage)
-	get("/robots.txt", s.robotsTxt)
-	r.Post("/fiches/{id}/reutilisations", s.reusePage)
-}
 
 // robotsTxt lets every crawler in and points it to the sitemap.
 func (s *Server) robotsTxt(w http.ResponseWriter, r *http.Request) {

@@ -19,19 +19,6 @@ import (
 // The pages of the review loop beside the workflow's buttons: attachments,
 // the conversation, claims, draft deletion and withdrawal.
 
-// reviewPageRoutes adds the routes of this file.
-func (s *Server) reviewPageRoutes(r chi.Router) {
-	r.Get("/attachments/{id}", s.downloadAttachment)
-	r.Head("/attachments/{id}", s.downloadAttachment)
-	r.Post("/fiches/{id}/pieces-jointes", s.uploadAttachmentPage)
-	r.Post("/fiches/{id}/pieces-jointes/{aid}/supprimer", s.deleteAttachmentPage)
-	r.Post("/fiches/{id}/supprimer", s.deleteDraftPage)
-	r.Post("/fiches/{id}/retirer", s.withdrawPage)
-	r.Post("/fiches/{id}/commentaires", s.commentPage)
-	r.Post("/fiches/{id}/prise-en-charge", s.claimPage)
-	r.Post("/fiches/{id}/prise-en-charge/liberer", s.releasePage)
-}
-
 // fieldRef names a field of the sheet for people: its input on the form and
 // its translated label.
 func fieldRef(tr *view.Translator, domain string) view.FieldRef {

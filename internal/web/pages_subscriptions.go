@@ -20,35 +20,8 @@ func init() {
 
 var bypassUnsubscribe sync.Once
 
-// notifyPageRoutes serves the pages of subscriptions, e-mail preferences,
-// one-click unsubscribing, themes and marking one notification read.
-func (s *Server) notifyPageRoutes(r chi.Router) {
-	get := func(pattern string, h http.HandlerFunc) {
-		r.Get(pattern, h)
-		r.Head(pattern, h)
-	}
-	get("/abonnements", s.subscriptionsPage)
-	r.Post("/abonnements", s.subscribePage)
-	r.Post("/abonnements/{id}/supprimer", s.unsubscribePage)
-	get("/preferences", s.preferencesPage)
-	r.Post("/preferences", s.savePreferencesPage)
-	get("/themes/{slug}", s.themePage)
-	r.Post("/notifications/{id}/lue", s.markOneReadPage)
-
-	// RFC 8058 one-click unsubscribing: the mail client POSTs
-	// "List-Unsubscribe=One-Click" to the link of the List-Unsubscribe
-	// header, without cookies — and a client running in a browser does so
-	// from its own origin, which cross-origin protection would refuse. The
-	// route needs no protection against cross-site requests: it carries no
-	// ambient authority (no session is used), only the signed token in the
-	// request, which a third party cannot forge. It is the one exemption.
-	bypassUnsubscribe.Do(func() { crossOrigin.AddInsecureBypassPattern("POST /unsubscribe") })
-	get("/unsubscribe", s.unsubscribeConfirmPage)
-	r.Post("/unsubscribe", s.unsubscribeDonePage)
-
-	r.Handle(JobsPrefix, http.HandlerFunc(s.jobsPage))
-	r.Handle(JobsPrefix+"/*", http.HandlerFunc(s.jobsPage))
-}
+// The pages of subscriptions, e-mail preferences, one-click unsubscribing,
+// themes and marking one notification read.
 
 func (s *Server) subscriptionsData(r *http.Request, u *passerelle.User) (*view.SubscriptionsData, error) {
 	ctx := r.Context()

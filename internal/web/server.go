@@ -46,11 +46,13 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	r.Use(crossOriginProtection)
 	r.Use(s.authenticate)
 
-	r.Get("/healthz", s.healthz)
-	r.Route("/api/v1", s.apiRoutes)
-	r.Handle("/static/*", engine.StaticHandler())
-	s.pageRoutes(r)
-	s.openDataRoutes(r)
+	if engine != nil {
+		engine.TerritoriesURL = "/territoires" // the navigation's link to the tree page
+	}
+	r.Get("/healthz", s.healthz)                  // anyone
+	r.Handle("/static/*", engine.StaticHandler()) // anyone: the stylesheet and scripts, cached forever
+	r.Route("/api/v1", s.apiRoutes)               // the API: routes_api.go
+	s.pageRoutes(r)                               // everything else: routes_pages.go
 	return r
 }
 

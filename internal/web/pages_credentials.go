@@ -20,23 +20,6 @@ import (
 // jetons". Every password entry point counts failures towards the limits
 // of the login form (about ten a minute per client address, and per account
 // where there is one) and answers 429 with Retry-After beyond.
-func (s *Server) accountPageRoutes(r chi.Router) {
-	get := func(pattern string, h http.HandlerFunc) {
-		r.Get(pattern, h)
-		r.Head(pattern, h)
-	}
-	get("/invitations/{token}", s.invitationPage)
-	r.Post("/invitations/{token}", s.acceptInvitationPage)
-	get("/mot-de-passe/oublie", s.forgotPasswordPage)
-	r.Post("/mot-de-passe/oublie", s.requestResetPage)
-	get("/mot-de-passe/reinitialiser/{token}", s.resetPasswordPage)
-	r.Post("/mot-de-passe/reinitialiser/{token}", s.doResetPasswordPage)
-	get("/compte", s.accountPage)
-	r.Post("/compte/mot-de-passe", s.changePasswordPage)
-	get("/compte/jetons", s.tokensPage)
-	r.Post("/compte/jetons", s.createTokenPage)
-	r.Post("/compte/jetons/{id}/revoquer", s.revokeTokenPage)
-}
 
 func init() {
 	// The flash messages of these pages and of the administration's

@@ -13,54 +13,6 @@ import (
 	"github.com/passerelle/passerelle/internal/service"
 )
 
-func (s *Server) apiRoutes(r chi.Router) {
-	r.Post("/tokens", s.apiCreateToken)
-	r.Delete("/tokens/current", s.apiRevokeToken)
-
-	r.Get("/territories", s.apiTerritories)
-	r.Get("/themes", s.apiThemes)
-
-	r.Get("/practices", s.apiListPractices)
-	r.Post("/practices", s.apiCreatePractice)
-	r.Route("/practices/{id}", func(r chi.Router) {
-		r.Get("/", s.apiGetPractice)
-		r.Patch("/", s.apiUpdatePractice)
-		r.Post("/submit", s.apiTransition(func(s *Server, r *http.Request, id int64, _ commentRequest) (*passerelle.Practice, error) {
-			return s.svc.Submit(r.Context(), userFrom(r.Context()), id)
-		}))
-		r.Post("/withdraw", s.apiTransition(func(s *Server, r *http.Request, id int64, _ commentRequest) (*passerelle.Practice, error) {
-			return s.svc.Withdraw(r.Context(), userFrom(r.Context()), id)
-		}))
-		r.Post("/archive", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
-			return s.svc.Archive(r.Context(), userFrom(r.Context()), id, body.Comment)
-		}))
-		r.Post("/unarchive", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
-			return s.svc.Unarchive(r.Context(), userFrom(r.Context()), id, body.Comment)
-		}))
-		r.Post("/decision", s.apiTransition(func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error) {
-			return s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, body.Decision, body.Comment, body.Fields)
-		}))
-		r.Get("/history", s.apiHistory)
-		r.Get("/revisions", s.apiRevisions)
-	})
-	r.Get("/review-queue", s.apiReviewQueue)
-	s.reviewAPIRoutes(r)
-	r.Get("/notifications", s.apiNotifications)
-	r.Post("/notifications/read", s.apiMarkRead)
-	s.subscriptionRoutes(r) // api_subscriptions.go
-	s.reuseAPIRoutes(r)     // api_reuses.go
-	s.meetingAPIRoutes(r)   // api_meetings.go
-
-	s.adminAPIRoutes(r)
-
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.apiError(w, r, passerelle.Errorf(passerelle.ENotFound, "No such route."))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorJSON{Code: passerelle.EInvalid, Message: "Method not allowed."}})
-	})
-}
-
 type credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -278,29 +230,58 @@ type commentRequest struct {
 	Fields   []string `json:"fields"` // of the sheet the comment is about (decisions only)
 }
 
-// apiTransition wraps a workflow action: an optional JSON body with a
-// comment (and a decision), then the practice as it now is.
-func (s *Server) apiTransition(do func(s *Server, r *http.Request, id int64, body commentRequest) (*passerelle.Practice, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := practiceID(r)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		var body commentRequest
-		if r.ContentLength != 0 {
-			if err := decodeJSON(w, r, &body); err != nil {
-				s.apiError(w, r, err)
-				return
-			}
-		}
-		p, err := do(s, r, id, body)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s.practiceJSON(p))
+// apiTransition answers a workflow action: an optional JSON body with a
+// comment (and a decision), then the practice as it now is. The service
+// method do decides who may (service.check against passerelle.Transitions).
+func (s *Server) apiTransition(w http.ResponseWriter, r *http.Request, do func(ctx context.Context, actor service.Actor, id int64, body commentRequest) (*passerelle.Practice, error)) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
 	}
+	var body commentRequest
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &body); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	p, err := do(r.Context(), userFrom(r.Context()), id, body)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.practiceJSON(p))
+}
+
+func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
+	s.apiTransition(w, r, func(ctx context.Context, actor service.Actor, id int64, _ commentRequest) (*passerelle.Practice, error) {
+		return s.svc.Submit(ctx, actor, id)
+	})
+}
+
+func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
+	s.apiTransition(w, r, func(ctx context.Context, actor service.Actor, id int64, _ commentRequest) (*passerelle.Practice, error) {
+		return s.svc.Withdraw(ctx, actor, id)
+	})
+}
+
+func (s *Server) apiArchive(w http.ResponseWriter, r *http.Request) {
+	s.apiTransition(w, r, func(ctx context.Context, actor service.Actor, id int64, body commentRequest) (*passerelle.Practice, error) {
+		return s.svc.Archive(ctx, actor, id, body.Comment)
+	})
+}
+
+func (s *Server) apiUnarchive(w http.ResponseWriter, r *http.Request) {
+	s.apiTransition(w, r, func(ctx context.Context, actor service.Actor, id int64, body commentRequest) (*passerelle.Practice, error) {
+		return s.svc.Unarchive(ctx, actor, id, body.Comment)
+	})
+}
+
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
+	s.apiTransition(w, r, func(ctx context.Context, actor service.Actor, id int64, body commentRequest) (*passerelle.Practice, error) {
+		return s.svc.DecideOn(ctx, actor, id, body.Decision, body.Comment, body.Fields)
+	})
 }
 
 // practiceList answers GET /practices/{id}/<list> with {"items": [...]}:

@@ -8,7 +8,6 @@ import (
 
 	"riverqueue.com/riverui"
 
-	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
 )
 
@@ -43,19 +42,10 @@ func (s *Server) jobsDashboard() (http.Handler, error) {
 	return d.handler, d.err
 }
 
-// jobsPage serves River UI to admins only: 403 for anyone else, the login
-// form for an anonymous visitor. River UI's single-page application needs
-// inline scripts and styles: its pages get a policy allowing them, and
-// only its pages.
+// jobsPage serves River UI, behind adminOnly (routes_pages.go). River UI's
+// single-page application needs inline scripts and styles: its pages get a
+// policy allowing them, and only its pages.
 func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
-	u := s.signedIn(w, r)
-	if u == nil {
-		return
-	}
-	if !u.Admin {
-		s.errorPage(w, r, passerelle.Errorf(passerelle.EForbidden, "Admins only."))
-		return
-	}
 	h, err := s.jobsDashboard()
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "River UI", slog.Any("err", err))
