@@ -38,7 +38,7 @@ func writeAttendance(w io.Writer, tr *view.Translator, m *passerelle.Meeting, re
 				came = tr.T("meetings.csv.yes")
 			}
 		}
-		row := []string{cell(r.UserName), cell(r.UserEmail), tr.T("meetings.registration." + string(r.Status)), pos,
+		row := []string{cell(r.UserName), cell(r.UserEmail), tr.T("meetings.registration.status." + string(r.Status)), pos,
 			r.RegisteredAt.In(passerelle.MeetingZone).Format("2006-01-02 15:04"), came, ""}
 		if err := cw.Write(row); err != nil {
 			return err
