@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -18,8 +19,8 @@ import (
 
 // PastMeetingTitle and UpcomingMeetingTitle name the demo's meetings.
 const (
-	PastMeetingTitle     = "Lutte contre les discriminations : rencontre de réseau"
-	UpcomingMeetingTitle = "Accès aux droits et numérique : rencontre du réseau du Nord"
+	PastMeetingTitle     = "Lutte contre les discriminations\u00a0: rencontre de réseau"
+	UpcomingMeetingTitle = "Accès aux droits et numérique\u00a0: rencontre du réseau du Nord"
 )
 
 // pastMeetingPractices are the practices presented at the November meeting,
@@ -70,6 +71,10 @@ func lastNovember15(now time.Time) time.Time {
 	return d
 }
 
+// frenchSpaces puts the non-breaking spaces of French typography in the
+// demo's texts (before : ; ! ? and inside « »).
+var frenchSpaces = strings.NewReplacer(" :", "\u00a0:", " ;", "\u00a0;", " !", "\u00a0!", " ?", "\u00a0?", "« ", "«\u00a0", " »", "\u00a0»")
+
 func stamp(t time.Time) *string {
 	s := t.Format(time.RFC3339)
 	return &s
@@ -83,7 +88,7 @@ func loadMeetings(ctx context.Context, svc *service.Service, users map[string]*p
 	// The November meeting at the resource centre: held, recorded.
 	start := lastNovember15(now)
 	title, territory := PastMeetingTitle, "32"
-	place, desc, capacity := "IREV, centre de ressources politique de la ville, 4 rue de Trévise, Lille", pastMeetingDescription, 40
+	place, desc, capacity := "IREV, centre de ressources politique de la ville, 4 rue de Trévise, Lille", frenchSpaces.Replace(pastMeetingDescription), 40
 	past, err := svc.CreateMeeting(ctx, region, service.MeetingInput{Title: &title, Territory: &territory, Themes: &discrimination,
 		Description: &desc, Place: &place, Capacity: &capacity, StartsAt: stamp(start), EndsAt: stamp(start.Add(3 * time.Hour))})
 	if err != nil {
@@ -99,7 +104,7 @@ func loadMeetings(ctx context.Context, svc *service.Service, users map[string]*p
 			return fmt.Errorf("agenda of %q: %w", title, err)
 		}
 	}
-	if _, err := svc.PublishRecord(ctx, region, past.ID, pastMeetingRecord); err != nil {
+	if _, err := svc.PublishRecord(ctx, region, past.ID, frenchSpaces.Replace(pastMeetingRecord)); err != nil {
 		return fmt.Errorf("record of %q: %w", title, err)
 	}
 
@@ -108,7 +113,7 @@ func loadMeetings(ctx context.Context, svc *service.Service, users map[string]*p
 	d := now.In(passerelle.MeetingZone).AddDate(0, 0, 24)
 	ustart := time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, passerelle.MeetingZone)
 	title, territory = UpcomingMeetingTitle, "59"
-	place, desc, capacity = "Maison de l’emploi, 2 boulevard de Belfort, Roubaix", upcomingMeetingDescription, 3
+	place, desc, capacity = "Maison de l’emploi, 2 boulevard de Belfort, Roubaix", frenchSpaces.Replace(upcomingMeetingDescription), 3
 	online := "https://visio.passerelle.test/reseau-nord"
 	themes := []string{"acces-aux-droits", "citoyennete"}
 	deadline := ustart.Add(-48 * time.Hour)
