@@ -31,7 +31,7 @@ run: build ## build and start on embedded SQLite with demo data in ./data (honou
 	./$(BIN) serve --demo
 
 .PHONY: tools
-tools: ## install what the tests need: Chromium (apt) and axe-core (npm)
+tools: ## install what the tests need: Chromium and xmllint (apt), axe-core (npm)
 	@scripts/install-test-tools $(TOOLS_DIR) $(AXE_VERSION)
 
 .PHONY: test

@@ -74,6 +74,19 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
 		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom}
+	// Languages of teaching tools written as free text before they were
+	// chosen from a list: mapped to their codes where they can be, named to
+	// the operator where they cannot (their authors are asked when they
+	// next edit the sheet).
+	unmapped, err := a.svc.FixLanguages(ctx)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("languages of teaching tools: %w", err)
+	}
+	for _, u := range unmapped {
+		logger.Warn("a teaching tool's language is no BCP 47 code of the list; its author will be asked to choose one",
+			slog.Int64("practice", u.PracticeID), slog.String("value", u.Value))
+	}
 	return a, nil
 }
 

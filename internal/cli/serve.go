@@ -58,7 +58,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 	}
 
-	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger})
+	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger,
+		OAIRepositoryID: cfg.OAIRepositoryID, OAIAdminEmail: cfg.OAIAdminEmail})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn)}
 

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,13 @@ type Config struct {
 	ClaimTTL          time.Duration
 	maxAttachment     string
 	claimTTL          string
+	// OAIRepositoryID is the repository identifier of OAI-PMH identifiers
+	// (a domain name); empty: the host of the base URL, kept in the
+	// database the first time it is a domain name.
+	OAIRepositoryID string
+	// OAIAdminEmail is the contact OAI-PMH's Identify declares; empty
+	// defaults to the address of MailFrom.
+	OAIAdminEmail string
 	// BaseURLDerived is true when BaseURL was not given and comes from Addr.
 	BaseURLDerived bool
 	// ShutdownTimeout bounds a graceful stop; the contract asks for an exit
@@ -64,6 +73,9 @@ func (c *Config) settings() []setting {
 		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
 		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
 		{"claim-ttl", "PASSERELLE_CLAIM_TTL", "48h", "how long a moderator's claim on a submission holds (e.g. 48h, 90m)", &c.claimTTL},
+		// Open standards (issue 16).
+		{"oai-repository-id", "PASSERELLE_OAI_REPOSITORY_ID", "", "OAI-PMH repository identifier, a domain name (default: the base URL's host, kept from the first start)", &c.OAIRepositoryID},
+		{"oai-admin-email", "PASSERELLE_OAI_ADMIN_EMAIL", "", "contact address OAI-PMH harvesters are given (default: the --mail-from address)", &c.OAIAdminEmail},
 	}
 }
 
@@ -121,6 +133,32 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)
 	}
 	c.ClaimTTL = d
+	return c.finishOAI()
+}
+
+// oaiRepositoryPattern is a domain name, as the oai-identifier scheme asks of
+// a repository identifier.
+var oaiRepositoryPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+$`)
+
+func (c *Config) finishOAI() error {
+	c.OAIRepositoryID = strings.ToLower(strings.TrimSpace(c.OAIRepositoryID))
+	if c.OAIRepositoryID != "" && !oaiRepositoryPattern.MatchString(c.OAIRepositoryID) {
+		return fmt.Errorf("bad --oai-repository-id %q: expected a domain name such as passerelle.example.org", c.OAIRepositoryID)
+	}
+	email := strings.TrimSpace(c.OAIAdminEmail)
+	if email == "" {
+		// The sender's address, when it reads as one (the mail settings
+		// report their own faults).
+		if a, err := mail.ParseAddress(c.MailFrom); err == nil {
+			c.OAIAdminEmail = a.Address
+		}
+		return nil
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("bad --oai-admin-email %q: expected an e-mail address", email)
+	}
+	c.OAIAdminEmail = a.Address
 	return nil
 }
 

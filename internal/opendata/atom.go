@@ -20,6 +20,10 @@ type Feed struct {
 	AlternateURL string
 	Title        string
 	Entries      []*passerelle.Practice // newest first
+	// Paging (RFC 5005, section 3): FirstURL is the newest page of the
+	// feed, NextURL the page of the entries just older than these ("" on
+	// the last page). Both empty: a single-page feed.
+	FirstURL, NextURL string
 }
 
 type atomFeed struct {
@@ -71,6 +75,7 @@ type atomEntry struct {
 	Published  string         `xml:"published"`
 	Authors    []atomPerson   `xml:"author"`
 	Summary    *atomText      `xml:"summary,omitempty"`
+	Content    *atomText      `xml:"content,omitempty"`
 	Links      []atomLink     `xml:"link"`
 	Categories []atomCategory `xml:"category"`
 }
@@ -96,6 +101,12 @@ func (s *Site) WriteAtom(w io.Writer, voc Vocabulary, f Feed) error {
 		},
 		Authors:   []atomPerson{{Name: s.Name, URI: s.URL("/")}},
 		Generator: atomGenerator{URI: s.URL("/"), Value: s.Name},
+	}
+	if f.FirstURL != "" {
+		out.Links = append(out.Links, atomLink{Rel: "first", Href: f.FirstURL, Type: "application/atom+xml"})
+	}
+	if f.NextURL != "" {
+		out.Links = append(out.Links, atomLink{Rel: "next", Href: f.NextURL, Type: "application/atom+xml"})
 	}
 	if s.Description != "" {
 		out.Subtitle = &atomText{Type: "text", Value: s.Description}
@@ -137,6 +148,9 @@ func (s *Site) atomEntry(voc Vocabulary, p *passerelle.Practice) atomEntry {
 	}
 	if p.Summary != "" {
 		e.Summary = &atomText{Type: "text", Value: p.Summary}
+	}
+	if html := s.ContentHTML(p); html != "" {
+		e.Content = &atomText{Type: "html", Value: html}
 	}
 	e.Categories = append(e.Categories, atomCategory{Term: string(p.Kind), Scheme: s.kindScheme(),
 		Label: s.Label("kind."+string(p.Kind), string(p.Kind))})

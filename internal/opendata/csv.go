@@ -25,8 +25,10 @@ var CSVColumns = []string{
 // in the system's legacy code page.
 const utf8BOM = "\uFEFF"
 
-// CSVWriter writes practices as CSV (RFC 4180: comma-separated, CRLF line
-// ends, quoted when needed), UTF-8 with a byte order mark.
+// CSVWriter writes practices as CSV (RFC 4180: CRLF line ends, quoted when
+// needed), UTF-8 with a byte order mark, separated by commas or — for
+// spreadsheets set up for French, which read a comma as the decimal mark
+// and open a comma-separated file as one column — by semicolons.
 type CSVWriter struct {
 	site *Site
 	voc  Vocabulary
@@ -34,13 +36,15 @@ type CSVWriter struct {
 	row  []string
 }
 
-// NewCSVWriter writes the byte order mark and the header row to w.
-func (s *Site) NewCSVWriter(w io.Writer, voc Vocabulary) (*CSVWriter, error) {
+// NewCSVWriter writes the byte order mark and the header row to w; comma is
+// the separator, ',' or ';'.
+func (s *Site) NewCSVWriter(w io.Writer, voc Vocabulary, comma rune) (*CSVWriter, error) {
 	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return nil, err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
+	cw.Comma = comma
 	if err := cw.Write(CSVColumns); err != nil {
 		return nil, err
 	}
@@ -94,12 +98,37 @@ func date(t *time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// cell defuses text that a spreadsheet would take for a formula (OWASP's
-// advice on CSV injection): a leading =, +, -, @, tab or carriage return gets
-// an apostrophe before it, which spreadsheets hide.
+// formulaGuard goes before a cell that a spreadsheet would take for a
+// formula: U+2060 WORD JOINER, a character with no width and no glyph.
+//
+// A spreadsheet opening a CSV file evaluates a cell that begins with =, +,
+// - or @ (or a tab or carriage return before one), so text typed by
+// contributors must not reach it bare (OWASP, "CSV injection"). The usual
+// guard, a leading apostrophe, only hides itself when a person types it
+// into a cell: in a CSV file it is an ordinary character, and both
+// LibreOffice Calc and Excel show "'=1+1" with its apostrophe. A leading
+// space or tab shows as an indent, and LibreOffice's "trim spaces" option
+// removes it and brings the formula back. An invisible character of category
+// Cf does neither: the cell no longer begins with a formula character, so it
+// is read as text, and it is shown exactly as typed. Programs reading the
+// file see one more character at the start of those cells; the .xlsx export
+// needs no guard at all (its text cells are typed as strings) and is what
+// the pages offer to spreadsheet users first.
+const formulaGuard = "\u2060"
+
+// formulaStarts are the characters that make a spreadsheet read a cell as a
+// formula, with their full-width forms, which some versions of Excel read
+// alike.
+const formulaStarts = "=+-@\t\r＝＋－＠"
+
+// cell defuses text that a spreadsheet would take for a formula (see
+// formulaGuard).
 func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	for _, r := range s {
+		if strings.ContainsRune(formulaStarts, r) {
+			return formulaGuard + s
+		}
+		break
 	}
 	return s
 }

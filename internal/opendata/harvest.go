@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/authz"
@@ -26,47 +27,79 @@ const (
 	SetKind      = "kind"
 )
 
-// Harvest serves the published practices to OAI-PMH harvesters: it is the
-// oai.Repository of the catalogue.
+// Harvest serves the catalogue to OAI-PMH harvesters: it is the
+// oai.Repository of every practice ever published — published ones with
+// their metadata, archived or withdrawn ones as deleted records, kept for
+// good (deletedRecord "persistent"). A record's datestamp is the last change
+// of anything it disseminates (store: public_changed_at).
 type Harvest struct {
 	Service *service.Service
 	Site    *Site
 	// AdminEmail is the contact declared by Identify.
 	AdminEmail string
+	// RepositoryID is the repositoryIdentifier of the OAI identifiers
+	// (--oai-repository-id). Empty: the host of the first domain-name base
+	// URL the site was served from, which the database keeps, so that a
+	// site that moves keeps its identifiers.
+	RepositoryID string
+
+	mu   sync.Mutex
+	kept string // the repository identifier, once resolved
 }
 
-var _ oai.Repository = (*Harvest)(nil)
+var (
+	_ oai.Repository = (*Harvest)(nil)
+	_ oai.Clock      = (*Harvest)(nil)
+)
 
 // domainPattern is the repositoryIdentifier of an oai-identifier: a domain
 // name.
 var domainPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+$`)
 
-// repositoryID returns the host of the base URL, which names the repository
-// in its identifiers, and whether it is a domain name (an IP address or
-// "localhost" is not, and is then not declared in Identify).
-func (h *Harvest) repositoryID() (string, bool) {
+// ValidRepositoryID reports whether id may be the repositoryIdentifier of
+// OAI identifiers: a domain name, as the oai-identifier scheme asks.
+func ValidRepositoryID(id string) bool { return domainPattern.MatchString(id) }
+
+// repositoryID returns the repository identifier of the records and whether
+// it is declared in Identify (a configured or kept domain name is; the
+// fallback host of a site served from "localhost" or an address is not).
+func (h *Harvest) repositoryID(ctx context.Context) (string, bool, error) {
+	if h.RepositoryID != "" {
+		return h.RepositoryID, true, nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.kept != "" {
+		return h.kept, true, nil
+	}
 	host := "localhost"
 	if u, err := url.Parse(h.Site.BaseURL); err == nil && u.Hostname() != "" {
 		host = strings.ToLower(u.Hostname())
 	}
-	return host, domainPattern.MatchString(host)
+	id, ok, err := h.Service.OAIRepositoryID(ctx, host, ValidRepositoryID(host))
+	if err != nil {
+		return "", false, err
+	}
+	if !ok {
+		return host, false, nil
+	}
+	h.kept = id
+	return id, true, nil
 }
 
 // identifierPrefix precedes the id of a practice in its OAI identifier.
-func (h *Harvest) identifierPrefix() string {
-	id, _ := h.repositoryID()
-	return "oai:" + id + ":practice/"
-}
+func identifierPrefix(repo string) string { return "oai:" + repo + ":practice/" }
 
 // Identifier returns the OAI identifier of the practice with id, e.g.
 // "oai:passerelle.example.org:practice/42".
-func (h *Harvest) Identifier(id int64) string {
-	return h.identifierPrefix() + strconv.FormatInt(id, 10)
+func (h *Harvest) Identifier(ctx context.Context, id int64) (string, error) {
+	repo, _, err := h.repositoryID(ctx)
+	return identifierPrefix(repo) + strconv.FormatInt(id, 10), err
 }
 
 // practiceID reads an identifier made by Identifier.
-func (h *Harvest) practiceID(identifier string) (int64, bool) {
-	rest, ok := strings.CutPrefix(identifier, h.identifierPrefix())
+func practiceID(repo, identifier string) (int64, bool) {
+	rest, ok := strings.CutPrefix(identifier, identifierPrefix(repo))
 	if !ok || rest == "" || rest[0] == '0' || rest[0] == '+' {
 		return 0, false
 	}
@@ -74,19 +107,38 @@ func (h *Harvest) practiceID(identifier string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// Identify describes the repository; its earliest datestamp is the first
-// publication still published.
+// Formats returns the metadata formats served: simple Dublin Core, and
+// qualified Dublin Core whose container schema the site serves at
+// /oai/qdc.xsd.
+func (h *Harvest) Formats() []oai.Format {
+	return []oai.Format{oai.FormatDC, oai.FormatQDC(h.Site.URL(QDCSchemaPath))}
+}
+
+// QDCSchemaPath is where the site serves oai.QDCSchema.
+const QDCSchemaPath = "/oai/qdc.xsd"
+
+// Now waits until every change datestamped before the time it returns can
+// be read (see service.SettleRecords).
+func (h *Harvest) Now(ctx context.Context) (time.Time, error) { return h.Service.SettleRecords(ctx) }
+
+// Identify describes the repository; its earliest datestamp is its oldest
+// record's.
 func (h *Harvest) Identify(ctx context.Context) (*oai.Identity, error) {
-	earliest, ok, err := h.Service.EarliestPublication(ctx)
+	earliest, ok, err := h.Service.EarliestRecord(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		earliest = time.Unix(0, 0).UTC()
 	}
-	id := &oai.Identity{Name: h.Site.Name, AdminEmails: []string{h.AdminEmail}, Earliest: earliest}
-	if repo, isDomain := h.repositoryID(); isDomain {
-		id.RepositoryIdentifier, id.SampleIdentifier = repo, h.Identifier(1)
+	id := &oai.Identity{Name: h.Site.Name, AdminEmails: []string{h.AdminEmail}, Earliest: earliest,
+		DeletedRecord: oai.DeletedPersistent}
+	repo, declared, err := h.repositoryID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if declared {
+		id.RepositoryIdentifier, id.SampleIdentifier = repo, identifierPrefix(repo)+"1"
 	}
 	return id, nil
 }
@@ -120,41 +172,41 @@ func (h *Harvest) Sets(ctx context.Context) ([]oai.Set, error) {
 	return sets, nil
 }
 
-// harvestQuery translates an OAI query; ok is false for a set that cannot
+// recordQuery translates an OAI query; ok is false for a set that cannot
 // hold anything.
-func harvestQuery(q oai.Query) (hq service.HarvestQuery, ok bool) {
-	hq = service.HarvestQuery{From: q.From, Until: q.Until, Limit: q.Limit}
+func recordQuery(q oai.Query) (rq service.RecordQuery, ok bool) {
+	rq = service.RecordQuery{From: q.From, Until: q.Until, Limit: q.Limit}
 	if q.After != nil {
-		hq.After = &store.Position{PublishedAt: q.After.Datestamp, ID: q.After.Key}
+		rq.After = &store.RecordPosition{ChangedAt: q.After.Datestamp, ID: q.After.Key}
 	}
 	if q.Set == "" || q.Set == SetTerritory || q.Set == SetTheme || q.Set == SetKind {
-		return hq, true
+		return rq, true
 	}
 	family, value, found := strings.Cut(q.Set, ":")
 	if !found || value == "" || strings.Contains(value, ":") {
-		return hq, false
+		return rq, false
 	}
 	switch family {
 	case SetTerritory:
-		hq.Territory = value
+		rq.Territory = value
 	case SetTheme:
-		hq.Theme = value
+		rq.Theme = value
 	case SetKind:
-		hq.Kind = value
+		rq.Kind = value
 	default:
-		return hq, false
+		return rq, false
 	}
-	return hq, true
+	return rq, true
 }
 
-// List returns one page of records, oldest publication first. A set naming
-// an unknown territory, theme or kind holds nothing.
+// List returns one page of records, oldest change first. A set naming an
+// unknown territory, theme or kind holds nothing.
 func (h *Harvest) List(ctx context.Context, q oai.Query) ([]oai.Record, error) {
-	hq, ok := harvestQuery(q)
+	rq, ok := recordQuery(q)
 	if !ok {
 		return nil, nil
 	}
-	page, err := h.Service.Harvest(ctx, hq)
+	items, err := h.Service.Records(ctx, rq)
 	if passerelle.ErrorCode(err) == passerelle.EValidation {
 		return nil, nil
 	} else if err != nil {
@@ -164,34 +216,42 @@ func (h *Harvest) List(ctx context.Context, q oai.Query) ([]oai.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]oai.Record, len(page.Items))
-	for i, p := range page.Items {
-		out[i] = h.Record(snap, p)
+	repo, _, err := h.repositoryID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]oai.Record, len(items))
+	for i, p := range items {
+		out[i] = h.record(repo, snap, p, q.MetadataPrefix)
 	}
 	return out, nil
 }
 
 // Count returns how many records q matches.
 func (h *Harvest) Count(ctx context.Context, q oai.Query) (int, error) {
-	hq, ok := harvestQuery(q)
+	rq, ok := recordQuery(q)
 	if !ok {
 		return 0, nil
 	}
-	n, err := h.Service.HarvestCount(ctx, hq)
+	n, err := h.Service.CountRecords(ctx, rq)
 	if passerelle.ErrorCode(err) == passerelle.EValidation {
 		return 0, nil
 	}
 	return n, err
 }
 
-// Get returns the record of a published practice, or oai.ErrNotFound.
-func (h *Harvest) Get(ctx context.Context, identifier string) (*oai.Record, error) {
-	id, ok := h.practiceID(identifier)
+// Get returns the record of a practice ever published, or oai.ErrNotFound.
+func (h *Harvest) Get(ctx context.Context, identifier, prefix string) (*oai.Record, error) {
+	repo, _, err := h.repositoryID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := practiceID(repo, identifier)
 	if !ok {
 		return nil, oai.ErrNotFound
 	}
-	p, err := h.Service.Practice(ctx, nil, id)
-	if passerelle.ErrorCode(err) == passerelle.ENotFound || (err == nil && !p.Published()) {
+	p, err := h.Service.Record(ctx, id)
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
 		return nil, oai.ErrNotFound
 	} else if err != nil {
 		return nil, err
@@ -200,18 +260,20 @@ func (h *Harvest) Get(ctx context.Context, identifier string) (*oai.Record, erro
 	if err != nil {
 		return nil, err
 	}
-	rec := h.Record(snap, p)
+	rec := h.record(repo, snap, p, prefix)
 	return &rec, nil
 }
 
-// Record describes a published practice in Dublin Core. The datestamp is its
-// publication: a published practice does not change afterwards.
-func (h *Harvest) Record(snap *authz.Snapshot, p *passerelle.Practice) oai.Record {
+// record describes a practice in the format of prefix: a deleted record is
+// its header alone.
+func (h *Harvest) record(repo string, snap *authz.Snapshot, p *passerelle.Practice, prefix string) oai.Record {
 	at := published(p)
+	if p.PublicChangedAt != nil {
+		at = p.PublicChangedAt.UTC()
+	}
 	rec := oai.Record{
-		Header:   oai.Header{Identifier: h.Identifier(p.ID), Datestamp: at},
+		Header:   oai.Header{Identifier: identifierPrefix(repo) + strconv.FormatInt(p.ID, 10), Datestamp: at},
 		Position: oai.Position{Datestamp: at, Key: p.ID},
-		Metadata: DublinCore(h.Site, snap, p),
 	}
 	if p.TerritoryCode != "" {
 		chain := snap.Tree().Chain(p.TerritoryCode)
@@ -224,6 +286,14 @@ func (h *Harvest) Record(snap *authz.Snapshot, p *passerelle.Practice) oai.Recor
 		rec.Header.SetSpecs = append(rec.Header.SetSpecs, SetTheme+":"+slug)
 	}
 	rec.Header.SetSpecs = append(rec.Header.SetSpecs, SetKind+":"+string(p.Kind))
+	switch {
+	case p.RecordState() != passerelle.RecordLive:
+		rec.Header.Deleted = true
+	case prefix == oai.MetadataPrefixQDC:
+		rec.Metadata = QualifiedDublinCore(h.Site, snap, p)
+	default:
+		rec.Metadata = DublinCore(h.Site, snap, p)
+	}
 	return rec
 }
 
@@ -263,8 +333,8 @@ func DublinCore(site *Site, voc Vocabulary, p *passerelle.Practice) oai.DC {
 			if t.License != "" {
 				dc.Rights = append(dc.Rights, t.License)
 			}
-			if len(t.Languages) > 0 {
-				languages = t.Languages
+			if codes := languageCodes(t.Languages); len(codes) > 0 {
+				languages = codes
 			}
 		}
 	}
@@ -281,4 +351,105 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// dcmiType returns the DCMI Type Vocabulary term of a practice: a text,
+// unless it is a game (an interactive resource) or a video.
+func dcmiType(p *passerelle.Practice) string {
+	if t := p.Tool; t != nil && p.Kind == passerelle.KindTool {
+		switch t.Format {
+		case "game":
+			return "InteractiveResource"
+		case "video":
+			return "MovingImage"
+		}
+	}
+	return "Text"
+}
+
+// licenseURL returns the page of an SPDX licence, or "" for a licence SPDX
+// does not list (LicenseRef-…).
+func licenseURL(id string) string {
+	if id == "" || strings.HasPrefix(id, "LicenseRef-") {
+		return ""
+	}
+	return "https://spdx.org/licenses/" + url.PathEscape(id) + ".html"
+}
+
+// QualifiedDublinCore describes a published practice in DCMI Metadata Terms
+// (the qdc format): what simple Dublin Core says, refined — the summary as
+// abstract, the body as description, publication and last change as
+// issued and modified, the territory and every territory above it as
+// spatial coverage, the period of an experience as temporal coverage, the
+// audience, extent and licence of a tool — each with its encoding scheme.
+func QualifiedDublinCore(site *Site, voc Vocabulary, p *passerelle.Practice) oai.QDC {
+	lang := site.Lang
+	q := oai.QDC{SchemaURL: site.URL(QDCSchemaPath)}
+	add := func(name, value, scheme, l string) {
+		if value != "" {
+			q.Terms = append(q.Terms, oai.Term{Name: name, Value: value, Scheme: scheme, Lang: l})
+		}
+	}
+	add("title", p.Title, "", lang)
+	add("creator", p.AuthorName, "", "")
+	for _, slug := range p.Themes {
+		add("subject", themeName(voc, slug), "", lang)
+	}
+	add("abstract", p.Summary, "", lang)
+	add("description", p.Body, "", lang)
+	add("publisher", site.Name, "", "")
+	add("issued", published(p).Format(time.RFC3339), "W3CDTF", "")
+	if p.PublicChangedAt != nil {
+		add("modified", p.PublicChangedAt.UTC().Format(time.RFC3339), "W3CDTF", "")
+	}
+	add("type", dcmiType(p), "DCMIType", "")
+	add("type", site.Label("kind."+string(p.Kind), string(p.Kind)), "", lang)
+	add("format", "text/html", "IMT", "")
+	add("identifier", site.PracticeURL(p.ID), "URI", "")
+	for _, c := range voc.Tree().Chain(p.TerritoryCode) {
+		add("spatial", territoryName(voc, c), "", lang)
+	}
+	languages := []string{lang}
+	switch p.Kind {
+	case passerelle.KindExperience:
+		if e := p.Experience; e != nil {
+			for _, partner := range e.Partners {
+				add("contributor", partner, "", "")
+			}
+			if e.StartedOn != nil || e.EndedOn != nil {
+				add("temporal", period(e.StartedOn, e.EndedOn), "Period", "")
+			}
+		}
+	case passerelle.KindTool:
+		if t := p.Tool; t != nil {
+			add("type", site.Label("format."+t.Format, t.Format), "", lang)
+			for _, a := range t.Audience {
+				add("audience", a, "", lang)
+			}
+			add("extent", t.Duration, "", lang)
+			add("license", licenseURL(t.License), "URI", "")
+			add("rights", t.License, "", "")
+			if codes := languageCodes(t.Languages); len(codes) > 0 {
+				languages = codes
+			}
+		}
+	}
+	for _, l := range languages {
+		add("language", l, "RFC5646", "")
+	}
+	return q
+}
+
+// period writes a DCMI Period: "start=2024-01-15; end=2024-06-30;
+// scheme=W3C-DTF;".
+func period(start, end *time.Time) string {
+	var b strings.Builder
+	if start != nil {
+		b.WriteString("start=" + start.Format(time.DateOnly) + "; ")
+	}
+	if end != nil {
+		b.WriteString("end=" + end.Format(time.DateOnly) + "; ")
+	}
+	b.WriteString("scheme=W3C-DTF;")
+	return b.String()
 }

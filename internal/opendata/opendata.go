@@ -75,8 +75,14 @@ func themeName(voc Vocabulary, slug string) string {
 	return slug
 }
 
-// lastChange is when a published practice last changed for its readers.
+// lastChange is when a published practice last changed for its readers:
+// what the database keeps (its content, status, or the names of its themes,
+// territory or author), or, for a practice read without it, its last edit or
+// publication.
 func lastChange(p *passerelle.Practice) time.Time {
+	if p.PublicChangedAt != nil {
+		return p.PublicChangedAt.UTC()
+	}
 	t := p.UpdatedAt
 	if p.PublishedAt != nil && p.PublishedAt.After(t) {
 		t = *p.PublishedAt

@@ -163,7 +163,7 @@ func TestWriteAtomEmpty(t *testing.T) {
 func TestCSV(t *testing.T) {
 	site := testSite()
 	var buf bytes.Buffer
-	w, err := site.NewCSVWriter(&buf, newVocabulary())
+	w, err := site.NewCSVWriter(&buf, newVocabulary(), ',')
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestCSV(t *testing.T) {
 		{tool, "url", "https://passerelle.example.org/fiches/7"},
 		{tool, "kind", "tool"},
 		{tool, "title", `Jeu <des> "métiers" & stéréotypes`},
-		{tool, "summary", "'=HYPERLINK(\"http://evil\")\nsur deux lignes"},
+		{tool, "summary", "\u2060=HYPERLINK(\"http://evil\")\nsur deux lignes"},
 		{tool, "territory", "59350"},
 		{tool, "territory_name", "Lille"},
 		{tool, "themes", "emploi;inconnu"},
@@ -223,7 +223,7 @@ func TestCSV(t *testing.T) {
 		{tool, "tool_license", "CC-BY-4.0"},
 		{tool, "experience_context", ""},
 		{exp, "kind", "experience"},
-		{exp, "experience_context", "'- liste"},
+		{exp, "experience_context", "\u2060- liste"},
 		{exp, "experience_partners", "Mission locale"},
 		{exp, "experience_started_on", "2023-01-15"},
 		{exp, "experience_ended_on", ""},

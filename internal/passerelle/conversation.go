@@ -54,6 +54,7 @@ func ValidateComment(body string, fields []string, required bool) ([]string, err
 	if utf8.RuneCountInString(body) > MaxCommentLength {
 		v.Add("comment", FieldTooLong)
 	}
+	v.Text("comment", body)
 	var out []string
 	for _, f := range SheetFields {
 		if slices.Contains(fields, f) {

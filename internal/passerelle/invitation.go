@@ -71,6 +71,7 @@ func ValidateInvitation(email, name string, role Role) error {
 	} else if utf8.RuneCountInString(name) > 200 {
 		v.Add("name", FieldTooLong)
 	}
+	v.Line("name", name)
 	if role == "" {
 		v.Add("role", FieldRequired)
 	} else if !role.Grantable() {
@@ -83,6 +84,7 @@ func ValidateInvitation(email, name string, role Role) error {
 // characters, at most 1,024 bytes.
 func ValidatePassword(field, password string) error {
 	v := Validation{}
+	v.Line(field, password)
 	if utf8.RuneCountInString(password) < MinPasswordLength {
 		v.Add(field, FieldTooShort)
 	} else if len(password) > 1024 {

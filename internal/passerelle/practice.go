@@ -70,6 +70,13 @@ type Practice struct {
 	UpdatedAt     time.Time
 	SubmittedAt   *time.Time
 	PublishedAt   *time.Time
+	// PublicChangedAt is when what the public sees of the practice last
+	// changed — its content, status, its themes', territories' or author's
+	// names (the database keeps it). Nil for a practice never published;
+	// once set it stays, and the practice stays known to harvesters as a
+	// deleted record when it leaves publication. It is not part of a
+	// revision.
+	PublicChangedAt *time.Time `json:"-"`
 	// Attachments are the files attached, when loaded (nil otherwise); they
 	// are not part of a frozen revision.
 	Attachments []Attachment `json:"-"`
@@ -98,8 +105,22 @@ func (p *Practice) Normalize() {
 	}
 	if t := p.Tool; t != nil {
 		t.Format, t.Duration, t.License = strings.TrimSpace(t.Format), strings.TrimSpace(t.Duration), strings.TrimSpace(t.License)
-		t.Audience, t.Languages = compact(t.Audience), compact(t.Languages)
+		t.Audience, t.Languages = compact(t.Audience), compact(canonicalLanguages(t.Languages))
 	}
+}
+
+// canonicalLanguages writes each language that names one of Languages as its
+// tag ("Français", "fr-FR" → "fr"), and leaves the others as they are, for
+// validation to name.
+func canonicalLanguages(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		if tag, ok := LanguageByName(s); ok {
+			s = tag
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func compact(items []string) []string {
@@ -126,6 +147,11 @@ func (p *Practice) ValidateDraft() error {
 	tooLong(v, "title", p.Title, maxTitle)
 	tooLong(v, "summary", p.Summary, maxSummary)
 	tooLong(v, "body", p.Body, maxBody)
+	v.Line("title", p.Title)
+	v.Text("summary", p.Summary)
+	v.Text("body", p.Body)
+	v.Line("territory", p.TerritoryCode)
+	v.Line("themes", p.Themes...)
 	if len(p.Themes) > maxItems {
 		v.Add("themes", FieldTooLong)
 	}
@@ -135,6 +161,11 @@ func (p *Practice) ValidateDraft() error {
 		tooLong(v, "experience.results", e.Results, maxField)
 		tooLong(v, "experience.lessons", e.Lessons, maxField)
 		listTooLong(v, "experience.partners", e.Partners)
+		v.Text("experience.context", e.Context)
+		v.Text("experience.actions", e.Actions)
+		v.Text("experience.results", e.Results)
+		v.Text("experience.lessons", e.Lessons)
+		v.Line("experience.partners", e.Partners...)
 		if e.StartedOn != nil && e.EndedOn != nil && e.EndedOn.Before(*e.StartedOn) {
 			v.Add("experience.ended_on", FieldInvalid)
 		}
@@ -149,6 +180,16 @@ func (p *Practice) ValidateDraft() error {
 		tooLong(v, "tool.duration", t.Duration, maxTitle)
 		listTooLong(v, "tool.audience", t.Audience)
 		listTooLong(v, "tool.languages", t.Languages)
+		for _, l := range t.Languages {
+			if !knownLanguage(l) {
+				v.Add("tool.languages", FieldUnknown)
+			}
+		}
+		v.Line("tool.format", t.Format)
+		v.Line("tool.duration", t.Duration)
+		v.Line("tool.license", t.License)
+		v.Line("tool.audience", t.Audience...)
+		v.Line("tool.languages", t.Languages...)
 	}
 	return v.Err()
 }
@@ -227,3 +268,29 @@ func (p *Practice) Editable() bool {
 
 // Published reports whether everyone may read the practice.
 func (p *Practice) Published() bool { return p.Status == StatusPublished }
+
+// RecordState is what harvesters (OAI-PMH) know of a practice.
+type RecordState int
+
+// The states of a practice's record.
+const (
+	// RecordNone: never published, unknown to harvesters.
+	RecordNone RecordState = iota
+	// RecordLive: published; its record carries its metadata.
+	RecordLive
+	// RecordDeleted: published once and no longer (archived, withdrawn);
+	// harvesters keep being told so, for good.
+	RecordDeleted
+)
+
+// RecordState returns what harvesters know of the practice.
+func (p *Practice) RecordState() RecordState {
+	switch {
+	case p.Published():
+		return RecordLive
+	case p.PublicChangedAt != nil:
+		return RecordDeleted
+	default:
+		return RecordNone
+	}
+}

@@ -57,5 +57,7 @@ func (r *Reuse) Validate() error {
 	if utf8.RuneCountInString(r.Note) > MaxReuseNote {
 		v.Add("note", FieldTooLong)
 	}
+	v.Text("note", r.Note)
+	v.Line("territory", r.TerritoryCode)
 	return v.Err()
 }

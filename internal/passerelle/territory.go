@@ -54,6 +54,7 @@ func (t *Territory) Validate() error {
 	} else if utf8.RuneCountInString(t.Name) > 200 {
 		v.Add("name", FieldTooLong)
 	}
+	v.Line("name", t.Name)
 	if !t.Level.Valid() {
 		v.Add("level", FieldUnknown)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -50,6 +51,7 @@ const (
 	ImportSelfParent    = "self_parent"
 	ImportUnknownParent = "unknown_parent" // Value: the parent code
 	ImportCycle         = "cycle"          // Value: the code whose ancestors loop
+	ImportCharacters    = "characters"     // a control character or a line break in a cell
 )
 
 var importMessages = map[string]string{
@@ -65,6 +67,7 @@ var importMessages = map[string]string{
 	ImportSelfParent:    "territory %q is its own parent",
 	ImportUnknownParent: "unknown parent territory %q",
 	ImportCycle:         "territory %q would lie below itself",
+	ImportCharacters:    "a cell holds a control character or a line break",
 }
 
 // Error returns a one-line description naming the line.
@@ -127,6 +130,10 @@ func ParseTerritoryCSV(r io.Reader) ([]ImportRow, error) {
 			return nil, &ImportError{Line: 1, Reason: ImportNoColumn, Value: c}
 		}
 	}
+	used := make([]int, 0, len(TerritoryColumns))
+	for _, c := range TerritoryColumns {
+		used = append(used, col[c])
+	}
 	var rows []ImportRow
 	seen := map[string]bool{}
 	for {
@@ -153,6 +160,14 @@ func ParseTerritoryCSV(r io.Reader) ([]ImportRow, error) {
 		}
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue // a blank line, as spreadsheets leave at the end
+		}
+		// The columns read are one-line values; others (notes kept by
+		// whoever keeps the file) may span lines, but no cell carries a
+		// control character.
+		for i, cell := range rec {
+			if !CleanText(cell) || (slices.Contains(used, i) && !CleanLine(cell)) {
+				return nil, &ImportError{Line: line, Reason: ImportCharacters}
+			}
 		}
 		t := Territory{Code: field("code"), Name: field("name"), Level: Level(strings.ToLower(field("level"))), ParentCode: field("parent_code")}
 		switch {

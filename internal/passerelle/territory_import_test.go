@@ -34,6 +34,9 @@ func TestParseTerritoryCSV(t *testing.T) {
 		{name: "own parent", file: "code,name,level,parent_code\n32,Hauts-de-France,region,32\n", line: 2, reason: passerelle.ImportSelfParent},
 		{name: "broken quotes", file: "code,name,level,parent_code\n32,\"Hauts,region,\n", line: 2, reason: passerelle.ImportUnreadable},
 		{name: "not UTF-8", file: "code,name,level,parent_code\n62,Pas-de-Calais,department,\xe9\n", reason: passerelle.ImportUnreadable},
+		{name: "NUL in a name", file: "code,name,level,parent_code\n32,Hauts-de-France,region,\n59,No\x00rd,department,32\n", line: 3, reason: passerelle.ImportCharacters},
+		{name: "control in another column", file: "code,name,level,parent_code,note\n32,Hauts-de-France,region,,a\x1bb\n", line: 2, reason: passerelle.ImportCharacters},
+		{name: "line break in a name", file: "code,name,level,parent_code\n32,\"Hauts-\nde-France\",region,\n", line: 2, reason: passerelle.ImportCharacters},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +71,7 @@ func TestParseTerritoryCSV(t *testing.T) {
 	}
 	// The lines of a semicolon file with quoted fields spanning lines are
 	// the lines of the file.
-	rows, err := passerelle.ParseTerritoryCSV(strings.NewReader("code;name;level;parent_code\n32;\"Hauts-\nde-France\";region;\n59;Nord;department;32\n"))
+	rows, err := passerelle.ParseTerritoryCSV(strings.NewReader("code;name;level;parent_code;note\n32;Hauts-de-France;region;;\"une note\nsur deux lignes\"\n59;Nord;department;32;\n"))
 	if err != nil || len(rows) != 2 || rows[1].Line != 4 {
 		t.Errorf("rows = %+v, err %v", rows, err)
 	}

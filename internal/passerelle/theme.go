@@ -25,5 +25,6 @@ func (t *Theme) Validate() error {
 	} else if utf8.RuneCountInString(t.Name) > 200 {
 		v.Add("name", FieldTooLong)
 	}
+	v.Line("name", t.Name)
 	return v.Err()
 }

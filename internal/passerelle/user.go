@@ -40,6 +40,8 @@ func ValidateNewUser(email, name, password string) error {
 	} else if utf8.RuneCountInString(name) > 200 {
 		v.Add("name", FieldTooLong)
 	}
+	v.Line("name", name)
+	v.Line("password", password)
 	if utf8.RuneCountInString(password) < MinPasswordLength {
 		v.Add("password", FieldTooShort)
 	} else if len(password) > 1024 {

@@ -94,6 +94,9 @@ type practiceRow struct {
 	UpdatedAt     time.Time  `bun:"updated_at"`
 	SubmittedAt   *time.Time `bun:"submitted_at"`
 	PublishedAt   *time.Time `bun:"published_at"`
+	// PublicChangedAt is kept by the database's triggers (migration
+	// 20261206150000_public_changes): never written from here.
+	PublicChangedAt *time.Time `bun:"public_changed_at,scanonly"`
 
 	AuthorName string `bun:"author_name,scanonly"`
 }
@@ -103,7 +106,7 @@ func (r *practiceRow) domain() *passerelle.Practice {
 		ID: r.ID, Kind: passerelle.Kind(r.Kind), Title: r.Title, Summary: r.Summary, Body: r.Body,
 		AuthorID: r.AuthorID, AuthorName: r.AuthorName, Status: passerelle.Status(r.Status),
 		Revision: r.Revision, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		SubmittedAt: r.SubmittedAt, PublishedAt: r.PublishedAt,
+		SubmittedAt: r.SubmittedAt, PublishedAt: r.PublishedAt, PublicChangedAt: r.PublicChangedAt,
 	}
 	if r.TerritoryCode != nil {
 		p.TerritoryCode = *r.TerritoryCode

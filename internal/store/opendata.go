@@ -151,3 +151,151 @@ func PublishedIDChunks(ctx context.Context, db bun.IDB, size int64) ([]IDChunk, 
 		GroupExpr("(p.id - 1) / ? + 1", size).OrderExpr("n").Scan(ctx, &out)
 	return out, err
 }
+
+// RecordPosition is a place in the list of the OAI-PMH repository's records,
+// ordered by (public_changed_at, id). A record that changes moves to the end
+// of the list, so a walk in progress sees it again, changed, at its end.
+type RecordPosition struct {
+	ChangedAt time.Time
+	ID        int64
+}
+
+// RecordFilter selects the records of the OAI-PMH repository: every practice
+// that was ever published, live or deleted. Empty fields do not filter.
+type RecordFilter struct {
+	Territories []string // nil: any; empty non-nil: none
+	Theme       string
+	Kind        passerelle.Kind
+	From        *time.Time // changed at or after
+	Until       *time.Time // changed strictly before
+	After       *RecordPosition
+	Limit       int // required, > 0
+}
+
+func (f *RecordFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	q = q.Where("p.public_changed_at IS NOT NULL")
+	if f.Territories != nil {
+		if len(f.Territories) == 0 {
+			q = q.Where("1 = 0")
+		} else {
+			q = q.Where("p.territory_code IN (?)", bun.In(f.Territories))
+		}
+	}
+	if f.Theme != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM practice_themes AS pt WHERE pt.practice_id = p.id AND pt.theme_slug = ?)", f.Theme)
+	}
+	if f.Kind != "" {
+		q = q.Where("p.kind = ?", string(f.Kind))
+	}
+	if f.From != nil {
+		q = q.Where("p.public_changed_at >= ?", f.From.UTC())
+	}
+	if f.Until != nil {
+		q = q.Where("p.public_changed_at < ?", f.Until.UTC())
+	}
+	return q
+}
+
+// ListRecords returns up to f.Limit records matching f, in
+// (public_changed_at, id) order from f.After, with their themes and authors'
+// names.
+func ListRecords(ctx context.Context, db bun.IDB, f RecordFilter) ([]*passerelle.Practice, error) {
+	var rows []practiceRow
+	q := f.apply(selectPractices(db, &rows))
+	if a := f.After; a != nil {
+		at := a.ChangedAt.UTC()
+		q = q.Where("p.public_changed_at >= ?", at).
+			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where("p.public_changed_at > ?", at).WhereOr("p.id > ?", a.ID)
+			})
+	}
+	limit := max(f.Limit, 1)
+	if err := q.OrderExpr("p.public_changed_at ASC, p.id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	return withThemes(ctx, db, rows)
+}
+
+// CountRecords returns how many records match f (f.After and f.Limit
+// aside).
+func CountRecords(ctx context.Context, db bun.IDB, f RecordFilter) (int, error) {
+	n, err := f.apply(db.NewSelect().Model((*practiceRow)(nil))).Count(ctx)
+	return int(n), err
+}
+
+// EarliestRecord returns the oldest datestamp of the repository, and false
+// when it holds no record.
+func EarliestRecord(ctx context.Context, db bun.IDB) (time.Time, bool, error) {
+	var rows []practiceRow
+	err := db.NewSelect().Model(&rows).Column("p.id", "p.public_changed_at").
+		Where("p.public_changed_at IS NOT NULL").
+		OrderExpr("p.public_changed_at ASC, p.id ASC").Limit(1).Scan(ctx)
+	if err != nil || len(rows) == 0 || rows[0].PublicChangedAt == nil {
+		return time.Time{}, false, err
+	}
+	return rows[0].PublicChangedAt.UTC(), true, nil
+}
+
+// SettleChanges waits until every change stamped in public_changed_at before
+// the time it returns is visible to the reads that follow, and returns that
+// time, on the clock the triggers use. An OAI-PMH response dated with it
+// tells a harvester exactly where to resume: a change still being committed
+// when the response was read carries a later datestamp, or was waited for.
+func SettleChanges(ctx context.Context, db *DB) (time.Time, error) {
+	switch db.Dialect {
+	case SQLite:
+		// The triggers read the process's clock. A write transaction that
+		// stamped a change before now either committed or still holds the
+		// database's write lock: taking the lock waits for it.
+		now := time.Now().UTC()
+		err := db.InTx(ctx, func(context.Context, bun.Tx) error { return nil })
+		return now, err
+	case Postgres:
+		var now time.Time
+		if err := db.Bun.NewRaw("SELECT clock_timestamp()").Scan(ctx, &now); err != nil {
+			return time.Time{}, err
+		}
+		return now.UTC(), SettleBefore(ctx, db)
+	default:
+		panic("store: unknown dialect " + db.Dialect)
+	}
+}
+
+// KeptSetting returns the value of the server setting name, recording value
+// as it when it has none yet: the first value recorded is kept for good, and
+// concurrent first calls agree on one.
+func KeptSetting(ctx context.Context, db bun.IDB, name, value string) (string, error) {
+	if _, err := db.NewRaw("INSERT INTO server_settings (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+		name, value, Now()).Exec(ctx); err != nil {
+		return "", err
+	}
+	var kept string
+	err := db.NewSelect().TableExpr("server_settings").ColumnExpr("value").Where("name = ?", name).Scan(ctx, &kept)
+	return kept, err
+}
+
+// Setting returns the value of the server setting name, and false when it
+// has none.
+func Setting(ctx context.Context, db bun.IDB, name string) (string, bool, error) {
+	var v []string
+	err := db.NewSelect().TableExpr("server_settings").ColumnExpr("value").Where("name = ?", name).Scan(ctx, &v)
+	if err != nil || len(v) == 0 {
+		return "", false, err
+	}
+	return v[0], true, nil
+}
+
+// LatestRecordChange returns the latest public change among the records f
+// selects (f.After and f.Limit aside) — published or withdrawn since — and
+// false when there is none: what a feed or an export of that selection
+// last changed by.
+func LatestRecordChange(ctx context.Context, db bun.IDB, f RecordFilter) (time.Time, bool, error) {
+	var rows []practiceRow
+	f.After = nil
+	err := f.apply(db.NewSelect().Model(&rows).Column("p.id", "p.public_changed_at")).
+		OrderExpr("p.public_changed_at DESC, p.id DESC").Limit(1).Scan(ctx)
+	if err != nil || len(rows) == 0 || rows[0].PublicChangedAt == nil {
+		return time.Time{}, false, err
+	}
+	return rows[0].PublicChangedAt.UTC(), true, nil
+}

@@ -2,6 +2,7 @@ package view
 
 import (
 	"html/template"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,16 @@ type Page struct {
 	Flash  string // already translated one-line success message, shown in a role="status" region
 	Path   string // current request path, for aria-current in the nav and the login "next" value
 	Data   any    // one of the *Data types of this package (pointer or value)
+	// Exports, on a page listing practices, are the open-data versions of
+	// its selection: its Atom feed (announced in the page's head for feed
+	// readers) and its spreadsheets.
+	Exports *Exports
+}
+
+// Exports are the open-data versions of the practices a page lists.
+type Exports struct {
+	FeedURL, FeedTitle string
+	XLSXURL, CSVURL    string
 }
 
 // User is the signed-in user as the templates see it. The flags decide which
@@ -249,6 +260,42 @@ type PracticeFormData struct {
 	CanAttach   bool   // the author may add a file now
 	MaxSize     string // the size limit of a file, formatted ("20 Mo")
 	MaxFiles    int
+	// Languages are the languages a tool may be in: BCP 47 codes and their
+	// names, in the order to offer them.
+	Languages []Option
+}
+
+// LanguageChoice is one checkbox of a tool's languages.
+type LanguageChoice struct {
+	Value, Label string
+	Checked      bool
+}
+
+// LanguageChoices returns the checkboxes of a tool's languages: one per
+// language of the list, ticked when the form holds it, then one, ticked, for
+// each value of the form that is no code of the list (free text written
+// before languages were chosen from a list), so that nothing typed is lost
+// and the author sees what to replace.
+func (d *PracticeFormData) LanguageChoices() []LanguageChoice {
+	held := map[string]bool{}
+	var order []string
+	for _, l := range strings.FieldsFunc(d.Form.Languages, func(r rune) bool { return r == '\n' || r == ',' }) {
+		if l = strings.TrimSpace(l); l != "" && !held[l] {
+			held[l] = true
+			order = append(order, l)
+		}
+	}
+	out := make([]LanguageChoice, 0, len(d.Languages)+len(order))
+	for _, o := range d.Languages {
+		out = append(out, LanguageChoice{Value: o.Value, Label: o.Label, Checked: held[o.Value]})
+		delete(held, o.Value)
+	}
+	for _, l := range order {
+		if held[l] {
+			out = append(out, LanguageChoice{Value: l, Label: l, Checked: true})
+		}
+	}
+	return out
 }
 
 // PracticeForm holds the values of the practice form as typed. Partners,
@@ -313,6 +360,9 @@ type NotificationsData struct {
 type ErrorData struct {
 	Status  int
 	Message string
+	// Fields says, one message each, which fields of the request were
+	// refused (a validation error met outside a form that shows it).
+	Fields []string
 }
 
 // Kinds, Statuses, Levels, Formats, Licenses and Actions list the enumerated

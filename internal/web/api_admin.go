@@ -514,6 +514,10 @@ func (s *Server) apiImportTerritories(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer f.Close()
+		if err := headerValueProblem("file", h.Filename); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
 		src, name = f, h.Filename
 	default:
 		s.apiError(w, r, passerelle.Errorf(passerelle.EUnsupported, "Send the CSV file as text/csv or in the field \"file\" of a multipart form."))
@@ -532,6 +536,9 @@ func (s *Server) apiImportTerritories(w http.ResponseWriter, r *http.Request) {
 }
 
 func importFormError(err error) error {
+	if passerelle.ErrorCode(err) != passerelle.EInternal {
+		return err // already said (a file name with control characters)
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return passerelle.Errorf(passerelle.ETooLarge, "The file is too large.")

@@ -19,8 +19,9 @@ import (
 const maxJSONBody = 1 << 20
 
 // decodeJSON reads a JSON object into dst. Malformed JSON or a wrong type is
-// invalid_request; a field the API does not know is validation_failed naming
-// it; an oversized body is too_large.
+// invalid_request; a field the API does not know, or a string with a control
+// character (input.go), is validation_failed naming it; an oversized body is
+// too_large.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return passerelle.Errorf(passerelle.EUnsupported, "Send JSON (Content-Type: application/json).")
@@ -32,6 +33,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 			return passerelle.Errorf(passerelle.ETooLarge, "The request body is too large.")
 		}
 		return passerelle.Errorf(passerelle.EInvalid, "Could not read the request body.")
+	}
+	if err := jsonProblem(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -90,6 +90,9 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, store func(n
 			continue
 		}
 		defer part.Close()
+		if err := headerValueProblem("file", part.FileName()); err != nil {
+			return err
+		}
 		return store(part.FileName(), part)
 	}
 	return &passerelle.Error{Code: passerelle.EValidation, Message: "Send a file in the field \"file\".",

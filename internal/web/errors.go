@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -42,6 +43,7 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	code := passerelle.ErrorCode(err)
 	body := errorBody{Error: errorJSON{Code: code, Message: passerelle.ErrorMessage(err)}}
+	s.logRefusedInput(r, err)
 	if code == passerelle.EInternal {
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	} else if e := (*passerelle.Error)(nil); errors.As(err, &e) {
@@ -51,6 +53,30 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		body.Error.Fields = map[string]string{}
 	}
 	writeJSON(w, statusOf[code], body)
+}
+
+// refusedInput are the codes of a client's faulty input.
+var refusedInput = map[string]bool{passerelle.EInvalid: true, passerelle.EValidation: true,
+	passerelle.ETooLarge: true, passerelle.EUnsupported: true}
+
+// logRefusedInput notes a request refused for its input, at INFO: it is the
+// client's fault, never the server's (ERROR is for what an operator must
+// look at). Field names are logged, never their values.
+func (s *Server) logRefusedInput(r *http.Request, err error) {
+	code := passerelle.ErrorCode(err)
+	if !refusedInput[code] {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("code", code)}
+	if e := (*passerelle.Error)(nil); errors.As(err, &e) && len(e.Fields) > 0 {
+		names := make([]string, 0, len(e.Fields))
+		for f := range e.Fields {
+			names = append(names, f)
+		}
+		slices.Sort(names)
+		attrs = append(attrs, slog.String("fields", strings.Join(names, ",")))
+	}
+	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "refused input", attrs...)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

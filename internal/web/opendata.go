@@ -7,14 +7,20 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/opendata"
+	"github.com/passerelle/passerelle/internal/opendata/oai"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/store"
+	"github.com/passerelle/passerelle/internal/view"
 )
 
 // Open data: the catalogue of published practices for machines — Atom feeds,
@@ -38,6 +44,29 @@ const (
 	// publicMaxAge lets caches and feed readers keep an answer for a while.
 	publicMaxAge = "public, max-age=300"
 )
+
+// oaiEndpoint is the OAI-PMH endpoint of the site: every practice ever
+// published, with the identity the operator configured.
+func (s *Server) oaiEndpoint(site *opendata.Site) http.HandlerFunc {
+	harvest := &opendata.Harvest{Service: s.svc, Site: site, AdminEmail: s.opts.OAIAdminEmail, RepositoryID: s.opts.OAIRepositoryID}
+	if harvest.AdminEmail == "" {
+		harvest.AdminEmail = adminEmail(site.BaseURL)
+	}
+	provider := oai.NewProvider(harvest, oai.Options{BaseURL: site.URL("/oai"), Formats: harvest.Formats(), InternalError: s.apiError})
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		provider.ServeHTTP(w, r)
+	}
+}
+
+// qdcSchema serves the schema of the qdc records' container.
+func qdcSchema(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/xml; charset=utf-8")
+	h.Set("Cache-Control", publicMaxAge)
+	h.Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(oai.QDCSchema)
+}
 
 // openDataSite describes the site for the documents, in the catalogue's
 // language (French): its name, description and the labels of its
@@ -68,7 +97,9 @@ func (s *Server) openDataSite() *opendata.Site {
 	return site
 }
 
-// adminEmail is the contact declared to harvesters: the site's own domain.
+// adminEmail is the contact declared to harvesters when none is configured
+// (the command line always configures one: --oai-admin-email, or the
+// address of --mail-from).
 func adminEmail(baseURL string) string {
 	host := "localhost"
 	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
@@ -77,9 +108,10 @@ func adminEmail(baseURL string) string {
 	return "contact@" + host
 }
 
-// filterParams reads the filters of a feed or an export. Unknown parameters
-// and repeated ones are validation errors naming them.
-func filterParams(r *http.Request) (territory, theme, kind string, err error) {
+// filterParams reads the filters of a feed or an export, and the extra
+// parameters that route accepts. Unknown parameters and repeated ones are
+// validation errors naming them.
+func filterParams(r *http.Request, extra ...string) (territory, theme, kind string, err error) {
 	v := passerelle.Validation{}
 	q, perr := url.ParseQuery(r.URL.RawQuery)
 	if perr != nil {
@@ -87,7 +119,7 @@ func filterParams(r *http.Request) (territory, theme, kind string, err error) {
 	}
 	for name, vals := range q {
 		switch {
-		case name != "territory" && name != "theme" && name != "kind":
+		case name != "territory" && name != "theme" && name != "kind" && !slices.Contains(extra, name):
 			v.Add(name, passerelle.FieldUnknown)
 		case len(vals) > 1:
 			v.Add(name, passerelle.FieldInvalid)
@@ -111,15 +143,88 @@ func canonicalQuery(territory, theme, kind string) string {
 	return "?" + q.Encode()
 }
 
+// feedCursor writes a feed page's "before" parameter: the position of the
+// last entry of the page before it.
+func feedCursor(p *store.Position) string {
+	return strconv.FormatInt(p.PublishedAt.UnixMicro(), 10) + "-" + strconv.FormatInt(p.ID, 10)
+}
+
+// parseFeedCursor reads a "before" parameter; false for anything else.
+func parseFeedCursor(s string) (*store.Position, bool) {
+	at, id, ok := strings.Cut(s, "-")
+	micro, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 || micro < 0 {
+		return nil, false
+	}
+	return &store.Position{PublishedAt: time.UnixMicro(micro).UTC(), ID: n}, true
+}
+
+// selectionPage is the page for people showing what a feed or export
+// selects: a territory's or a theme's page, the tool library, or the search
+// page with the same filters.
+func selectionPage(site *opendata.Site, territory, theme, kind string) string {
+	switch {
+	case territory != "" && theme == "" && kind == "":
+		return site.TerritoryURL(territory)
+	case theme != "" && territory == "" && kind == "":
+		return site.ThemeURL(theme)
+	case kind == string(passerelle.KindTool) && territory == "" && theme == "":
+		return site.URL("/outils")
+	case territory == "" && theme == "" && kind == "":
+		return site.URL("/")
+	}
+	return site.URL("/recherche" + canonicalQuery(territory, theme, kind))
+}
+
+// notModified answers a conditional GET of a feed or an export whose
+// selection last changed at changed (RFC 9110, 13.1): If-None-Match when
+// the client sends one (etag may be "" for none), else If-Modified-Since. It
+// sets Last-Modified either way and reports whether it answered 304.
+func notModified(w http.ResponseWriter, r *http.Request, changed time.Time, etag string) bool {
+	h := w.Header()
+	if !changed.IsZero() {
+		h.Set("Last-Modified", changed.UTC().Format(http.TimeFormat))
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" {
+		if etag != "" && (strings.Contains(match, etag) || strings.TrimSpace(match) == "*") {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+		return false
+	}
+	if since, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !changed.IsZero() &&
+		!changed.Truncate(time.Second).After(since) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
 func (s *Server) feed(site *opendata.Site) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		territory, theme, kind, err := filterParams(r)
+		territory, theme, kind, err := filterParams(r, "before")
 		if err != nil {
 			s.apiError(w, r, err)
 			return
 		}
-		page, err := s.svc.Harvest(ctx, service.HarvestQuery{Territory: territory, Theme: theme, Kind: kind, NewestFirst: true, Limit: feedSize})
+		q := service.HarvestQuery{Territory: territory, Theme: theme, Kind: kind, NewestFirst: true, Limit: feedSize}
+		if b := r.URL.Query().Get("before"); b != "" {
+			pos, ok := parseFeedCursor(b)
+			if !ok {
+				s.apiError(w, r, &passerelle.Error{Code: passerelle.EValidation, Message: "Bad page of the feed.",
+					Fields: map[string]string{"before": passerelle.FieldInvalid}})
+				return
+			}
+			q.After = pos
+		}
+		page, err := s.svc.Harvest(ctx, q)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		changed, _, err := s.svc.LatestChange(ctx, territory, theme, kind)
 		if err != nil {
 			s.apiError(w, r, err)
 			return
@@ -130,10 +235,8 @@ func (s *Server) feed(site *opendata.Site) http.HandlerFunc {
 			return
 		}
 		title := []string{site.Name}
-		alternate := site.URL("/")
 		if territory != "" {
 			title = append(title, snap.Tree().Get(territory).Name)
-			alternate = site.TerritoryURL(territory)
 		}
 		if theme != "" {
 			title = append(title, snap.Theme(theme).Name)
@@ -141,8 +244,19 @@ func (s *Server) feed(site *opendata.Site) http.HandlerFunc {
 		if kind != "" {
 			title = append(title, site.Label("kind."+kind, kind))
 		}
-		f := opendata.Feed{SelfURL: site.URL("/feeds/practices.atom" + canonicalQuery(territory, theme, kind)),
-			AlternateURL: alternate, Title: strings.Join(title, " — "), Entries: page.Items}
+		self := site.URL("/feeds/practices.atom" + canonicalQuery(territory, theme, kind))
+		f := opendata.Feed{SelfURL: self, AlternateURL: selectionPage(site, territory, theme, kind),
+			Title: strings.Join(title, " — "), Entries: page.Items}
+		if q.After != nil || page.Next != nil {
+			// A paged feed (RFC 5005): its first page is the feed itself.
+			f.FirstURL = self
+			if q.After != nil {
+				f.SelfURL = addQuery(self, "before", r.URL.Query().Get("before"))
+			}
+		}
+		if page.Next != nil {
+			f.NextURL = addQuery(self, "before", feedCursor(page.Next))
+		}
 		var buf bytes.Buffer
 		if err := site.WriteAtom(&buf, snap, f); err != nil {
 			s.apiError(w, r, err)
@@ -154,74 +268,158 @@ func (s *Server) feed(site *opendata.Site) http.HandlerFunc {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", publicMaxAge)
 		h.Set("Access-Control-Allow-Origin", "*")
-		if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-			w.WriteHeader(http.StatusNotModified)
+		if notModified(w, r, changed, etag) {
 			return
 		}
 		h.Set("Content-Type", "application/atom+xml; charset=utf-8")
 		h.Set("Content-Length", strconv.Itoa(buf.Len()))
-		_, _ = w.Write(buf.Bytes())
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(buf.Bytes())
+		}
 	}
+}
+
+// addQuery adds name=value to the query of u.
+func addQuery(u, name, value string) string {
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + url.QueryEscape(name) + "=" + url.QueryEscape(value)
+}
+
+// exportName is the file name of an export of a selection.
+func exportName(territory, theme, kind string) string {
+	name := "passerelle-fiches"
+	for _, v := range []string{territory, theme, kind} {
+		if v != "" {
+			name += "-" + v
+		}
+	}
+	return name
+}
+
+// exportRows streams every practice of q, page after page, to write.
+// The first page is read by the caller before anything is written.
+func (s *Server) exportRows(r *http.Request, q service.HarvestQuery, page *service.HarvestPage, write func(*passerelle.Practice) error) error {
+	ctx := r.Context()
+	rows := 0
+	for {
+		for _, p := range page.Items {
+			if err := write(p); err != nil {
+				return err
+			}
+		}
+		rows += len(page.Items)
+		if page.Next == nil || rows >= maxExportRows {
+			return nil
+		}
+		q.After = page.Next
+		var err error
+		if page, err = s.svc.Harvest(ctx, q); err != nil {
+			// Too late for a status: cut the response short so that the
+			// client sees a failed download, not a complete-looking file.
+			s.logger.ErrorContext(ctx, "export", slog.Any("err", err))
+			panic(http.ErrAbortHandler)
+		}
+	}
+}
+
+// startExport reads the filters and the first page of an export, and
+// answers a conditional request. ok is false when it has answered.
+func (s *Server) startExport(w http.ResponseWriter, r *http.Request, extra ...string) (q service.HarvestQuery, page *service.HarvestPage, snap *authz.Snapshot, ok bool) {
+	ctx := r.Context()
+	territory, theme, kind, err := filterParams(r, extra...)
+	if err == nil {
+		q = service.HarvestQuery{Territory: territory, Theme: theme, Kind: kind, NewestFirst: true, Limit: exportPage}
+		// The first page is read before anything is written, so that bad
+		// filters and a failing database still get a proper status.
+		page, err = s.svc.Harvest(ctx, q)
+	}
+	var changed time.Time
+	if err == nil {
+		changed, _, err = s.svc.LatestChange(ctx, territory, theme, kind)
+	}
+	if err == nil {
+		snap, err = s.svc.Snapshot(ctx)
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return q, nil, nil, false
+	}
+	h := w.Header()
+	h.Set("Cache-Control", publicMaxAge)
+	h.Set("Access-Control-Allow-Origin", "*")
+	if notModified(w, r, changed, "") {
+		return q, nil, nil, false
+	}
+	return q, page, snap, true
 }
 
 func (s *Server) exportCSV(site *opendata.Site) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		territory, theme, kind, err := filterParams(r)
-		if err != nil {
-			s.apiError(w, r, err)
+		comma := ','
+		switch sep := r.URL.Query()["sep"]; {
+		case len(sep) == 0 || (len(sep) == 1 && sep[0] == "comma"):
+		case len(sep) == 1 && sep[0] == "semicolon":
+			comma = ';'
+		default:
+			s.apiError(w, r, &passerelle.Error{Code: passerelle.EValidation, Message: "The separator is comma or semicolon.",
+				Fields: map[string]string{"sep": passerelle.FieldInvalid}})
 			return
 		}
-		q := service.HarvestQuery{Territory: territory, Theme: theme, Kind: kind, NewestFirst: true, Limit: exportPage}
-		// The first page is read before anything is written, so that bad
-		// filters and a failing database still get a proper status.
-		page, err := s.svc.Harvest(ctx, q)
-		if err != nil {
-			s.apiError(w, r, err)
+		q, page, snap, ok := s.startExport(w, r, "sep")
+		if !ok {
 			return
-		}
-		snap, err := s.svc.Snapshot(ctx)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		name := "passerelle-fiches"
-		for _, v := range []string{territory, theme, kind} {
-			if v != "" {
-				name += "-" + v
-			}
 		}
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
-		h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		h.Set("Cache-Control", publicMaxAge)
-		h.Set("Access-Control-Allow-Origin", "*")
-		cw, err := site.NewCSVWriter(w, snap)
+		h.Set("Content-Disposition", `attachment; filename="`+exportName(q.Territory, q.Theme, q.Kind)+`.csv"`)
+		if r.Method == http.MethodHead {
+			return
+		}
+		cw, err := site.NewCSVWriter(w, snap, comma)
 		if err != nil {
 			return // the client went away
 		}
-		rows := 0
-		for {
-			for _, p := range page.Items {
-				if err := cw.Write(p); err != nil {
-					return
-				}
-			}
-			rows += len(page.Items)
-			if page.Next == nil || rows >= maxExportRows {
-				break
-			}
-			q.After = page.Next
-			if page, err = s.svc.Harvest(ctx, q); err != nil {
-				// Too late for a status: cut the response short so that
-				// the client sees a failed download, not a complete-looking
-				// file.
-				s.logger.ErrorContext(ctx, "CSV export", slog.Any("err", err))
-				panic(http.ErrAbortHandler)
-			}
+		if s.exportRows(r, q, page, cw.Write) != nil {
+			return
 		}
 		if err := cw.Flush(); err != nil {
-			s.logger.DebugContext(ctx, "CSV export: write", slog.Any("err", err)) // the client went away
+			s.logger.DebugContext(r.Context(), "CSV export: write", slog.Any("err", err)) // the client went away
+		}
+	}
+}
+
+// xlsxType is the media type of an Office Open XML spreadsheet.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+func (s *Server) exportXLSX(site *opendata.Site) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, page, snap, ok := s.startExport(w, r)
+		if !ok {
+			return
+		}
+		xw, err := site.NewXLSXWriter(snap)
+		if err == nil {
+			err = s.exportRows(r, q, page, xw.Write)
+		}
+		// The spreadsheet is built before it is sent (a zip archive ends
+		// with its directory), so a failure still gets a proper status.
+		var buf bytes.Buffer
+		if err == nil {
+			_, err = xw.WriteTo(&buf)
+		}
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", xlsxType)
+		h.Set("Content-Disposition", `attachment; filename="`+exportName(q.Territory, q.Theme, q.Kind)+`.xlsx"`)
+		h.Set("Content-Length", strconv.Itoa(buf.Len()))
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(buf.Bytes())
 		}
 	}
 }
@@ -379,4 +577,26 @@ func (s *Server) sitemapPractices(site *opendata.Site) http.HandlerFunc {
 		}
 		s.writePracticeURLs(r, sw, site, (n-1)*sitemapChunk, n*sitemapChunk, sitemapChunk)
 	}
+}
+
+// pageExports returns the open-data versions of a page's selection of
+// practices: its Atom feed, titled after the selection (name), and its
+// spreadsheets — the French interface offers the CSV that French Excel opens
+// in columns (semicolon-separated), the English one the comma-separated one.
+func (s *Server) pageExports(r *http.Request, name, territory, theme, kind string) *view.Exports {
+	q := canonicalQuery(territory, theme, kind)
+	tr := s.tr(r)
+	csv := "/export/practices.csv" + q
+	if tr.Lang() == "fr" {
+		if q == "" {
+			csv += "?sep=semicolon"
+		} else {
+			csv += "&sep=semicolon"
+		}
+	}
+	title := "Passerelle"
+	if name != "" {
+		title = tr.T("standards.exports.feed_title", "selection", name)
+	}
+	return &view.Exports{FeedURL: "/feeds/practices.atom" + q, FeedTitle: title, XLSXURL: "/export/practices.xlsx" + q, CSVURL: csv}
 }

@@ -308,7 +308,7 @@ func TestCSVExport(t *testing.T) {
 		if tool["id"] != fmt.Sprint(p.ID) || tool["url"] != fmt.Sprintf("%s/fiches/%d", odBaseURL, p.ID) || tool["kind"] != "tool" ||
 			tool["territory"] != "qpv-moulins" || tool["territory_name"] != "Moulins" || tool["themes"] != "education" ||
 			tool["author"] != od.World.MoulinsAuthor.Name || tool["tool_format"] != "game" || tool["tool_license"] != "CC-BY-4.0" ||
-			tool["summary"] != "'=1+1, un jeu" || tool["published_at"] != p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z07:00") {
+			tool["summary"] != "\u2060=1+1, un jeu" || tool["published_at"] != p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z07:00") {
 			t.Errorf("tool row = %v", tool)
 		}
 		exp := byTitle["Forum emploi à Lille"]
@@ -410,6 +410,7 @@ func TestOAIEndpoint(t *testing.T) {
 			if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/xml") {
 				t.Fatalf("%s %s: %d %s", method, query, res.StatusCode, body)
 			}
+			testenv.ValidateXML(t, testenv.SchemaOAIDC, body)
 			var d oaiDoc
 			if err := xml.Unmarshal(body, &d); err != nil {
 				t.Fatalf("%v\n%s", err, body)
@@ -422,13 +423,15 @@ func TestOAIEndpoint(t *testing.T) {
 		}
 		for _, method := range []string{http.MethodGet, http.MethodPost} {
 			recs := call(method, "verb=ListRecords&metadataPrefix=oai_dc")
-			if len(recs.Identifiers) != len(od.Published) || recs.Token != nil {
+			// The published practices, and the archived one as a deleted
+			// record.
+			if len(recs.Identifiers) != len(od.Published)+1 || recs.Token != nil {
 				t.Errorf("%s ListRecords: %v, token %v", method, recs.Identifiers, recs.Token)
 			}
 		}
 		for query, want := range map[string]string{
 			"verb=Nope": "badVerb",
-			"verb=GetRecord&metadataPrefix=oai_dc&identifier=" + url.QueryEscape(fmt.Sprintf("oai:passerelle.example.org:practice/%d", od.Hidden[0].ID)): "idDoesNotExist",
+			"verb=GetRecord&metadataPrefix=oai_dc&identifier=" + url.QueryEscape(fmt.Sprintf("oai:passerelle.example.org:practice/%d", od.Hidden[1].ID)): "idDoesNotExist",
 			"verb=ListRecords&metadataPrefix=oai_dc&set=territory:62":                                                                                    "noRecordsMatch",
 		} {
 			if d := call(http.MethodGet, query); len(d.Errors) != 1 || d.Errors[0].Code != want {

@@ -87,6 +87,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // sign in is sent to the login form instead, and comes back afterwards.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	code := passerelle.ErrorCode(err)
+	s.logRefusedInput(r, err)
 	switch code {
 	case passerelle.EUnauthn:
 		s.toLogin(w, r)
@@ -97,7 +98,46 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.logger.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
+	if code == passerelle.EValidation {
+		tr := s.tr(r)
+		s.render(w, r, http.StatusBadRequest, "error", &view.Page{
+			Title: tr.T("error.heading", "status", strconv.Itoa(http.StatusBadRequest)),
+			Data: &view.ErrorData{Status: http.StatusBadRequest, Message: tr.T("error.code." + code),
+				Fields: fieldProblems(tr, err)},
+		})
+		return
+	}
 	s.showError(w, r, statusOf[code], code)
+}
+
+// fieldProblems returns one message per field of a validation error: with
+// the field's label when a page's form has it, else with the name the
+// request used (a query parameter, a form input).
+func fieldProblems(tr *view.Translator, err error) []string {
+	var e *passerelle.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	names := make([]string, 0, len(e.Fields))
+	for name := range e.Fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		reason := e.Fields[name]
+		inputs := append(slices.Clone(formFields), accountFields...)
+		if i := slices.IndexFunc(inputs, func(f formField) bool { return f.domain == name || f.input == name }); i >= 0 {
+			out = append(out, fieldMessage(tr, inputs[i], reason))
+			continue
+		}
+		if reason == passerelle.FieldCharacters {
+			out = append(out, tr.T("error.field.characters", "name", name))
+		} else {
+			out = append(out, tr.T("error.field.invalid", "name", name))
+		}
+	}
+	return out
 }
 
 // showError renders the error page with status and the message of code (a
@@ -192,6 +232,8 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request, tr *view.Tran
 }
 
 // parseForm reads a url-encoded (or multipart) form of at most limit bytes.
+// A value with a control character is validation_failed naming its input
+// (the form is read all the same, for a page that shows it again).
 func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
@@ -201,5 +243,5 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 		}
 		return passerelle.Errorf(passerelle.EInvalid, "Could not read the form.")
 	}
-	return nil
+	return valuesProblem(r.PostForm, true)
 }

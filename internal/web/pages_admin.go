@@ -411,6 +411,7 @@ func (s *Server) adminImportPage(w http.ResponseWriter, r *http.Request) {
 		if file, h, err = r.FormFile("file"); err == nil {
 			defer file.Close()
 			name = h.Filename
+			err = headerValueProblem("file", name)
 		}
 	}
 	data, derr := s.territoriesData(r)
@@ -425,7 +426,11 @@ func (s *Server) adminImportPage(w http.ResponseWriter, r *http.Request) {
 			s.errorPage(w, r, ferr)
 			return
 		}
-		data.ImportErrors = []view.FormError{inputError(tr, "file", passerelle.FieldRequired)}
+		reason := passerelle.FieldRequired
+		if e := (*passerelle.Error)(nil); errors.As(ferr, &e) && e.Fields["file"] == passerelle.FieldCharacters {
+			reason = passerelle.FieldCharacters
+		}
+		data.ImportErrors = []view.FormError{inputError(tr, "file", reason)}
 		s.render(w, r, http.StatusBadRequest, "admin_territories", page)
 		return
 	}

@@ -41,7 +41,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Regions = append(data.Regions, node)
 	}
-	s.render(w, r, http.StatusOK, "home", &view.Page{Title: s.tr(r).T("nav.home"), Data: data})
+	s.render(w, r, http.StatusOK, "home", &view.Page{Title: s.tr(r).T("nav.home"), Data: data, Exports: s.pageExports(r, "", "", "", "")})
 }
 
 // territoryPage shows a territory: where it sits, what lies below it, and
@@ -92,7 +92,7 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) {
 	if list.Page < data.Pagination.Pages() {
 		data.Pagination.NextURL = pageURL(list.Page + 1)
 	}
-	s.render(w, r, http.StatusOK, "territory", &view.Page{Title: t.Name, Data: data})
+	s.render(w, r, http.StatusOK, "territory", &view.Page{Title: t.Name, Data: data, Exports: s.pageExports(r, t.Name, t.Code, "", "")})
 }
 
 func territoryURL(code string) string { return "/territoires/" + url.PathEscape(code) }

@@ -197,7 +197,14 @@ func (s *Server) discover(w http.ResponseWriter, r *http.Request, page, path, ti
 			data.FeedURL += "?" + feed.Encode()
 		}
 	}
-	s.render(w, r, http.StatusOK, page, &view.Page{Title: tr.T(titleKey), Data: data})
+	var exports *view.Exports
+	if data.FeedURL != "" {
+		exports = s.pageExports(r, tr.T(titleKey), values.Get("territory"), values.Get("theme"), values.Get("kind"))
+		if tools {
+			exports = s.pageExports(r, tr.T(titleKey), values.Get("territory"), values.Get("theme"), string(passerelle.KindTool))
+		}
+	}
+	s.render(w, r, http.StatusOK, page, &view.Page{Title: tr.T(titleKey), Data: data, Exports: exports})
 }
 
 func formValue(f view.SearchForm, name string) string {

@@ -60,7 +60,7 @@ var formFields = []formField{
 // any other reason reads as "invalid".
 var fieldReasons = []string{
 	passerelle.FieldRequired, passerelle.FieldUnknown, passerelle.FieldInvalid,
-	passerelle.FieldTooLong, passerelle.FieldTooShort, passerelle.FieldTaken,
+	passerelle.FieldTooLong, passerelle.FieldTooShort, passerelle.FieldTaken, passerelle.FieldCharacters,
 }
 
 // formErrors turns the field errors of err (a validation_failed *Error) into
@@ -74,7 +74,9 @@ func formErrors(tr *view.Translator, err error) []view.FormError {
 	var out []view.FormError
 	order := map[string]int{}
 	for domain, reason := range e.Fields {
-		i := slices.IndexFunc(formFields, func(f formField) bool { return f.domain == domain })
+		// The service names the fields of the domain; the boundary check
+		// (parseForm) names the inputs.
+		i := slices.IndexFunc(formFields, func(f formField) bool { return f.domain == domain || f.input == domain })
 		if i < 0 {
 			order[""] = len(formFields)
 			out = append(out, view.FormError{Message: tr.T("error.code." + e.Code)})
@@ -118,7 +120,8 @@ func practiceForm(r *http.Request) (f view.PracticeForm, version int, action str
 		Context: get("context"), Actions: get("actions"), Partners: get("partners"), Results: get("results"),
 		Lessons: get("lessons"), StartedOn: get("started_on"), EndedOn: get("ended_on"),
 		Audience: get("audience"), Format: get("format"), Duration: get("duration"), License: get("license"),
-		Languages: get("languages"),
+		// Checkboxes (one value each) or, from an older form, one text.
+		Languages: strings.ReplaceAll(strings.Join(v["languages"], "\n"), "\r\n", "\n"),
 	}
 	version, _ = strconv.Atoi(v.Get("version"))
 	return f, version, v.Get("action")

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/passerelle/passerelle/internal/markdown"
+	"github.com/passerelle/passerelle/internal/opendata"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
 )
@@ -41,6 +42,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	data.FieldChoices = fieldChoices(s.tr(r), p)
+	if data.Practice.Tool != nil && p.Tool != nil {
+		// Languages are codes: people read their names.
+		data.Practice.Tool.Languages = opendata.LanguageNames(p.Tool.Languages, s.lang(r))
+	}
 	if err := s.practiceDiscovery(ctx, actor, p, data); err != nil { // pages_discover.go
 		s.errorPage(w, r, err)
 		return
@@ -124,6 +129,9 @@ func (s *Server) practiceFormData(ctx context.Context, u *passerelle.User, inclu
 	for _, th := range snap.Themes() {
 		data.Themes = append(data.Themes, view.Theme{Slug: th.Slug, Name: th.Name})
 	}
+	for _, code := range passerelle.Languages {
+		data.Languages = append(data.Languages, view.Option{Value: code, Label: passerelle.LanguageName(code, "fr")})
+	}
 	return data, nil
 }
 
@@ -154,6 +162,11 @@ func (s *Server) createPracticePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := parseForm(w, r, maxPracticeForm); err != nil {
+		if passerelle.ErrorCode(err) == passerelle.EValidation { // characters refused: keep the text
+			f, _, _ := practiceForm(r)
+			s.showPracticeForm(w, r, http.StatusBadRequest, u, "", 0, f, formErrors(s.tr(r), err), "")
+			return
+		}
 		s.errorPage(w, r, err)
 		return
 	}
@@ -225,6 +238,11 @@ func (s *Server) updatePracticePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := parseForm(w, r, maxPracticeForm); err != nil {
+		if passerelle.ErrorCode(err) == passerelle.EValidation { // characters refused: keep the text
+			f, version, _ := practiceForm(r)
+			s.showPracticeForm(w, r, http.StatusBadRequest, u, idString(id), version, f, formErrors(s.tr(r), err), "")
+			return
+		}
 		s.errorPage(w, r, err)
 		return
 	}

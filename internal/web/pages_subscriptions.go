@@ -255,7 +255,7 @@ func (s *Server) themePage(w http.ResponseWriter, r *http.Request) {
 	if list.Page < data.Pagination.Pages() {
 		data.Pagination.NextURL = pageURL(list.Page + 1)
 	}
-	s.render(w, r, http.StatusOK, "theme", &view.Page{Title: th.Name, Data: data})
+	s.render(w, r, http.StatusOK, "theme", &view.Page{Title: th.Name, Data: data, Exports: s.pageExports(r, th.Name, "", th.Slug, "")})
 }
 
 func (s *Server) markOneReadPage(w http.ResponseWriter, r *http.Request) {

@@ -6,7 +6,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/passerelle/passerelle/internal/opendata"
-	"github.com/passerelle/passerelle/internal/opendata/oai"
 	"github.com/passerelle/passerelle/internal/passerelle"
 )
 
@@ -166,17 +165,14 @@ func (s *Server) pageRoutes(r chi.Router) {
 	site := s.openDataSite()
 	r.Get("/feeds/practices.atom", s.feed(site))
 	r.Get("/export/practices.csv", s.exportCSV(site))
+	r.Get("/export/practices.xlsx", s.exportXLSX(site))
 	r.Get("/sitemap.xml", s.sitemap(site))
 	r.Get("/sitemaps/pages.xml", s.sitemapPages(site))
 	r.Get("/sitemaps/practices-{chunk:[0-9]+}.xml", s.sitemapPractices(site))
-	harvest := &opendata.Harvest{Service: s.svc, Site: site, AdminEmail: adminEmail(site.BaseURL)}
-	provider := oai.NewProvider(harvest, oai.Options{BaseURL: site.URL("/oai"), InternalError: s.apiError})
-	oaiHandler := func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		provider.ServeHTTP(w, r)
-	}
+	oaiHandler := s.oaiEndpoint(site)
 	r.Get("/oai", oaiHandler)
 	r.Post("/oai", oaiHandler)
+	r.Get(opendata.QDCSchemaPath, qdcSchema)
 	r.Get("/feeds/rencontres.ics", s.meetingsCalendar)    // anyone (opendata_meetings.go)
 	r.Get("/feeds/rencontres.atom", s.meetingsAtom(site)) // anyone
 

@@ -24,6 +24,13 @@ type Options struct {
 	Secure  bool   // https: Secure, __Host- cookies
 	Dialect string // "sqlite" or "postgres", reported by /healthz
 	Logger  *slog.Logger
+	// OAIRepositoryID is the OAI-PMH repository identifier
+	// (--oai-repository-id); empty: kept from the first domain-name base
+	// URL.
+	OAIRepositoryID string
+	// OAIAdminEmail is the contact OAI-PMH's Identify declares
+	// (--oai-admin-email).
+	OAIAdminEmail string
 }
 
 // Server holds what the handlers share.
@@ -44,6 +51,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
 	r.Use(crossOriginProtection)
+	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
 
 	if engine != nil {

@@ -159,8 +159,16 @@ func Practice(p *passerelle.Practice, baseURL, territoryName string, themes []pa
 			if isoDuration.MatchString(t.Duration) && t.Duration != "P" && t.Duration != "PT" {
 				d.TimeRequired = t.Duration
 			}
-			if len(t.Languages) > 0 {
-				d.InLanguage = t.Languages
+			// BCP 47 codes only: free text not yet mapped to one (see
+			// service.FixLanguages) is left out.
+			var codes []string
+			for _, l := range t.Languages {
+				if c, ok := passerelle.CanonicalLanguage(l); ok {
+					codes = append(codes, c)
+				}
+			}
+			if len(codes) > 0 {
+				d.InLanguage = codes
 			}
 		}
 	case passerelle.KindExperience:

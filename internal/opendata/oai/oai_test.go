@@ -100,7 +100,7 @@ func (m *memory) Count(_ context.Context, q oai.Query) (int, error) {
 	return n, nil
 }
 
-func (m *memory) Get(_ context.Context, identifier string) (*oai.Record, error) {
+func (m *memory) Get(_ context.Context, identifier, _ string) (*oai.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, r := range m.records {

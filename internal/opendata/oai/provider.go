@@ -30,14 +30,20 @@ type Identity struct {
 	// oai:<RepositoryIdentifier>:<local part>.
 	RepositoryIdentifier string
 	SampleIdentifier     string
+	// DeletedRecord is the repository's support for deleted records:
+	// DeletedNo (the default), DeletedTransient or DeletedPersistent.
+	DeletedRecord string
 }
 
 // Query selects records for ListIdentifiers and ListRecords.
 type Query struct {
-	Set         string     // "" for every record; an unknown set matches nothing
-	From, Until *time.Time // From inclusive, Until exclusive
-	After       *Position  // start after this position
-	Limit       int        // the most records to return
+	// MetadataPrefix is the format of the records' metadata (one of
+	// Options.Formats).
+	MetadataPrefix string
+	Set            string     // "" for every record; an unknown set matches nothing
+	From, Until    *time.Time // From inclusive, Until exclusive
+	After          *Position  // start after this position
+	Limit          int        // the most records to return
 }
 
 // Repository is what a Provider serves. Lists are ordered by Record.Position
@@ -50,18 +56,49 @@ type Repository interface {
 	List(ctx context.Context, q Query) ([]Record, error)
 	// Count returns how many records match q (q.After and q.Limit aside).
 	Count(ctx context.Context, q Query) (int, error)
-	// Get returns one record, or ErrNotFound.
-	Get(ctx context.Context, identifier string) (*Record, error)
+	// Get returns one record with its metadata in the format of prefix
+	// (any format when prefix is ""), or ErrNotFound.
+	Get(ctx context.Context, identifier, prefix string) (*Record, error)
 }
 
-// MetadataPrefixDC is the prefix of the only format served, simple Dublin
-// Core.
+// Clock is implemented by a repository whose changes become visible some time
+// after they are datestamped (a database commit): Now waits until every
+// change datestamped before the time it returns can be read, and returns
+// that time, which dates the response. A harvester that resumes from a
+// response's date then misses nothing that was being committed meanwhile.
+type Clock interface {
+	Now(ctx context.Context) (time.Time, error)
+}
+
+// Format is a metadata format the repository disseminates.
+type Format struct {
+	Prefix    string
+	Schema    string // URL of its XML schema
+	Namespace string // of its root element
+}
+
+// MetadataPrefixDC is the prefix of simple Dublin Core, which every
+// repository serves.
 const MetadataPrefixDC = "oai_dc"
+
+// MetadataPrefixQDC is the prefix of qualified Dublin Core (QDC records).
+const MetadataPrefixQDC = "qdc"
+
+// FormatDC is simple Dublin Core.
+var FormatDC = Format{Prefix: MetadataPrefixDC, Schema: schemaOAIDC, Namespace: NamespaceOAIDC}
+
+// FormatQDC is qualified Dublin Core in the container whose schema, QDCSchema,
+// the repository serves at schemaURL.
+func FormatQDC(schemaURL string) Format {
+	return Format{Prefix: MetadataPrefixQDC, Schema: schemaURL, Namespace: NamespaceQDC}
+}
 
 // Options tunes a Provider.
 type Options struct {
 	// BaseURL is the URL of the OAI-PMH endpoint itself (required).
 	BaseURL string
+	// Formats are the metadata formats served; [FormatDC] when empty.
+	Formats []Format
 	// PageSize is the number of records or identifiers per response;
 	// DefaultPageSize when zero.
 	PageSize int
@@ -106,6 +143,9 @@ func NewProvider(repo Repository, opts Options) *Provider {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if len(opts.Formats) == 0 {
+		opts.Formats = []Format{FormatDC}
+	}
 	return &Provider{repo: repo, opts: opts}
 }
 
@@ -129,6 +169,10 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if perr == nil {
 		env.Request = echo(req, p.opts.BaseURL)
 		var err error
+		if env.ResponseDate, err = p.now(r.Context(), req); err != nil {
+			p.opts.InternalError(w, r, err)
+			return
+		}
 		if perr, err = p.answer(r.Context(), req, env); err != nil {
 			p.opts.InternalError(w, r, err)
 			return
@@ -177,10 +221,39 @@ func echo(req *Request, baseURL string) requestXML {
 		Until: a[argUntil], Set: a[argSet], ResumptionToken: a[argResumptionToken], BaseURL: baseURL}
 }
 
+// now dates the response to req: for the verbs that list or return records,
+// the repository's Clock when it has one, so that the date is a safe point
+// to resume from.
+func (p *Provider) now(ctx context.Context, req *Request) (string, error) {
+	if c, ok := p.repo.(Clock); ok {
+		switch req.Verb {
+		case VerbListRecords, VerbListIdentifiers, VerbGetRecord:
+			t, err := c.Now(ctx)
+			if err != nil {
+				return "", err
+			}
+			return FormatDatestamp(t), nil
+		}
+	}
+	return FormatDatestamp(p.opts.Now()), nil
+}
+
+// format returns the served format of prefix.
+func (p *Provider) format(prefix string) (Format, bool) {
+	for _, f := range p.opts.Formats {
+		if f.Prefix == prefix {
+			return f, true
+		}
+	}
+	return Format{}, false
+}
+
 func (p *Provider) write(w http.ResponseWriter, r *http.Request, env *envelope) {
 	env.Xmlns, env.XmlnsXSI = NamespaceOAI, namespaceXSI
 	env.SchemaLocation = NamespaceOAI + " " + schemaOAI
-	env.ResponseDate = FormatDatestamp(p.opts.Now())
+	if env.ResponseDate == "" {
+		env.ResponseDate = FormatDatestamp(p.opts.Now())
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -201,8 +274,13 @@ func (p *Provider) write(w http.ResponseWriter, r *http.Request, env *envelope) 
 // answer fills env for a well-formed request. It returns a protocol error, or
 // an internal error from the repository.
 func (p *Provider) answer(ctx context.Context, req *Request, env *envelope) (*Error, error) {
-	if req.MetadataPrefix != "" && req.MetadataPrefix != MetadataPrefixDC {
-		return errorf(CannotDisseminateFormat, "The metadata format %q is not supported by this repository; use oai_dc.", req.MetadataPrefix), nil
+	if _, ok := p.format(req.MetadataPrefix); req.MetadataPrefix != "" && !ok {
+		prefixes := make([]string, len(p.opts.Formats))
+		for i, f := range p.opts.Formats {
+			prefixes[i] = f.Prefix
+		}
+		return errorf(CannotDisseminateFormat, "The metadata format %q is not supported by this repository; use one of %s.",
+			req.MetadataPrefix, strings.Join(prefixes, ", ")), nil
 	}
 	switch req.Verb {
 	case VerbIdentify:
@@ -213,18 +291,21 @@ func (p *Provider) answer(ctx context.Context, req *Request, env *envelope) (*Er
 		env.Identify = identify(id, p.opts.BaseURL)
 	case VerbListMetadataFormats:
 		if req.Identifier != "" {
-			if _, err := p.repo.Get(ctx, req.Identifier); errors.Is(err, ErrNotFound) {
+			if _, err := p.repo.Get(ctx, req.Identifier, ""); errors.Is(err, ErrNotFound) {
 				return errorf(IDDoesNotExist, "No item has the identifier %q.", req.Identifier), nil
 			} else if err != nil {
 				return nil, err
 			}
 		}
-		env.ListMetadataFormats = &metadataFormatsXML{Formats: []metadataFormatXML{{
-			Prefix: MetadataPrefixDC, Schema: schemaOAIDC, Namespace: NamespaceOAIDC}}}
+		out := &metadataFormatsXML{}
+		for _, f := range p.opts.Formats {
+			out.Formats = append(out.Formats, metadataFormatXML{Prefix: f.Prefix, Schema: f.Schema, Namespace: f.Namespace})
+		}
+		env.ListMetadataFormats = out
 	case VerbListSets:
 		return p.listSets(ctx, req, env)
 	case VerbGetRecord:
-		rec, err := p.repo.Get(ctx, req.Identifier)
+		rec, err := p.repo.Get(ctx, req.Identifier, req.MetadataPrefix)
 		if errors.Is(err, ErrNotFound) {
 			return errorf(IDDoesNotExist, "No item has the identifier %q.", req.Identifier), nil
 		} else if err != nil {
@@ -239,7 +320,10 @@ func (p *Provider) answer(ctx context.Context, req *Request, env *envelope) (*Er
 
 func identify(id *Identity, baseURL string) *identifyXML {
 	out := &identifyXML{RepositoryName: id.Name, BaseURL: baseURL, ProtocolVersion: "2.0", AdminEmail: id.AdminEmails,
-		EarliestDatestamp: FormatDatestamp(id.Earliest), DeletedRecord: "no", Granularity: "YYYY-MM-DDThh:mm:ssZ"}
+		EarliestDatestamp: FormatDatestamp(id.Earliest), DeletedRecord: id.DeletedRecord, Granularity: "YYYY-MM-DDThh:mm:ssZ"}
+	if out.DeletedRecord == "" {
+		out.DeletedRecord = DeletedNo
+	}
 	if id.RepositoryIdentifier != "" {
 		out.Description = append(out.Description, descriptionXML{Identifier: &oaiIdentifierXML{
 			Xmlns: namespaceID, XmlnsXSI: namespaceXSI, SchemaLocation: namespaceID + " " + schemaID,
@@ -286,7 +370,7 @@ func (p *Provider) listSets(ctx context.Context, req *Request, env *envelope) (*
 }
 
 func (p *Provider) list(ctx context.Context, req *Request, env *envelope) (*Error, error) {
-	q := Query{Set: req.Set, From: req.From, Until: req.Until, Limit: p.opts.PageSize + 1}
+	q := Query{MetadataPrefix: req.MetadataPrefix, Set: req.Set, From: req.From, Until: req.Until, Limit: p.opts.PageSize + 1}
 	cursor := 0
 	if t := req.Token; t != nil {
 		after := t.After

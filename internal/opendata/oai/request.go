@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // The verbs of the protocol.
@@ -122,6 +123,21 @@ func parseDate(s string) (t time.Time, second bool, ok bool) {
 	return t, second, err == nil
 }
 
+// printable reports whether an argument is UTF-8 without control
+// characters: nothing else can be echoed in the response's XML, nor looked
+// up.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // Parse checks the arguments of a request against the protocol: a single
 // legal verb (else badVerb); no illegal, repeated, missing or malformed
 // argument, and a resumption token alone (else badArgument); a token that
@@ -157,7 +173,7 @@ func Parse(values url.Values) (*Request, *Error) {
 			return nil, errorf(BadArgument, "Illegal argument %q for verb %s.", name, req.Verb)
 		case len(vals) > 1:
 			return nil, errorf(BadArgument, "The argument %q is repeated.", name)
-		case vals[0] == "" || len(vals[0]) > maxArgLength:
+		case vals[0] == "" || len(vals[0]) > maxArgLength || !printable(vals[0]):
 			return nil, errorf(BadArgument, "The argument %q has an illegal value.", name)
 		}
 		req.Args[name] = vals[0]
@@ -229,7 +245,12 @@ func (req *Request) parseRange() *Error {
 		if untilSecond {
 			end = t.Add(time.Second)
 		}
-		req.Until = &end
+		// The end of year 9999 (until=9999-12-31, a harvester's "no upper
+		// bound") bounds nothing: leave it out rather than hand a
+		// five-digit year to a database that compares dates as text.
+		if end.Year() <= 9999 {
+			req.Until = &end
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package oai
 
 import (
+	_ "embed" // QDCSchema
 	"encoding/xml"
 	"time"
 )
@@ -10,12 +11,24 @@ const (
 	NamespaceOAI   = "http://www.openarchives.org/OAI/2.0/"
 	NamespaceOAIDC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 	NamespaceDC    = "http://purl.org/dc/elements/1.1/"
-	namespaceXSI   = "http://www.w3.org/2001/XMLSchema-instance"
-	namespaceID    = "http://www.openarchives.org/OAI/2.0/oai-identifier"
-	schemaOAI      = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
-	schemaOAIDC    = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
-	schemaID       = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
+	// NamespaceDCTerms is the namespace of the DCMI Metadata Terms.
+	NamespaceDCTerms = "http://purl.org/dc/terms/"
+	// NamespaceQDC is the namespace of the container of a qualified
+	// Dublin Core description (the qdc format; schema QDCSchema).
+	NamespaceQDC = "urn:passerelle:oai:qdc"
+	namespaceXSI = "http://www.w3.org/2001/XMLSchema-instance"
+	namespaceID  = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+	schemaOAI    = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+	schemaOAIDC  = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+	schemaID     = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 )
+
+// Metadata is the description of an item in one metadata format: DC or
+// QDC.
+type Metadata interface {
+	// element returns what encoding/xml writes as the record's metadata.
+	element() any
+}
 
 // DC is a simple Dublin Core description (oai_dc): every element may repeat.
 type DC struct {
@@ -23,17 +36,39 @@ type DC struct {
 	Format, Identifier, Source, Language, Relation, Coverage, Rights []string
 }
 
+// Term is one property of the DCMI Metadata Terms in a qualified Dublin
+// Core description.
+type Term struct {
+	Name   string // the term's local name: "title", "abstract", "issued", "spatial", …
+	Value  string
+	Scheme string // its encoding scheme in dcterms ("W3CDTF", "URI", "RFC5646", "DCMIType", "IMT", "Period"), or ""
+	Lang   string // the language of a literal, or ""
+}
+
+// QDC is a qualified Dublin Core description (the qdc format): DCMI
+// Metadata Terms, in order, each with its encoding scheme.
+type QDC struct {
+	// SchemaURL is where harvesters find the container's schema (QDCSchema,
+	// served by the repository).
+	SchemaURL string
+	Terms     []Term
+}
+
 // Header is the header of a record.
 type Header struct {
 	Identifier string
 	Datestamp  time.Time
 	SetSpecs   []string
+	// Deleted marks an item the repository no longer disseminates: its
+	// record is this header alone, with status="deleted".
+	Deleted bool
 }
 
-// Record is an item's header and its Dublin Core description.
+// Record is an item's header and its description in the format asked.
 type Record struct {
-	Header   Header
-	Metadata DC
+	Header Header
+	// Metadata is nil for a deleted record.
+	Metadata Metadata
 	// Position places the record in the lists, for resumption: usually
 	// its full-precision datestamp and its key.
 	Position Position
@@ -78,6 +113,13 @@ type errorXML struct {
 	Code    string `xml:"code,attr"`
 	Message string `xml:",chardata"`
 }
+
+// DeletedRecord values of Identify.
+const (
+	DeletedNo         = "no"
+	DeletedPersistent = "persistent"
+	DeletedTransient  = "transient"
+)
 
 type identifyXML struct {
 	RepositoryName    string           `xml:"repositoryName"`
@@ -125,21 +167,23 @@ type setXML struct {
 }
 
 type headerXML struct {
+	Status     string   `xml:"status,attr,omitempty"`
 	Identifier string   `xml:"identifier"`
 	Datestamp  string   `xml:"datestamp"`
 	SetSpecs   []string `xml:"setSpec"`
 }
 
 type recordXML struct {
-	Header   headerXML   `xml:"header"`
-	Metadata metadataXML `xml:"metadata"`
+	Header   headerXML    `xml:"header"`
+	Metadata *metadataXML `xml:"metadata,omitempty"`
 }
 
 type metadataXML struct {
-	DC dcXML `xml:"oai_dc:dc"`
+	Value any
 }
 
 type dcXML struct {
+	XMLName        xml.Name `xml:"oai_dc:dc"`
 	XmlnsOAIDC     string   `xml:"xmlns:oai_dc,attr"`
 	XmlnsDC        string   `xml:"xmlns:dc,attr"`
 	XmlnsXSI       string   `xml:"xmlns:xsi,attr"`
@@ -182,17 +226,67 @@ type tokenXML struct {
 }
 
 func headerToXML(h Header) headerXML {
-	return headerXML{Identifier: h.Identifier, Datestamp: FormatDatestamp(h.Datestamp), SetSpecs: h.SetSpecs}
+	out := headerXML{Identifier: h.Identifier, Datestamp: FormatDatestamp(h.Datestamp), SetSpecs: h.SetSpecs}
+	if h.Deleted {
+		out.Status = "deleted"
+	}
+	return out
 }
 
 func recordToXML(r *Record) recordXML {
-	m := r.Metadata
-	return recordXML{Header: headerToXML(r.Header), Metadata: metadataXML{DC: dcXML{
+	out := recordXML{Header: headerToXML(r.Header)}
+	if !r.Header.Deleted && r.Metadata != nil {
+		out.Metadata = &metadataXML{Value: r.Metadata.element()}
+	}
+	return out
+}
+
+func (m DC) element() any {
+	return dcXML{
 		XmlnsOAIDC: NamespaceOAIDC, XmlnsDC: NamespaceDC, XmlnsXSI: namespaceXSI,
 		SchemaLocation: NamespaceOAIDC + " " + schemaOAIDC,
 		Title:          m.Title, Creator: m.Creator, Subject: m.Subject, Description: m.Description,
 		Publisher: m.Publisher, Contributor: m.Contributor, Date: m.Date, Type: m.Type, Format: m.Format,
 		Identifier: m.Identifier, Source: m.Source, Language: m.Language, Relation: m.Relation,
 		Coverage: m.Coverage, Rights: m.Rights,
-	}}}
+	}
 }
+
+// qdcXML is the container of a qualified Dublin Core description.
+type qdcXML struct {
+	XMLName        xml.Name `xml:"qdc:qualifieddc"`
+	XmlnsQDC       string   `xml:"xmlns:qdc,attr"`
+	XmlnsDCTerms   string   `xml:"xmlns:dcterms,attr"`
+	XmlnsXSI       string   `xml:"xmlns:xsi,attr"`
+	SchemaLocation string   `xml:"xsi:schemaLocation,attr,omitempty"`
+	Terms          []termXML
+}
+
+type termXML struct {
+	XMLName xml.Name
+	Type    string `xml:"xsi:type,attr,omitempty"`
+	Lang    string `xml:"xml:lang,attr,omitempty"`
+	Value   string `xml:",chardata"`
+}
+
+func (m QDC) element() any {
+	out := qdcXML{XmlnsQDC: NamespaceQDC, XmlnsDCTerms: NamespaceDCTerms, XmlnsXSI: namespaceXSI}
+	if m.SchemaURL != "" {
+		out.SchemaLocation = NamespaceQDC + " " + m.SchemaURL
+	}
+	for _, t := range m.Terms {
+		x := termXML{XMLName: xml.Name{Local: "dcterms:" + t.Name}, Lang: t.Lang, Value: t.Value}
+		if t.Scheme != "" {
+			x.Type = "dcterms:" + t.Scheme
+		}
+		out.Terms = append(out.Terms, x)
+	}
+	return out
+}
+
+// QDCSchema is the XML schema of the container of qualified Dublin Core
+// records (NamespaceQDC), which the repository serves so that harvesters can
+// validate its qdc records; it imports DCMI's dcterms.xsd.
+//
+//go:embed qdc.xsd
+var QDCSchema []byte
