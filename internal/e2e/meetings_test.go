@@ -209,6 +209,11 @@ func TestAPIMeetingWaitingList(t *testing.T) {
 		}
 		anon.get("/api/v1/meetings?when=someday").failsWithFields(http.StatusBadRequest, "invalid_request", "when")
 		anon.get("/api/v1/meetings/abc").fails(http.StatusNotFound, "not_found")
+		// The search page finds meetings like sheets.
+		if page := anon.get("/recherche?q=discrimination&lang=fr"); page.status != http.StatusOK ||
+			!bytes.Contains(page.body, []byte(`href="/rencontres/`+m.ID+`"`)) {
+			t.Errorf("search page: %d, meeting %s not listed", page.status, m.ID)
+		}
 	})
 }
 

@@ -825,3 +825,25 @@ func (s *Server) practiceMeetings(ctx context.Context, r *http.Request, actor *p
 	}
 	return nil
 }
+
+// searchMeetingsShown is the number of meetings the search page shows
+// beside the practices.
+const searchMeetingsShown = 5
+
+// searchMeetings returns the meetings matching the search page's words,
+// territory and theme, best match first: the record of a meeting is found
+// like a sheet.
+func (s *Server) searchMeetings(r *http.Request, snap *authz.Snapshot, form view.SearchForm) ([]view.MeetingCard, error) {
+	list, err := s.svc.Meetings(r.Context(), service.MeetingQuery{Q: form.Q, Territory: form.Territory, Theme: form.Theme,
+		PerPage: searchMeetingsShown})
+	if passerelle.ErrorCode(err) == passerelle.EInvalid {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	out := make([]view.MeetingCard, len(list.Items))
+	for i, m := range list.Items {
+		out[i] = s.meetingCard(snap, s.lang(r), m, nil)
+	}
+	return out, nil
+}
