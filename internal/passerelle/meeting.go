@@ -134,6 +134,14 @@ func (m *Meeting) Validate() error {
 	tooLong(v, "record", m.Record, maxBody)
 	tooLong(v, "place", m.Place, maxMeetingPlace)
 	tooLong(v, "cancel_reason", m.CancelReason, MaxCommentLength)
+	v.Line("title", m.Title)
+	v.Line("territory", m.TerritoryCode)
+	v.Line("themes", m.Themes...)
+	v.Line("place", m.Place)
+	v.Line("online_url", m.OnlineURL)
+	v.Text("description", m.Description)
+	v.Text("record", m.Record)
+	v.Text("cancel_reason", m.CancelReason)
 	switch {
 	case m.StartsAt.IsZero():
 		v.Add("starts_at", FieldRequired)
@@ -496,6 +504,8 @@ func (a *AgendaItem) Validate(m *Meeting) error {
 	}
 	tooLong(v, "speaker", a.Speaker, maxTitle)
 	tooLong(v, "comment", a.Comment, MaxCommentLength)
+	v.Line("speaker", a.Speaker)
+	v.Text("comment", a.Comment)
 	if a.StartsAt != nil && (a.StartsAt.Before(m.StartsAt) || a.StartsAt.After(m.EndsAt)) {
 		v.Add("starts_at", FieldInvalid)
 	}
