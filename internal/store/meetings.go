@@ -226,7 +226,7 @@ type MeetingFilter struct {
 	// ByUpdate orders by the last change, latest first (feeds).
 	ByUpdate bool
 	Limit    int
-	Offset int
+	Offset   int
 }
 
 // ListMeetings returns the meetings matching f and their total.

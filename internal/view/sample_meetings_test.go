@@ -39,7 +39,7 @@ func sampleMeeting(name string) struct {
 	case "meeting":
 		d := &MeetingData{Meeting: upcoming, DescriptionHTML: template.HTML("<p>Un <strong>temps d’échange</strong>.</p>"),
 			Organizer: "Jean Martin", Deadline: start, Agenda: agenda, Proposals: proposals, Can: can,
-			Files: []MeetingFileView{{ID: "1", Name: "programme.pdf", URL: "/rencontres/7/fichiers/1", Type: "PDF", SizeText: "12 ko"}},
+			Files:  []MeetingFileView{{ID: "1", Name: "programme.pdf", URL: "/rencontres/7/fichiers/1", Type: "PDF", SizeText: "12 ko"}},
 			Errors: []FormError{{Field: "practice_id", Message: "Choisissez une fiche publiée."}}}
 		d.Form.Practice = "abc"
 		return entry{&Page{Title: upcoming.Title, Path: "/rencontres/7", User: sampleMod, Data: d},
@@ -48,7 +48,7 @@ func sampleMeeting(name string) struct {
 		return entry{&Page{Title: "Organiser une rencontre", Path: "/rencontres/nouvelle", User: sampleMod, Data: &MeetingFormData{
 			Form:        MeetingForm{Title: "Rencontre <réseau>", Territory: "11", StartsAt: "2026-11-26T09:30", EndsAt: "2026-11-26T09:00", Capacity: "2", Themes: []string{"emploi"}},
 			Territories: []Territory{regionIDF, dept93}, Themes: []Theme{themeEmploi, themeEduc},
-			Errors:      []FormError{{Field: "ends_at", Message: "La fin doit suivre le début."}, {Field: "place", Message: "Indiquez un lieu ou un lien."}}}},
+			Errors: []FormError{{Field: "ends_at", Message: "La fin doit suivre le début."}, {Field: "place", Message: "Indiquez un lieu ou un lien."}}}},
 			map[string]string{"fr": "Organiser une rencontre", "en": "Organise a meeting"}}
 	case "meeting_attendance":
 		yes := RegistrationView{UserID: "1", Name: "Awa Diallo", Email: "awa@example.org", Status: "registered", Attended: "yes", RegisteredAt: refNow}
@@ -59,7 +59,7 @@ func sampleMeeting(name string) struct {
 	default:
 		return entry{&Page{Title: "Compte rendu", Path: "/rencontres/3/compte-rendu", User: sampleMod, Data: &RecordFormData{Meeting: past,
 			Record: "## Échanges\n\nTrois fiches présentées.", Published: true, CanAttach: true, MaxSize: "20 Mo",
-			Files: []MeetingFileView{{ID: "1", Name: "photos.pdf", URL: "/rencontres/3/fichiers/1", Type: "PDF", SizeText: "2 Mo", RemoveURL: "/rencontres/3/fichiers/1/supprimer"}},
+			Files:  []MeetingFileView{{ID: "1", Name: "photos.pdf", URL: "/rencontres/3/fichiers/1", Type: "PDF", SizeText: "2 Mo", RemoveURL: "/rencontres/3/fichiers/1/supprimer"}},
 			Errors: []FormError{{Field: "file", Message: "Ce type de fichier n’est pas accepté."}}}},
 			map[string]string{"fr": "Compte rendu", "en": "Record"}}
 	}
