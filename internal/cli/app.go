@@ -71,7 +71,8 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 		return nil, err
 	}
 	a.files = files
-	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files}, jobs.Config{RunWorkers: runWorkers,
+	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files,
+		MailFrom: cfg.MailFrom}, jobs.Config{RunWorkers: runWorkers,
 		MaxWorkers: cfg.JobWorkers, MailWorkers: cfg.MailWorkers,
 		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
 	if err != nil {
@@ -81,7 +82,7 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, DataDir: cfg.DataDir}
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
 	// Languages of teaching tools written as free text before they were
 	// chosen from a list: mapped to their codes where they can be, named to
 	// the operator where they cannot (their authors are asked when they

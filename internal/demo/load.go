@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
@@ -64,6 +65,7 @@ func Load(ctx context.Context, svc *service.Service) error {
 		}
 	}
 	approver := users[emailRegion] // moderates the whole region
+	published := map[string]int64{}
 	for _, p := range Practices {
 		author := users[p.Author]
 		created, err := svc.CreatePractice(ctx, author, input(p))
@@ -80,9 +82,10 @@ func Load(ctx context.Context, svc *service.Service) error {
 			if _, err := svc.Decide(ctx, approver, created.ID, "approve", ""); err != nil {
 				return fmt.Errorf("approve %q: %w", p.Title, err)
 			}
+			published[p.Title] = created.ID
 		}
 	}
-	return nil
+	return loadMeetings(ctx, svc, users, published, time.Now()) // meetings.go
 }
 
 func input(p Practice) service.PracticeInput {

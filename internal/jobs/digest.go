@@ -101,8 +101,13 @@ func RunDigest(ctx context.Context, deps Deps, client *river.Client[*sql.Tx], f 
 	if err != nil {
 		return nil, err
 	}
-	// Entries at or below upto may still be committing; wait for them, or
-	// moving the watermark to upto would skip them for good.
+	newsUpto, err := store.MaxMeetingNewsID(ctx, db.Bun)
+	if err != nil {
+		return nil, err
+	}
+	// Entries at or below upto (and news at or below newsUpto) may still
+	// be committing; wait for them, or moving the watermark would skip
+	// them for good.
 	if err := store.SettleBefore(ctx, db); err != nil {
 		return nil, err
 	}
@@ -128,13 +133,22 @@ func RunDigest(ctx context.Context, deps Deps, client *river.Client[*sql.Tx], f 
 			chains[pub.Practice.TerritoryCode] = snap.Tree().Chain(pub.Practice.TerritoryCode)
 		}
 	}
+	md, err := meetingNewsFor(ctx, db, subs, newsUpto)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range md.meetings {
+		if _, ok := chains[m.TerritoryCode]; !ok {
+			chains[m.TerritoryCode] = snap.Tree().Chain(m.TerritoryCode)
+		}
+	}
 	var queued []int64
 	for start := 0; start < len(subs); {
 		end := start
 		for end < len(subs) && subs[end].UserID == subs[start].UserID {
 			end++
 		}
-		id, err := digestFor(ctx, db, client, f, subs[start:end], pubs, chains, upto)
+		id, err := digestFor(ctx, db, client, f, subs[start:end], pubs, chains, upto, md)
 		if err != nil {
 			return queued, err
 		}
@@ -148,7 +162,7 @@ func RunDigest(ctx context.Context, deps Deps, client *river.Client[*sql.Tx], f 
 
 // digestFor handles the subscriptions of one user.
 func digestFor(ctx context.Context, db *store.DB, client *river.Client[*sql.Tx], f passerelle.Frequency,
-	subs []store.DigestSubscription, pubs []store.Publication, chains map[string][]string, upto int64) (int64, error) {
+	subs []store.DigestSubscription, pubs []store.Publication, chains map[string][]string, upto int64, md *meetingDigest) (int64, error) {
 	userID := subs[0].UserID
 	var subIDs, items []int64
 	seen := map[int64]bool{}
@@ -165,8 +179,9 @@ func digestFor(ctx context.Context, db *store.DB, client *river.Client[*sql.Tx],
 			}
 		}
 	}
-	if len(items) == 0 {
-		return 0, nil // nothing new: the watermark may stay where it is
+	newsSubs, newsItems := md.itemsFor(userID, subs, chains)
+	if len(items) == 0 && len(newsItems) == 0 {
+		return 0, nil // nothing new: the watermarks may stay where they are
 	}
 	prefs, err := store.EmailPreferences(ctx, db.Read, userID)
 	if err != nil {
@@ -174,17 +189,33 @@ func digestFor(ctx context.Context, db *store.DB, client *river.Client[*sql.Tx],
 	}
 	var digestID int64
 	err = db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		ok, err := store.AdvanceDigest(ctx, tx, subIDs, upto)
-		if err != nil {
-			return err
-		} else if !ok {
-			return errRaced
+		if len(items) > 0 {
+			ok, err := store.AdvanceDigest(ctx, tx, subIDs, upto)
+			if err != nil {
+				return err
+			} else if !ok {
+				return errRaced
+			}
+		}
+		if len(newsItems) > 0 {
+			ok, err := store.AdvanceMeetingDigest(ctx, tx, newsSubs, md.upto)
+			if err != nil {
+				return err
+			} else if !ok {
+				return errRaced
+			}
 		}
 		if !prefs.Wants(passerelle.EmailDigests) {
 			return nil // digests turned off: skip these items for good
 		}
+		var err error
 		if digestID, err = store.InsertDigest(ctx, tx, userID, f, items); err != nil {
 			return err
+		}
+		if len(newsItems) > 0 {
+			if err := store.SetDigestMeetings(ctx, tx, digestID, newsItems); err != nil {
+				return err
+			}
 		}
 		_, err = client.InsertTx(ctx, tx.Tx, SendDigestArgs{DigestID: digestID}, nil)
 		return err
@@ -222,7 +253,11 @@ func (w *sendDigestWorker) Work(ctx context.Context, job *river.Job[SendDigestAr
 		return nil
 	}
 	ps, err := store.PracticesByID(ctx, db.Read, d.PracticeIDs)
-	if err != nil || len(ps) == 0 {
+	if err != nil {
+		return err
+	}
+	meetingItems, err := w.deps.digestMeetings(ctx, d.ID, u.Lang)
+	if err != nil || len(ps)+len(meetingItems) == 0 {
 		return err
 	}
 	snap, err := w.deps.Authz.Refresh(ctx)
@@ -231,9 +266,13 @@ func (w *sendDigestWorker) Work(ctx context.Context, job *river.Job[SendDigestAr
 	}
 	words := emailWords(u.Lang)
 	data := emailData{Message: words["digest_"+string(d.Frequency)], Subject: fmt.Sprintf(words["digest_subject_n"], len(ps))}
-	if len(ps) == 1 {
+	switch {
+	case len(ps) == 0:
+		data.Message, data.Subject = "", words["digest_subject_meetings"]
+	case len(ps) == 1:
 		data.Subject = words["digest_subject_1"]
 	}
+	data.Meetings = meetingItems
 	for _, p := range ps {
 		it := emailItem{Title: p.Title, Summary: p.Summary, URL: PracticeURL(w.deps.BaseURL, p.ID), Territory: p.TerritoryCode}
 		if t := snap.Tree().Get(p.TerritoryCode); t != nil {

@@ -88,6 +88,7 @@ type emailData struct {
 	Comment        string
 	Link           string
 	Items          []emailItem
+	Meetings       []emailItem // the meetings a digest lists
 	UnsubscribeURL string
 	PreferencesURL string
 }

@@ -60,6 +60,9 @@ type Deps struct {
 	Logger  *slog.Logger
 	// Files holds the attachments; the cleanup job deletes from it.
 	Files *blob.Bucket
+	// MailFrom is the sender of the e-mails ("Name <address>"); its
+	// address is the organiser's in meeting invitations.
+	MailFrom string
 }
 
 // Config tunes the River client.
@@ -89,6 +92,7 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	per := addNotifyWorkers(workers, deps, cfg)
 	river.AddWorker(workers, &attachmentCleanupWorker{deps: deps})
 	river.AddWorker(workers, &notifyReuseWorker{deps: deps}) // reuse.go
+	addMeetingWorkers(workers, deps)                         // meetings.go
 	rc := &river.Config{
 		Workers: workers,
 		Logger:  deps.Logger,

@@ -8,6 +8,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -160,9 +161,7 @@ func build(from string, m *Message) (*gomail.Msg, error) {
 		if a.ContentType != "" {
 			opts = append(opts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
 		}
-		if err := msg.AttachReader(a.Name, strings.NewReader(string(a.Data)), opts...); err != nil {
-			return nil, fmt.Errorf("attachment %q: %w", a.Name, err)
-		}
+		msg.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), opts...)
 	}
 	return msg, nil
 }

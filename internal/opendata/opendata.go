@@ -51,7 +51,7 @@ func (s *Site) ThemeURL(slug string) string { return s.URL("/themes/" + url.Path
 
 // BrowsePages are the browsing pages listed in the sitemap besides the home
 // page, the territories and the themes.
-var BrowsePages = []string{"/territoires", "/themes", "/outils", "/recherche"}
+var BrowsePages = []string{"/territoires", "/themes", "/outils", "/recherche", "/rencontres"}
 
 // Vocabulary names territories and themes; *authz.Snapshot is one.
 type Vocabulary interface {

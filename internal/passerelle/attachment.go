@@ -15,6 +15,7 @@ import (
 type Attachment struct {
 	ID          int64
 	PracticeID  int64
+	MeetingID   int64 // for a file of a meeting (then PracticeID is 0)
 	Key         string
 	Name        string
 	ContentType string // as detected from the content, never as declared

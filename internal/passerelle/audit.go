@@ -37,9 +37,10 @@ const (
 	AuditThemeUpdate      AuditAction = "theme.update"
 )
 
-// AuditActions lists every audit action, for filters.
-var AuditActions = []AuditAction{
+// AuditActions lists every audit action, for filters; those of meetings
+// are in meeting.go.
+var AuditActions = append([]AuditAction{
 	AuditRoleGrant, AuditRoleRevoke, AuditInvitationCreate, AuditInvitationAccept, AuditInvitationRevoke,
 	AuditUserCreate, AuditUserDisable, AuditUserEnable, AuditTerritoryCreate, AuditTerritoryUpdate,
 	AuditTerritoryImport, AuditThemeCreate, AuditThemeUpdate,
-}
+}, MeetingAuditActions...)

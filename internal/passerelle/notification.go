@@ -11,13 +11,15 @@ const (
 	NotifyNew              = "practice.new"               // to subscribers
 )
 
-// Notification is an in-app message to one user about one practice.
+// Notification is an in-app message to one user about one practice or one
+// meeting (then PracticeID and EventID are 0 and MeetingID is set).
 type Notification struct {
 	ID         int64
 	UserID     int64
 	Type       string
 	PracticeID int64
 	EventID    int64
+	MeetingID  int64
 	Message    string
 	Read       bool
 	CreatedAt  time.Time

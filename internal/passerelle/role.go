@@ -37,12 +37,13 @@ const (
 	PermReadQueue       Permission = "queue.read"       // see the review queue
 	PermInvite          Permission = "user.invite"      // invite contributors on the territory
 	PermManage          Permission = "admin.manage"     // users, roles, territories, themes
+	PermOrganizeMeeting Permission = "meeting.organize" // create and run network meetings for the territory
 )
 
 // Permissions lists the permissions above, for the authorizer to resolve
 // them all when it loads the policy.
 var Permissions = []Permission{PermCreatePractice, PermEditPractice, PermReadUnpublished, PermDecide,
-	PermArchive, PermReadQueue, PermInvite, PermManage}
+	PermArchive, PermReadQueue, PermInvite, PermManage, PermOrganizeMeeting}
 
 // MayInvite reports whether an inviter may invite someone to role: an
 // administrator to any role, anyone else only to contributor — and then

@@ -72,17 +72,21 @@ const (
 	EmailDecisions    EmailCategory = "decisions"     // decisions on one's own practices
 	EmailNewPractices EmailCategory = "new_practices" // instant subscriptions
 	EmailDigests      EmailCategory = "digests"       // daily and weekly digests
+	EmailMeetings     EmailCategory = "meetings"      // one's registrations: confirmations, changes, reminders, records
 )
 
 // EmailCategories lists every category, in the order the preferences page
 // shows them.
-var EmailCategories = []EmailCategory{EmailReviews, EmailDecisions, EmailNewPractices, EmailDigests}
+var EmailCategories = []EmailCategory{EmailReviews, EmailDecisions, EmailNewPractices, EmailDigests, EmailMeetings}
 
 // Valid reports whether c is a known category.
 func (c EmailCategory) Valid() bool { return slices.Contains(EmailCategories, c) }
 
 // CategoryOf returns the e-mail category of a notification type.
 func CategoryOf(notificationType string) EmailCategory {
+	if n := MeetingNoticeFor(notificationType); n != nil {
+		return n.Category
+	}
 	switch notificationType {
 	case NotifySubmitted:
 		return EmailReviews

@@ -36,6 +36,9 @@ type Service struct {
 	// ClaimTTL is how long a moderator's claim holds
 	// (passerelle.DefaultClaimTTL when zero).
 	ClaimTTL time.Duration
+	// MailFrom is the sender of the e-mails ("Name <address>"), the
+	// organiser's address in the meetings' iCalendar files.
+	MailFrom string
 	// DataDir is the folder of the outbox and the attachments (when kept
 	// locally): the health check watches its free space. Empty: not
 	// watched.

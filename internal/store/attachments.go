@@ -72,7 +72,11 @@ func CountAttachments(ctx context.Context, db bun.IDB, practiceID int64) (int, e
 
 // AttachmentKeyExists reports whether a row still refers to a stored file.
 func AttachmentKeyExists(ctx context.Context, db bun.IDB, key string) (bool, error) {
-	return db.NewSelect().Model((*attachmentRow)(nil)).Where("a.storage_key = ?", key).Exists(ctx)
+	if used, err := db.NewSelect().Model((*attachmentRow)(nil)).Where("a.storage_key = ?", key).Exists(ctx); err != nil || used {
+		return used, err
+	}
+	// The files of meetings share the bucket (meeting_news.go).
+	return db.NewSelect().Model((*meetingAttachmentRow)(nil)).Where("f.key = ?", key).Exists(ctx)
 }
 
 // DeleteAttachment removes the row of an attachment of practiceID; it

@@ -188,8 +188,10 @@ type notificationRow struct {
 	ID            int64      `bun:"id,pk,autoincrement"`
 	UserID        int64      `bun:"user_id"`
 	Type          string     `bun:"type"`
-	PracticeID    int64      `bun:"practice_id"`
-	EventID       int64      `bun:"event_id"`
+	PracticeID    int64      `bun:"practice_id,nullzero"` // 0 (NULL) for a notification about a meeting
+	EventID       int64      `bun:"event_id,nullzero"`
+	MeetingID     int64      `bun:"meeting_id,nullzero"`
+	Ref           *string    `bun:"ref"` // keys the notifications of a meeting's job (see meetings.go)
 	Message       string     `bun:"message"`
 	ReadAt        *time.Time `bun:"read_at"`
 	CreatedAt     time.Time  `bun:"created_at"`
@@ -197,5 +199,5 @@ type notificationRow struct {
 
 func (r *notificationRow) domain() passerelle.Notification {
 	return passerelle.Notification{ID: r.ID, UserID: r.UserID, Type: r.Type, PracticeID: r.PracticeID, EventID: r.EventID,
-		Message: r.Message, Read: r.ReadAt != nil, CreatedAt: r.CreatedAt}
+		MeetingID: r.MeetingID, Message: r.Message, Read: r.ReadAt != nil, CreatedAt: r.CreatedAt}
 }

@@ -21,6 +21,7 @@ type subscriptionRow struct {
 	Kind          *string   `bun:"kind"`
 	Frequency     string    `bun:"frequency"`
 	DigestEventID int64     `bun:"digest_event_id"`
+	DigestNewsID  int64     `bun:"digest_news_id"` // the last meeting news a digest covered (meeting_news.go)
 	CreatedAt     time.Time `bun:"created_at"`
 }
 
@@ -52,6 +53,7 @@ func InsertSubscription(ctx context.Context, db bun.IDB, s *passerelle.Subscript
 		Kind: nullable(string(s.Kind)), Frequency: string(s.Frequency), CreatedAt: Now()}
 	_, err := db.NewInsert().Model(r).
 		Value("digest_event_id", "(SELECT COALESCE(MAX(id), 0) FROM practice_events)").
+		Value("digest_news_id", "(SELECT COALESCE(MAX(id), 0) FROM meeting_news)").
 		Returning("id").Exec(ctx)
 	if IsUniqueViolation(err) {
 		return passerelle.Errorf(passerelle.EConflict, "You already follow this.")
@@ -290,6 +292,7 @@ type emailPrefsRow struct {
 	Decisions     bool      `bun:"decisions"`
 	NewPractices  bool      `bun:"new_practices"`
 	Digests       bool      `bun:"digests"`
+	Meetings      bool      `bun:"meetings"`
 	UpdatedAt     time.Time `bun:"updated_at"`
 }
 
@@ -308,16 +311,18 @@ func EmailPreferences(ctx context.Context, db bun.IDB, userID int64) (passerelle
 func (r *emailPrefsRow) domain() passerelle.EmailPreferences {
 	return passerelle.EmailPreferences{Off: map[passerelle.EmailCategory]bool{
 		passerelle.EmailReviews: !r.Reviews, passerelle.EmailDecisions: !r.Decisions,
-		passerelle.EmailNewPractices: !r.NewPractices, passerelle.EmailDigests: !r.Digests}}
+		passerelle.EmailNewPractices: !r.NewPractices, passerelle.EmailDigests: !r.Digests,
+		passerelle.EmailMeetings: !r.Meetings}}
 }
 
 // SetEmailPreferences replaces which e-mails a user wants.
 func SetEmailPreferences(ctx context.Context, db bun.IDB, userID int64, p passerelle.EmailPreferences) error {
 	r := &emailPrefsRow{UserID: userID, Reviews: p.Wants(passerelle.EmailReviews), Decisions: p.Wants(passerelle.EmailDecisions),
-		NewPractices: p.Wants(passerelle.EmailNewPractices), Digests: p.Wants(passerelle.EmailDigests), UpdatedAt: Now()}
+		NewPractices: p.Wants(passerelle.EmailNewPractices), Digests: p.Wants(passerelle.EmailDigests),
+		Meetings: p.Wants(passerelle.EmailMeetings), UpdatedAt: Now()}
 	_, err := db.NewInsert().Model(r).
 		On("CONFLICT (user_id) DO UPDATE").
-		Set("reviews = EXCLUDED.reviews, decisions = EXCLUDED.decisions, new_practices = EXCLUDED.new_practices, digests = EXCLUDED.digests, updated_at = EXCLUDED.updated_at").
+		Set("reviews = EXCLUDED.reviews, decisions = EXCLUDED.decisions, new_practices = EXCLUDED.new_practices, digests = EXCLUDED.digests, meetings = EXCLUDED.meetings, updated_at = EXCLUDED.updated_at").
 		Exec(ctx)
 	return err
 }

@@ -16,11 +16,19 @@ import (
 	"time"
 )
 
-// Mail is an e-mail read back from an outbox: its headers and its decoded
-// plain-text part.
+// Mail is an e-mail read back from an outbox: its headers, its decoded
+// plain-text part and its attachments.
 type Mail struct {
 	To, Subject string
 	Text        string
+	Attachments []MailPart
+}
+
+// MailPart is an attached file of a message, decoded.
+type MailPart struct {
+	Name        string
+	ContentType string // with its parameters, such as method=REQUEST
+	Data        []byte
 }
 
 // WaitMail waits (up to 20 s) for the outbox message <key>.eml, as the River
@@ -54,8 +62,70 @@ func ParseMail(raw []byte) (*Mail, error) {
 	dec := new(mime.WordDecoder)
 	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
 	m := &Mail{To: msg.Header.Get("To"), Subject: subject}
-	m.Text, err = textPart(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	body, err := io.ReadAll(msg.Body)
+	if err != nil {
+		return nil, err
+	}
+	if m.Text, err = textPart(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), bytes.NewReader(body)); err != nil {
+		return nil, err
+	}
+	err = attachments(msg.Header.Get("Content-Type"), bytes.NewReader(body), &m.Attachments)
 	return m, err
+}
+
+// attachments collects the parts of a message sent as attachments.
+func attachments(contentType string, body io.Reader, out *[]MailPart) error {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		return nil
+	}
+	r := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		ct := p.Header.Get("Content-Type")
+		if strings.HasPrefix(ct, "multipart/") {
+			if err := attachments(ct, p, out); err != nil {
+				return err
+			}
+			continue
+		}
+		if p.FileName() == "" {
+			continue
+		}
+		var data io.Reader = p
+		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "base64") {
+			data = base64.NewDecoder(base64.StdEncoding, p)
+		}
+		b, err := io.ReadAll(data)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, MailPart{Name: p.FileName(), ContentType: ct, Data: b})
+	}
+}
+
+// Outbox reads every message of an outbox folder, decoded.
+func Outbox(t testing.TB, outbox string) []*Mail {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(outbox, "*.eml"))
+	out := make([]*Mail, 0, len(files))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ParseMail(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 func textPart(contentType, encoding string, body io.Reader) (string, error) {

@@ -105,6 +105,12 @@ func DatabaseURL(t testing.TB, dialect string) (databaseURL, dataDir string) {
 // OpenDB opens and migrates a fresh database.
 func OpenDB(t testing.TB, dialect string) (*store.DB, string) {
 	t.Helper()
+	db, _, dataDir := openDB(t, dialect)
+	return db, dataDir
+}
+
+func openDB(t testing.TB, dialect string) (*store.DB, string, string) {
+	t.Helper()
 	dbURL, dataDir := DatabaseURL(t, dialect)
 	db, err := store.Open(context.Background(), dbURL, dataDir)
 	if err != nil {
@@ -114,8 +120,11 @@ func OpenDB(t testing.TB, dialect string) (*store.DB, string) {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return db, dataDir
+	return db, dbURL, dataDir
 }
+
+// MailFrom is the sender of the e-mails of tests.
+const MailFrom = "Passerelle <noreply@passerelle.test>"
 
 // FastHasher keeps argon2id but with tiny parameters, so that tests creating
 // many accounts stay quick. Never use it outside tests.
@@ -125,12 +134,15 @@ var FastHasher = service.Hasher{Params: &argon2id.Params{Memory: 64, Iterations:
 type Bundle struct {
 	Dialect string
 	DB      *store.DB
-	DataDir string
-	Authz   *authz.Authorizer
-	River   *river.Client[*sql.Tx]
-	Service *service.Service
-	Outbox  string
-	BaseURL string
+	// DatabaseURL is the database's URL ("" for the SQLite file of
+	// DataDir), for a test to open it again as another process would.
+	DatabaseURL string
+	DataDir     string
+	Authz       *authz.Authorizer
+	River       *river.Client[*sql.Tx]
+	Service     *service.Service
+	Outbox      string
+	BaseURL     string
 	// Files is the attachments bucket: <DataDir>/attachments.
 	Files *blob.Bucket
 }
@@ -150,15 +162,15 @@ type Options struct {
 func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 	t.Helper()
 	ctx := context.Background()
-	db, dataDir := OpenDB(t, dialect)
+	db, dbURL, dataDir := openDB(t, dialect)
 	az, err := authz.New(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &Bundle{Dialect: dialect, DB: db, DataDir: dataDir, Authz: az, Outbox: filepath.Join(dataDir, "outbox"), BaseURL: cmp.Or(opts.BaseURL, "http://passerelle.test")}
+	b := &Bundle{Dialect: dialect, DB: db, DatabaseURL: dbURL, DataDir: dataDir, Authz: az, Outbox: filepath.Join(dataDir, "outbox"), BaseURL: cmp.Or(opts.BaseURL, "http://passerelle.test")}
 	sender := opts.Mail
 	if sender == nil {
-		if sender, err = mail.New(mail.Config{From: "Passerelle <noreply@passerelle.test>", OutboxDir: b.Outbox}); err != nil {
+		if sender, err = mail.New(mail.Config{From: MailFrom, OutboxDir: b.Outbox}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -170,7 +182,8 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Files.Close() })
-	b.River, err = jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files}, jobs.Config{RunWorkers: opts.RunWorkers})
+	b.River, err = jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files,
+		MailFrom: MailFrom}, jobs.Config{RunWorkers: opts.RunWorkers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +194,38 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 		t.Cleanup(func() { _ = b.River.Stop(context.Background()) })
 	}
 	b.Service = &service.Service{DB: db, Authz: az, River: b.River, BaseURL: b.BaseURL, Logger: logger, Hasher: FastHasher, Files: b.Files,
-		DataDir: dataDir}
+		MailFrom: MailFrom, DataDir: dataDir}
 	return b
+}
+
+// SecondWorker opens the bundle's database again and runs River workers on
+// it, as a second process of the same installation would: jobs are then
+// shared between the two. It is stopped when the test ends.
+func SecondWorker(t testing.TB, b *Bundle) *river.Client[*sql.Tx] {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, b.DatabaseURL, b.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	az, err := authz.New(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.New(mail.Config{From: MailFrom, OutboxDir: b.Outbox})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files, MailFrom: MailFrom},
+		jobs.Config{RunWorkers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rc.Stop(context.Background()) })
+	return rc
 }

@@ -116,6 +116,9 @@ var dynamicFamilies = map[string][]string{
 	"invite.problem":                  InvitationProblems,
 	"password.problem":                ResetProblems,
 	"admin.territories.import.reason": ImportReasons,
+	// Network meetings (models_meetings.go).
+	"meetings.registration.status": RegistrationStatuses,
+	"meetings.agenda.status":       AgendaStatuses,
 }
 
 func TestDynamicKeysExist(t *testing.T) {
@@ -152,7 +155,9 @@ func TestNoUnusedKeys(t *testing.T) {
 	fromGo := []string{"error.code.", "flash.", "form.error.", "form.not_submitted", "login.error.", "preferences.category.", "subscriptions.error.", "jobs.", "upload.error.", "size.",
 		"admin.error.", "admin.territories.import.error", "admin.territories.import.line", "form.error.rate_limited",
 		"discover.filter.", "discover.reuse.error.", "error.field.", "admin.territories.import.reason.",
-		"standards.exports."}
+		"standards.exports.",
+		"meetings.feed.", "meetings.csv.", "meetings.files.error.", "meetings.form.stale", "meetings.record.not_yet",
+		"meetings.record.title", "meetings.attendance.title"}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

@@ -233,6 +233,9 @@ type PracticeData struct {
 	// otherwise), embedded as is in a script of type application/ld+json.
 	Travel PracticeTravel
 	JSONLD template.JS
+	// Presentations are the meetings where the practice was presented
+	// (models_meetings.go).
+	Presentations []PresentationView
 }
 
 // LoginData is the Data of the "login" page.

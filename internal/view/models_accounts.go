@@ -243,9 +243,9 @@ func (d *AdminJournalData) FormErrors() []FormError { return d.Errors }
 // options of the role selects.
 var (
 	Roles        = []string{"contributor", "moderator"}
-	AuditActions = []string{"role.grant", "role.revoke", "invitation.create", "invitation.accept", "invitation.revoke",
+	AuditActions = append([]string{"role.grant", "role.revoke", "invitation.create", "invitation.accept", "invitation.revoke",
 		"user.create", "user.disable", "user.enable", "territory.create", "territory.update", "territory.import",
-		"theme.create", "theme.update"}
+		"theme.create", "theme.update"}, MeetingAuditActions...)
 	InvitationStates   = []string{"pending", "accepted", "expired", "revoked"}
 	InvitationProblems = []string{"not_found", "used", "expired", "revoked", "invalid", "taken", "rate_limited"}
 	ResetProblems      = []string{"not_found", "used", "expired"}

@@ -66,6 +66,9 @@ type SearchData struct {
 	ClearURL string
 	// FeedURL is the Atom feed of the same territory, theme and kind.
 	FeedURL string
+	// Meetings are the network meetings whose title, description or
+	// record match the search words (models_meetings.go).
+	Meetings []MeetingCard
 }
 
 // ThemeCount is a theme with its number of published practices.

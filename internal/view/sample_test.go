@@ -175,5 +175,8 @@ func samplePages() map[string]struct {
 		// Discovery: sample_discover_test.go.
 		"search": sampleDiscover("search"), "tools": sampleDiscover("tools"), "themes": sampleDiscover("themes"),
 		"territories": sampleDiscover("territories"),
+		// Network meetings: sample_meetings_test.go.
+		"meetings": sampleMeeting("meetings"), "meeting": sampleMeeting("meeting"), "meeting_form": sampleMeeting("meeting_form"),
+		"meeting_attendance": sampleMeeting("meeting_attendance"), "meeting_record": sampleMeeting("meeting_record"),
 	}
 }

@@ -346,14 +346,21 @@ func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
 	type notificationJSON struct {
 		ID         string    `json:"id"`
 		Type       string    `json:"type"`
-		PracticeID string    `json:"practice_id"`
+		PracticeID *string   `json:"practice_id"`
+		MeetingID  *string   `json:"meeting_id,omitempty"` // a notification about a meeting has no practice
 		Message    string    `json:"message"`
 		Read       bool      `json:"read"`
 		CreatedAt  time.Time `json:"created_at"`
 	}
 	out := make([]notificationJSON, len(items))
 	for i, n := range items {
-		out[i] = notificationJSON{ID: idString(n.ID), Type: n.Type, PracticeID: idString(n.PracticeID), Message: n.Message, Read: n.Read, CreatedAt: n.CreatedAt}
+		out[i] = notificationJSON{ID: idString(n.ID), Type: n.Type, Message: n.Message, Read: n.Read, CreatedAt: n.CreatedAt}
+		if n.PracticeID > 0 {
+			out[i].PracticeID = optional(idString(n.PracticeID))
+		}
+		if n.MeetingID > 0 {
+			out[i].MeetingID = optional(idString(n.MeetingID))
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out, "unread": unread})
 }

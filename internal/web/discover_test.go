@@ -18,8 +18,9 @@ import (
 
 // sitemapPages is the number of pages of the sitemap besides the practices:
 // the home page, the browsing pages (/territoires, /themes, /outils,
-// /recherche), World's 3 themes and its 7 territories.
-const sitemapPages = 1 + 4 + 3 + 7
+// /recherche, /rencontres), World's 3 themes and its 7 territories (no
+// meeting).
+const sitemapPages = 1 + 5 + 3 + 7
 
 // publish creates, submits and approves a practice of author's.
 func publish(t *testing.T, s *site, author *passerelle.User, in service.PracticeInput) *passerelle.Practice {

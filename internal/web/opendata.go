@@ -440,7 +440,12 @@ func (s *Server) sitemap(site *opendata.Site) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		pages := 1 + len(opendata.BrowsePages) + snap.Tree().Len() + len(snap.Themes())
+		meetings, err := s.sitemapMeetings(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pages := 1 + len(opendata.BrowsePages) + snap.Tree().Len() + len(snap.Themes()) + len(meetings)
 		if pages+practices > opendata.MaxSitemapURLs {
 			chunks, err := s.svc.PublishedIDChunks(ctx, sitemapChunk)
 			if err != nil {
@@ -464,7 +469,7 @@ func (s *Server) sitemap(site *opendata.Site) http.HandlerFunc {
 		if err != nil {
 			return
 		}
-		if s.writePageURLs(sw, site, snap.Tree(), snap.Themes()) != nil {
+		if s.writePageURLs(sw, site, snap.Tree(), snap.Themes(), meetings) != nil {
 			return
 		}
 		s.writePracticeURLs(r, sw, site, 0, 0, opendata.MaxSitemapURLs-pages)
@@ -476,9 +481,9 @@ func sitemapHeaders(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", publicMaxAge)
 }
 
-// writePageURLs adds the home page, the browsing pages, every theme's page
-// and every territory's page.
-func (s *Server) writePageURLs(sw *opendata.SitemapWriter, site *opendata.Site, tree *passerelle.Tree, themes []passerelle.Theme) error {
+// writePageURLs adds the home page, the browsing pages, every theme's page,
+// every territory's page and every meeting's page.
+func (s *Server) writePageURLs(sw *opendata.SitemapWriter, site *opendata.Site, tree *passerelle.Tree, themes []passerelle.Theme, meetings []*passerelle.Meeting) error {
 	if err := sw.URL(opendata.SitemapURL{Loc: site.URL("/")}); err != nil {
 		return err
 	}
@@ -489,6 +494,11 @@ func (s *Server) writePageURLs(sw *opendata.SitemapWriter, site *opendata.Site, 
 	}
 	for _, th := range themes {
 		if err := sw.URL(opendata.SitemapURL{Loc: site.ThemeURL(th.Slug)}); err != nil {
+			return err
+		}
+	}
+	for _, m := range meetings {
+		if err := sw.URL(opendata.SitemapURL{Loc: site.MeetingURL(m.ID), LastMod: m.UpdatedAt}); err != nil {
 			return err
 		}
 	}
@@ -539,9 +549,14 @@ func (s *Server) sitemapPages(site *opendata.Site) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
+		meetings, err := s.sitemapMeetings(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		sitemapHeaders(w)
 		sw, err := opendata.NewURLSet(w)
-		if err != nil || s.writePageURLs(sw, site, snap.Tree(), snap.Themes()) != nil {
+		if err != nil || s.writePageURLs(sw, site, snap.Tree(), snap.Themes(), meetings) != nil {
 			return
 		}
 		_ = sw.Close()

@@ -175,6 +175,12 @@ func (s *Server) discover(w http.ResponseWriter, r *http.Request, page, path, ti
 			data.Pagination.NextURL = pageURL(list.Page + 1)
 		}
 	}
+	if !tools && strings.TrimSpace(form.Q) != "" && len(data.Invalid) == 0 {
+		if data.Meetings, err = s.searchMeetings(r, snap, form); err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+	}
 	data.Territories = territoryOptions(snap, form.Territory)
 	for _, th := range snap.Themes() {
 		data.Themes = append(data.Themes, view.Option{Value: th.Slug, Label: th.Name})

@@ -45,6 +45,8 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		it := view.NotificationItem{ID: idString(n.ID), Type: n.Type, Message: n.Message, Read: n.Read, CreatedAt: n.CreatedAt}
 		if n.PracticeID > 0 {
 			it.URL = practiceURL(n.PracticeID)
+		} else if n.MeetingID > 0 {
+			it.URL = meetingPath(n.MeetingID)
 		}
 		data.Items = append(data.Items, it)
 	}

@@ -50,6 +50,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		s.errorPage(w, r, err)
 		return
 	}
+	if err := s.practiceMeetings(ctx, r, actor, p, data); err != nil { // pages_meetings.go
+		s.errorPage(w, r, err)
+		return
+	}
 	s.render(w, r, status, "practice", &view.Page{Title: p.Title, Data: data})
 }
 

@@ -80,6 +80,31 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/subscriptions", s.apiSubscribe)                 // signed in: service.Subscribe
 	r.Delete("/subscriptions/{id}", s.apiDeleteSubscription) // signed in, own: service.DeleteSubscription
 
+	// Network meetings (api_meetings.go). Every meeting is public; the
+	// rules are passerelle.MeetingRules, applied by service.checkMeeting
+	// (organisers: service.mayOrganize, a moderator covering the territory
+	// or an administrator).
+	r.Get("/meetings", s.apiListMeetings)                                 // anyone: service.Meetings
+	r.Post("/meetings", s.apiCreateMeeting)                               // organisers of the territory: service.checkMeeting (meeting.create)
+	r.Get("/meetings/{id}", s.apiGetMeeting)                              // anyone; proposals of the agenda: service.Agenda
+	r.Patch("/meetings/{id}", s.apiUpdateMeeting)                         // organisers: service.checkMeeting (meeting.update)
+	r.Post("/meetings/{id}/cancel", s.apiCancelMeeting)                   // organisers, before it starts: service.checkMeeting (meeting.cancel)
+	r.Post("/meetings/{id}/hold", s.apiHoldMeeting)                       // organisers, once started: service.checkMeeting (meeting.hold)
+	r.Put("/meetings/{id}/record", s.apiPublishRecord)                    // organisers, once started: service.checkMeeting (meeting.record)
+	r.Post("/meetings/{id}/registrations", s.apiRegister)                 // signed in, until the deadline: service.checkMeeting (meeting.register)
+	r.Delete("/meetings/{id}/registrations/me", s.apiUnregister)          // signed in, own, until the deadline: service.checkMeeting (meeting.unregister)
+	r.Get("/meetings/{id}/registrations", s.apiRegistrations)             // organisers: service.checkMeeting (meeting.roster)
+	r.Get("/meetings/{id}/registrations.csv", s.attendanceCSV)            // organisers: service.checkMeeting (meeting.roster)
+	r.Post("/meetings/{id}/attendance", s.apiAttendance)                  // organisers, once started: service.checkMeeting (meeting.attendance)
+	r.Get("/meetings/{id}/agenda", s.apiAgenda)                           // anyone; proposals to organisers and proposers: service.Agenda
+	r.Post("/meetings/{id}/agenda", s.apiAddToAgenda)                     // organisers (add), the practice's author (propose): service.checkMeeting
+	r.Post("/meetings/{id}/agenda/{item}/decision", s.apiDecideAgenda)    // organisers, never the proposer: service.checkMeeting (meeting.agenda.accept, decline)
+	r.Delete("/meetings/{id}/agenda/{item}", s.apiRemoveFromAgenda)       // organisers: service.checkMeeting (meeting.agenda.remove)
+	r.Post("/meetings/{id}/attachments", s.apiUploadMeetingFile)          // organisers: service.checkMeeting (meeting.attach)
+	r.Get("/meetings/{id}/attachments/{file}", s.downloadMeetingFile)     // anyone
+	r.Delete("/meetings/{id}/attachments/{file}", s.apiDeleteMeetingFile) // organisers: service.checkMeeting (meeting.attach)
+	r.Get("/practices/{id}/meetings", s.apiPracticeMeetings)              // service.visible
+
 	// Invitations.
 	r.Post("/invitations", s.apiInvite)                        // service.mayInvite
 	r.Get("/invitations", s.apiListInvitations)                // administrators, moderators on their territories: service.Invitations

@@ -45,6 +45,32 @@ func (s *Server) pageRoutes(r chi.Router) {
 	get("/outils", s.toolsPage)                 // anyone
 	get("/robots.txt", s.robotsTxt)             // anyone
 
+	// Network meetings (pages_meetings.go): public pages; the rules are
+	// passerelle.MeetingRules, applied by service.checkMeeting; buttons
+	// from service.MeetingAbilities.
+	get("/rencontres", s.meetingsPage)                                            // anyone: service.Meetings
+	get("/rencontres/nouvelle", s.newMeetingPage)                                 // organisers (service.MayOrganizeAnywhere; the form offers their territories)
+	r.Post("/rencontres/nouvelle", s.createMeetingPage)                           // organisers of the territory: service.checkMeeting (meeting.create)
+	get("/rencontres/{id:[0-9]+}.ics", s.meetingICS)                              // anyone (opendata_meetings.go)
+	get("/rencontres/{id}", s.meetingPage)                                        // anyone
+	get("/rencontres/{id}/modifier", s.editMeetingPage)                           // organisers: service.checkMeeting (meeting.update)
+	r.Post("/rencontres/{id}/modifier", s.updateMeetingPage)                      // organisers: service.checkMeeting (meeting.update)
+	r.Post("/rencontres/{id}/annuler", s.cancelMeetingPage)                       // organisers, before it starts: service.checkMeeting (meeting.cancel)
+	r.Post("/rencontres/{id}/tenue", s.holdMeetingPage)                           // organisers, once started: service.checkMeeting (meeting.hold)
+	r.Post("/rencontres/{id}/inscription", s.registerPage)                        // signed in, until the deadline: service.checkMeeting (meeting.register)
+	r.Post("/rencontres/{id}/desinscription", s.unregisterPage)                   // signed in, own: service.checkMeeting (meeting.unregister)
+	r.Post("/rencontres/{id}/programme", s.addToAgendaPage)                       // organisers (add), authors (propose): service.checkMeeting
+	r.Post("/rencontres/{id}/programme/{item}/decision", s.decideAgendaPage)      // organisers, never the proposer: service.checkMeeting
+	r.Post("/rencontres/{id}/programme/{item}/retirer", s.removeFromAgendaPage)   // organisers: service.checkMeeting (meeting.agenda.remove)
+	get("/rencontres/{id}/presences", s.attendancePage)                           // organisers: service.checkMeeting (meeting.roster)
+	r.Post("/rencontres/{id}/presences", s.markAttendancePage)                    // organisers, once started: service.checkMeeting (meeting.attendance)
+	get("/rencontres/{id}/presences.csv", s.attendanceCSV)                        // organisers: service.checkMeeting (meeting.roster)
+	get("/rencontres/{id}/compte-rendu", s.recordPage)                            // organisers: service.MeetingAbilities
+	r.Post("/rencontres/{id}/compte-rendu", s.publishRecordPage)                  // organisers, once started: service.checkMeeting (meeting.record)
+	r.Post("/rencontres/{id}/fichiers", s.uploadMeetingFilePage)                  // organisers: service.checkMeeting (meeting.attach)
+	get("/rencontres/{id}/fichiers/{file}", s.downloadMeetingFile)                // anyone
+	r.Post("/rencontres/{id}/fichiers/{file}/supprimer", s.deleteMeetingFilePage) // organisers: service.checkMeeting (meeting.attach)
+
 	// Signing in and out.
 	get("/login", s.loginPage)  // anyone
 	r.Post("/login", s.login)   // anyone with a password: service.Authenticate (rate limited, auth.go)
@@ -147,6 +173,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/oai", oaiHandler)
 	r.Post("/oai", oaiHandler)
 	r.Get(opendata.QDCSchemaPath, qdcSchema)
+	r.Get("/feeds/rencontres.ics", s.meetingsCalendar)    // anyone (opendata_meetings.go)
+	r.Get("/feeds/rencontres.atom", s.meetingsAtom(site)) // anyone
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
