@@ -82,7 +82,7 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, AttachmentQuota: cfg.AttachmentQuota, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
 	// Languages of teaching tools written as free text before they were
 	// chosen from a list: mapped to their codes where they can be, named to
 	// the operator where they cannot (their authors are asked when they
