@@ -31,9 +31,13 @@ type Config struct {
 	// MaxAttachmentSize and ClaimTTL are read from the text settings below
 	// by Finish.
 	MaxAttachmentSize int64
-	ClaimTTL          time.Duration
-	maxAttachment     string
-	claimTTL          string
+	// AttachmentQuota is how many bytes of attachments one account may
+	// store (--attachment-quota).
+	AttachmentQuota int64
+	ClaimTTL        time.Duration
+	maxAttachment   string
+	attachmentQuota string
+	claimTTL        string
 	// OAIRepositoryID is the repository identifier of OAI-PMH identifiers
 	// (a domain name); empty: the host of the base URL, kept in the
 	// database the first time it is a domain name.
@@ -88,6 +92,7 @@ func (c *Config) settings() []setting {
 		{"reminder-days", "PASSERELLE_REMINDER_DAYS", "7", "remind moderators of submissions waiting this many days (escalate after twice)", &c.reminderDays},
 		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
 		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
+		{"attachment-quota", "PASSERELLE_ATTACHMENT_QUOTA", "500MB", "storage of attachments per account, practices and meetings together (same syntax as --max-attachment-size)", &c.attachmentQuota},
 		{"claim-ttl", "PASSERELLE_CLAIM_TTL", "48h", "how long a moderator's claim on a submission holds (e.g. 48h, 90m)", &c.claimTTL},
 		// Deadlines, admission and workers (issue 10).
 		{"request-timeout", "PASSERELLE_REQUEST_TIMEOUT", "15s", "how long a request may work before it answers 503 (e.g. 15s)", &c.requestTimeout},
@@ -158,6 +163,11 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --max-attachment-size %q: expected a size such as 20MB", c.maxAttachment)
 	}
 	c.MaxAttachmentSize = n
+	q, err := ParseSize(c.attachmentQuota)
+	if err != nil || q <= 0 {
+		return fmt.Errorf("bad --attachment-quota %q: expected a size such as 500MB", c.attachmentQuota)
+	}
+	c.AttachmentQuota = q
 	d, err := time.ParseDuration(c.claimTTL)
 	if err != nil || d < time.Minute {
 		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)

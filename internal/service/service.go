@@ -33,6 +33,10 @@ type Service struct {
 	// MaxAttachmentSize is the size limit of one attachment, in bytes
 	// (passerelle.DefaultMaxAttachmentSize when zero).
 	MaxAttachmentSize int64
+	// AttachmentQuota is how many bytes of attachments one account may
+	// store, practices and meetings together
+	// (passerelle.DefaultAttachmentQuota when zero).
+	AttachmentQuota int64
 	// ClaimTTL is how long a moderator's claim holds
 	// (passerelle.DefaultClaimTTL when zero).
 	ClaimTTL time.Duration
