@@ -142,6 +142,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 	hash, err := store.PasswordHash(ctx, s.DB.Read, actor.ID)
 	if err != nil {
 		return err
+	} else if hash == "" {
+		// No password (single sign-on only): none to compare with.
+		return WrongCurrentPassword()
 	}
 	ok, err := argon2id.ComparePasswordAndHash(current, hash)
 	if err != nil {
