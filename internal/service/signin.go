@@ -109,8 +109,8 @@ func comparePassword(ctx context.Context, password, hash string) (ok bool, err e
 }
 
 // checkThrottled compares password with the hash of the account email
-// names (hash is "" for none: the comparison then runs against a dummy
-// hash, so that it takes as long), counting the attempt first against the
+// names (hashOf gives "" for no account or no password: the comparison then
+// runs against a dummy hash, so that it takes as long, and fails), counting the attempt first against the
 // account and the client's address. Errors: rate_limited (with
 // RetryAfter: a key must wait, or no place to hash), and those of the
 // database; ok reports whether the password matched.
@@ -153,7 +153,11 @@ func (s *Service) checkThrottled(ctx context.Context, email, password string, ha
 		release()
 		return false, err
 	}
-	if hash == "" {
+	// No account, or one without a password (it signs in only through its
+	// OpenID provider): compared with a dummy hash all the same, so that it
+	// takes as long, and never a match.
+	noPassword := hash == ""
+	if noPassword {
 		hash = dummyHash
 	}
 	ok, err := comparePassword(ctx, password, hash)
@@ -161,6 +165,7 @@ func (s *Service) checkThrottled(ctx context.Context, email, password string, ha
 		release() // not checked: it was no failure
 		return false, err
 	}
+	ok = ok && !noPassword
 	if ok {
 		release()
 		if err := store.ForgetAttempts(context.WithoutCancel(ctx), s.DB.Bun, keys[0].name); err != nil {
