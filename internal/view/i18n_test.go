@@ -119,6 +119,8 @@ var dynamicFamilies = map[string][]string{
 	// Network meetings (models_meetings.go).
 	"meetings.registration.status": RegistrationStatuses,
 	"meetings.agenda.status":       AgendaStatuses,
+	// Single sign-on (models_oidc.go).
+	"oidc.error": SignInRefusals,
 }
 
 func TestDynamicKeysExist(t *testing.T) {

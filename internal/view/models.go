@@ -242,6 +242,9 @@ type PracticeData struct {
 type LoginData struct {
 	Email, Next string
 	Errors      []FormError
+	// Provider is the OpenID provider's name on the single sign-on
+	// button; empty: no button.
+	Provider string
 }
 
 // PracticeFormData is the Data of the "practice_form" page, used both to
