@@ -109,6 +109,7 @@ var dynamicFamilies = map[string][]string{
 	"format":         Formats,
 	"license":        Licenses,
 	"history.action": Actions,
+	"history.public": PublicActions,
 	// Accounts and administration (models_accounts.go).
 	"role":                            Roles,
 	"audit.action":                    AuditActions,
