@@ -50,6 +50,9 @@ type Server struct {
 	logger  *slog.Logger
 	limiter *failureLimiter
 	gate    *gate // admission of requests (deadlines.go)
+	// router is the whole route table, for the Allow header of a 405
+	// (httpsem.go).
+	router chi.Routes
 }
 
 // New returns the HTTP handler of the whole application.
@@ -57,6 +60,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s := &Server{svc: svc, view: engine, opts: opts, logger: opts.Logger, limiter: newFailureLimiter(10, time.Minute)}
 	s.gate = newGate(cmp.Or(opts.MaxRequests, DefaultMaxRequests))
 	r := chi.NewRouter()
+	s.router = r
 	// The health check answers before anything that could wait on the
 	// database (sessions, admission); then every request gets a deadline.
 	// Compression wraps everything, the error pages of a panic included
@@ -72,6 +76,8 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	// own; a signed-in person's answers are private (pages for them already
 	// say no-store).
 	r.Use(httpcache.ETags(func(r *http.Request) bool { return userFrom(r.Context()) != nil }))
+	// HEAD wherever GET is served (httpsem.go): net/http drops the body.
+	r.Use(middleware.GetHead)
 
 	if engine != nil {
 		engine.TerritoriesURL = "/territoires" // the navigation's link to the tree page
