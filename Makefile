@@ -73,11 +73,21 @@ bench-authz: ## time one authorization check with 10,000 users and 2,000 territo
 bench-review: ## time a moderator's decision and an author's edit among 100,000 practices (BENCH_PRACTICES), on SQLite and PostgreSQL (p50/p95 in ms)
 	PASSERELLE_BENCH_PRACTICES=$(BENCH_PRACTICES) $(GO) test -run='^$$' -bench=ReviewAtScale -benchtime=300x -timeout 30m ./internal/service/
 
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT         := $(TOOLS_DIR)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+# golangci-lint, pinned, built with the project's Go into .cache/tools (the
+# version is in the file name, so that changing the pin rebuilds it).
+$(GOLANGCI_LINT):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(CURDIR)/$(TOOLS_DIR) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv $(TOOLS_DIR)/golangci-lint $@
+
 .PHONY: lint
-lint: ## go vet, gofmt, and golangci-lint when installed
+lint: $(GOLANGCI_LINT) ## go vet, gofmt and golangci-lint (pinned, installed into .cache/tools; see .golangci.yml)
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	@if command -v golangci-lint >/dev/null; then golangci-lint run ./...; else echo "golangci-lint not installed: skipped"; fi
+	$(GOLANGCI_LINT) run ./...
 
 .PHONY: clean
 clean: ## remove build outputs and test artifacts (not ./data)
