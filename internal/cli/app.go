@@ -16,8 +16,10 @@ import (
 	"github.com/passerelle/passerelle/internal/config"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/mail"
+	"github.com/passerelle/passerelle/internal/oidc"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/store"
+	"github.com/passerelle/passerelle/internal/web"
 )
 
 // app is the wired application.
@@ -78,7 +80,15 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, AttachmentQuota: cfg.AttachmentQuota, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
+	if cfg.OIDCIssuer != "" {
+		// Lazy: the provider is asked for its discovery document at the
+		// first sign-in, so that one that is down never delays start-up.
+		a.svc.Provider = oidc.New(oidc.Config{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: cfg.BaseURL + web.OIDCCallbackPath, Scopes: cfg.OIDCScopes, ACRValues: cfg.OIDCACRValues,
+			Label: cfg.OIDCLabel, Logger: logger})
+		a.svc.TrustProviderEmail = cfg.OIDCTrustEmail
+	}
 	// Languages of teaching tools written as free text before they were
 	// chosen from a list: mapped to their codes where they can be, named to
 	// the operator where they cannot (their authors are asked when they

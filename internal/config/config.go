@@ -31,9 +31,13 @@ type Config struct {
 	// MaxAttachmentSize and ClaimTTL are read from the text settings below
 	// by Finish.
 	MaxAttachmentSize int64
-	ClaimTTL          time.Duration
-	maxAttachment     string
-	claimTTL          string
+	// AttachmentQuota is how many bytes of attachments one account may
+	// store (--attachment-quota).
+	AttachmentQuota int64
+	ClaimTTL        time.Duration
+	maxAttachment   string
+	attachmentQuota string
+	claimTTL        string
 	// OAIRepositoryID is the repository identifier of OAI-PMH identifiers
 	// (a domain name); empty: the host of the base URL, kept in the
 	// database the first time it is a domain name.
@@ -59,6 +63,14 @@ type Config struct {
 	MaxRequests, JobWorkers, MailWorkers int
 	requestTimeout, longRequestTimeout   string
 	maxRequests, jobWorkers, mailWorkers string
+	// Single sign-on with an OpenID Connect provider (issue 17; checked by
+	// finishOIDC). OIDCIssuer empty: no provider, no button.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret string
+	OIDCScopes                                 []string // "openid email" by default; openid always
+	OIDCLabel                                  string   // the button's text: "Se connecter avec <label>"
+	OIDCACRValues                              string   // acr_values asked for, "" for none
+	OIDCTrustEmail                             bool     // trust e-mail addresses the provider does not say are verified
+	oidcScopes, oidcTrustEmail                 string
 }
 
 type setting struct {
@@ -80,6 +92,7 @@ func (c *Config) settings() []setting {
 		{"reminder-days", "PASSERELLE_REMINDER_DAYS", "7", "remind moderators of submissions waiting this many days (escalate after twice)", &c.reminderDays},
 		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
 		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
+		{"attachment-quota", "PASSERELLE_ATTACHMENT_QUOTA", "500MB", "storage of attachments per account, practices and meetings together (same syntax as --max-attachment-size)", &c.attachmentQuota},
 		{"claim-ttl", "PASSERELLE_CLAIM_TTL", "48h", "how long a moderator's claim on a submission holds (e.g. 48h, 90m)", &c.claimTTL},
 		// Deadlines, admission and workers (issue 10).
 		{"request-timeout", "PASSERELLE_REQUEST_TIMEOUT", "15s", "how long a request may work before it answers 503 (e.g. 15s)", &c.requestTimeout},
@@ -90,6 +103,14 @@ func (c *Config) settings() []setting {
 		// Open standards (issue 16).
 		{"oai-repository-id", "PASSERELLE_OAI_REPOSITORY_ID", "", "OAI-PMH repository identifier, a domain name (default: the base URL's host, kept from the first start)", &c.OAIRepositoryID},
 		{"oai-admin-email", "PASSERELLE_OAI_ADMIN_EMAIL", "", "contact address OAI-PMH harvesters are given (default: the --mail-from address)", &c.OAIAdminEmail},
+		// Single sign-on (issue 17).
+		{"oidc-issuer", "PASSERELLE_OIDC_ISSUER", "", "OpenID Connect provider's issuer URL (e.g. https://fca.integ01.dev-agentconnect.fr/api/v2); empty: no single sign-on", &c.OIDCIssuer},
+		{"oidc-client-id", "PASSERELLE_OIDC_CLIENT_ID", "", "client ID Passerelle is registered under at the provider", &c.OIDCClientID},
+		{"oidc-client-secret", "PASSERELLE_OIDC_CLIENT_SECRET", "", "client secret given by the provider", &c.OIDCClientSecret},
+		{"oidc-scopes", "PASSERELLE_OIDC_SCOPES", "openid email", "scopes asked for, space-separated (ProConnect: openid email given_name usual_name uid siret)", &c.oidcScopes},
+		{"oidc-label", "PASSERELLE_OIDC_LABEL", "", "provider's name on the sign-in button (default: the issuer's host)", &c.OIDCLabel},
+		{"oidc-acr-values", "PASSERELLE_OIDC_ACR_VALUES", "", "acr_values asked of the provider, space-separated (e.g. eidas1); empty: none", &c.OIDCACRValues},
+		{"oidc-trust-unverified-email", "PASSERELLE_OIDC_TRUST_UNVERIFIED_EMAIL", "false", "link and open accounts by e-mail even when the provider does not say the e-mail is verified (ProConnect sends no email_verified)", &c.oidcTrustEmail},
 	}
 }
 
@@ -142,6 +163,11 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --max-attachment-size %q: expected a size such as 20MB", c.maxAttachment)
 	}
 	c.MaxAttachmentSize = n
+	q, err := ParseSize(c.attachmentQuota)
+	if err != nil || q <= 0 {
+		return fmt.Errorf("bad --attachment-quota %q: expected a size such as 500MB", c.attachmentQuota)
+	}
+	c.AttachmentQuota = q
 	d, err := time.ParseDuration(c.claimTTL)
 	if err != nil || d < time.Minute {
 		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)
@@ -150,7 +176,69 @@ func (c *Config) Finish() error {
 	if err := c.finishFaults(); err != nil {
 		return err
 	}
-	return c.finishOAI()
+	if err := c.finishOAI(); err != nil {
+		return err
+	}
+	return c.finishOIDC()
+}
+
+// scopePattern is one OAuth 2.0 scope token (RFC 6749 §3.3).
+var scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
+
+// finishOIDC checks the single sign-on settings: all or nothing, a URL for
+// the issuer (https, except on the loopback for development), scopes that
+// are scope tokens.
+func (c *Config) finishOIDC() error {
+	c.OIDCIssuer = strings.TrimSpace(c.OIDCIssuer)
+	c.OIDCClientID = strings.TrimSpace(c.OIDCClientID)
+	switch v := strings.ToLower(strings.TrimSpace(c.oidcTrustEmail)); v {
+	case "", "false", "0", "no":
+		c.OIDCTrustEmail = false
+	case "true", "1", "yes":
+		c.OIDCTrustEmail = true
+	default:
+		return fmt.Errorf("bad --oidc-trust-unverified-email %q: expected true or false", c.oidcTrustEmail)
+	}
+	if c.OIDCIssuer == "" {
+		if c.OIDCClientID != "" || c.OIDCClientSecret != "" {
+			return fmt.Errorf("bad --oidc-client-id/--oidc-client-secret: given without --oidc-issuer")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.OIDCIssuer)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("bad --oidc-issuer %q: expected the provider's https:// issuer URL", c.OIDCIssuer)
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("bad --oidc-issuer %q: an issuer other than localhost must be https://", c.OIDCIssuer)
+		}
+	}
+	if c.OIDCClientID == "" {
+		return fmt.Errorf("bad --oidc-client-id: required with --oidc-issuer")
+	}
+	if c.OIDCClientSecret == "" {
+		return fmt.Errorf("bad --oidc-client-secret: required with --oidc-issuer")
+	}
+	c.OIDCScopes = nil
+	hasOpenID := false
+	for _, s := range strings.FieldsFunc(c.oidcScopes, func(r rune) bool { return r == ' ' || r == ',' }) {
+		if !scopePattern.MatchString(s) {
+			return fmt.Errorf("bad --oidc-scopes %q: %q is not a scope", c.oidcScopes, s)
+		}
+		hasOpenID = hasOpenID || s == "openid"
+		c.OIDCScopes = append(c.OIDCScopes, s)
+	}
+	if !hasOpenID {
+		c.OIDCScopes = append([]string{"openid"}, c.OIDCScopes...)
+	}
+	c.OIDCACRValues = strings.Join(strings.Fields(c.OIDCACRValues), " ")
+	c.OIDCLabel = strings.TrimSpace(c.OIDCLabel)
+	if c.OIDCLabel == "" {
+		c.OIDCLabel = u.Hostname()
+	}
+	return nil
 }
 
 // finishFaults parses the deadlines, the admission limit and the numbers of

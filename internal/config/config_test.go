@@ -46,16 +46,18 @@ func TestReviewSettings(t *testing.T) {
 		return &c, c.Finish()
 	}
 	c, err := parse()
-	if err != nil || c.MaxAttachmentSize != 20<<20 || c.ClaimTTL != 48*time.Hour || c.AttachmentsURL != "" {
+	if err != nil || c.MaxAttachmentSize != 20<<20 || c.AttachmentQuota != 500<<20 || c.ClaimTTL != 48*time.Hour || c.AttachmentsURL != "" {
 		t.Fatalf("defaults: %+v, %v", c, err)
 	}
-	c, err = parse("--max-attachment-size", "5MB", "--claim-ttl", "90m", "--attachments-url", "s3://bucket?region=eu-west-3")
-	if err != nil || c.MaxAttachmentSize != 5<<20 || c.ClaimTTL != 90*time.Minute {
+	c, err = parse("--max-attachment-size", "5MB", "--attachment-quota", "2GB", "--claim-ttl", "90m", "--attachments-url", "s3://bucket?region=eu-west-3")
+	if err != nil || c.MaxAttachmentSize != 5<<20 || c.AttachmentQuota != 2<<30 || c.ClaimTTL != 90*time.Minute {
 		t.Fatalf("given: %+v, %v", c, err)
 	}
 	for _, args := range [][]string{
 		{"--max-attachment-size", "lots"},
 		{"--max-attachment-size", "0"},
+		{"--attachment-quota", "0"},
+		{"--attachment-quota", "beaucoup"},
 		{"--claim-ttl", "2d"},
 		{"--claim-ttl", "10s"},
 		{"--attachments-url", "no scheme"},

@@ -129,6 +129,10 @@ func (d Deps) sendNotifications(ctx context.Context, ids []int64) error {
 			return err
 		}
 	}
+	snap, err := d.Authz.Refresh(ctx)
+	if err != nil {
+		return err
+	}
 	var refused []error
 	for i := range ns {
 		n := &ns[i]
@@ -139,7 +143,14 @@ func (d Deps) sendNotifications(ctx context.Context, ids []int64) error {
 		if u.Disabled() || !prefs[u.ID].Wants(passerelle.CategoryOf(n.Type)) {
 			continue
 		}
-		m, err := d.notificationEmail(ctx, u, n, p, ev)
+		// The e-mail shows the event as its recipient may see it: a
+		// subscriber told of a publication gets neither the moderator's
+		// name nor the reason given with the approval.
+		seen, ok := passerelle.AudienceOf(snap, u, p).Event(*ev)
+		if !ok {
+			seen = passerelle.Event{ID: ev.ID, PracticeID: ev.PracticeID, At: ev.At, Action: ev.Action}
+		}
+		m, err := d.notificationEmail(ctx, u, n, p, &seen)
 		if err != nil {
 			return err
 		}

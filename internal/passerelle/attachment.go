@@ -1,6 +1,7 @@
 package passerelle
 
 import (
+	"fmt"
 	"path"
 	"strings"
 	"time"
@@ -30,6 +31,22 @@ const MaxAttachments = 10
 
 // DefaultMaxAttachmentSize is the size limit of one file unless configured.
 const DefaultMaxAttachmentSize = 20 << 20
+
+// DefaultAttachmentQuota is how much an account may store in attachments
+// (of practices and meetings together) unless configured
+// (--attachment-quota): one contributor cannot fill the disk.
+const DefaultAttachmentQuota = 500 << 20
+
+// FieldQuota is the reason of a file refused because its account's
+// attachments would go over the storage quota (code too_large).
+const FieldQuota = "quota"
+
+// QuotaExceeded is the error of an upload that would take its account's
+// attachments over quota bytes.
+func QuotaExceeded(quota int64) error {
+	return &Error{Code: ETooLarge, Fields: map[string]string{"file": FieldQuota},
+		Message: fmt.Sprintf("This file would take your attachments over your storage quota of %d bytes (--attachment-quota); remove files you no longer need first.", quota)}
+}
 
 // AttachmentTypes lists the accepted types of attachment, as detected from
 // their content, each with the extension a downloaded file gets when its

@@ -38,9 +38,9 @@ const (
 )
 
 // AuditActions lists every audit action, for filters; those of meetings
-// are in meeting.go.
-var AuditActions = append([]AuditAction{
+// are in meeting.go, those of provider sign-in in identity.go.
+var AuditActions = append(append([]AuditAction{
 	AuditRoleGrant, AuditRoleRevoke, AuditInvitationCreate, AuditInvitationAccept, AuditInvitationRevoke,
 	AuditUserCreate, AuditUserDisable, AuditUserEnable, AuditTerritoryCreate, AuditTerritoryUpdate,
 	AuditTerritoryImport, AuditThemeCreate, AuditThemeUpdate,
-}, MeetingAuditActions...)
+}, MeetingAuditActions...), IdentityAuditActions...)

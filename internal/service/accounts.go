@@ -84,6 +84,11 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*pa
 	} else if err != nil {
 		return nil, err
 	}
+	if hash == "" {
+		// An account that signs in only through its OpenID provider.
+		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+		return nil, passerelle.Errorf(passerelle.EUnauthn, "Wrong e-mail or password.")
+	}
 	ok, err := argon2id.ComparePasswordAndHash(password, hash)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,63 @@ func (s *Service) maxAttachmentSize() int64 {
 // for the pages to tell.
 func (s *Service) AttachmentSizeLimit() int64 { return s.maxAttachmentSize() }
 
+// attachmentQuota returns how many bytes of attachments one account may
+// store.
+func (s *Service) attachmentQuota() int64 {
+	if s.AttachmentQuota > 0 {
+		return s.AttachmentQuota
+	}
+	return passerelle.DefaultAttachmentQuota
+}
+
+// StorageQuota returns the storage quota of an account, in bytes, for
+// the pages to tell.
+func (s *Service) StorageQuota() int64 { return s.attachmentQuota() }
+
+// uploadRoom returns how many bytes the next file of actor may hold: the
+// size limit of one file, or what is left of the account's quota when that
+// is less (quotaBound). Errors: too_large (the quota is used up).
+func (s *Service) uploadRoom(ctx context.Context, actor Actor) (limit int64, quotaBound bool, err error) {
+	used, err := store.StorageUsedBy(ctx, s.DB.Read, actor.ID)
+	if err != nil {
+		return 0, false, err
+	}
+	left := s.attachmentQuota() - used
+	if left <= 0 {
+		return 0, true, passerelle.QuotaExceeded(s.attachmentQuota())
+	}
+	if limit = s.maxAttachmentSize(); left < limit {
+		return left, true, nil
+	}
+	return limit, false, nil
+}
+
+// checkQuota counts the account's storage again inside the transaction
+// that records a file of size bytes, its row locked: two uploads at once
+// cannot both slip under the quota.
+func (s *Service) checkQuota(ctx context.Context, tx bun.Tx, userID, size int64) error {
+	if err := store.LockUser(ctx, tx, userID); err != nil {
+		return err
+	}
+	used, err := store.StorageUsedBy(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	if used+size > s.attachmentQuota() {
+		return passerelle.QuotaExceeded(s.attachmentQuota())
+	}
+	return nil
+}
+
+// quotaError turns the too_large of a file cut at the end of the account's
+// quota into the quota's own error.
+func (s *Service) quotaError(err error, quotaBound bool) error {
+	if quotaBound && passerelle.ErrorCode(err) == passerelle.ETooLarge {
+		return passerelle.QuotaExceeded(s.attachmentQuota())
+	}
+	return err
+}
+
 // Attachments returns the files attached to a practice actor may see.
 // Errors: not_found.
 func (s *Service) Attachments(ctx context.Context, actor Actor, practiceID int64) ([]passerelle.Attachment, error) {
@@ -73,7 +130,8 @@ func readError(err error) error {
 // for display. Errors: unauthenticated, not_found, forbidden (not the
 // author), conflict (not editable, or already passerelle.MaxAttachments
 // files), validation_failed (empty file), unsupported_media_type,
-// too_large (over the configured size; nothing is kept).
+// too_large (over the configured size, or over the account's storage quota
+// with fields {"file":"quota"}; nothing is kept).
 func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int64, name string, content io.Reader) (*passerelle.Attachment, error) {
 	if actor == nil {
 		return nil, unauthenticated()
@@ -89,6 +147,10 @@ func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int
 		return nil, err
 	} else if n >= passerelle.MaxAttachments {
 		return nil, tooManyAttachments()
+	}
+	limit, quotaBound, err := s.uploadRoom(ctx, actor)
+	if err != nil {
+		return nil, err
 	}
 
 	head := make([]byte, sniffLen)
@@ -107,9 +169,8 @@ func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int
 		return nil, passerelle.Errorf(passerelle.EUnsupported,
 			"This type of file (%s) is not accepted: send a PDF, a PNG, JPEG or WebP picture, an OpenDocument or Office document, or plain text.", base)
 	}
-	limit := s.maxAttachmentSize()
 	if int64(n) > limit {
-		return nil, passerelle.Errorf(passerelle.ETooLarge, "The file is larger than %d bytes.", limit)
+		return nil, s.quotaError(passerelle.Errorf(passerelle.ETooLarge, "The file is larger than %d bytes.", limit), quotaBound)
 	}
 
 	key := newStorageKey(p.ID)
@@ -121,7 +182,7 @@ func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int
 	}
 	size, err := s.writeFile(ctx, key, detected.String(), io.MultiReader(bytes.NewReader(head), content), limit)
 	if err != nil {
-		return nil, err
+		return nil, s.quotaError(err, quotaBound)
 	}
 	a := &passerelle.Attachment{PracticeID: p.ID, Key: key, Name: passerelle.AttachmentName(name, base),
 		ContentType: detected.String(), Size: size, UploadedBy: actor.ID, CreatedAt: store.Now()}
@@ -140,6 +201,9 @@ func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int
 			return err
 		} else if n >= passerelle.MaxAttachments {
 			return tooManyAttachments()
+		}
+		if err := s.checkQuota(ctx, tx, actor.ID, size); err != nil {
+			return err
 		}
 		return store.InsertAttachment(ctx, tx, a)
 	})

@@ -108,7 +108,7 @@ func (s *Service) ClaimOn(ctx context.Context, actor Actor, p *passerelle.Practi
 	if err != nil {
 		return nil, err
 	}
-	if p.Status != passerelle.StatusSubmitted || !passerelle.TakesPart(snap, actor, p) {
+	if p.Status != passerelle.StatusSubmitted || !passerelle.AudienceOf(snap, actor, p).Sees(passerelle.PartClaims) {
 		return nil, nil
 	}
 	c, err := store.GetClaim(ctx, s.DB.Read, p.ID)

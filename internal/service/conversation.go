@@ -45,15 +45,16 @@ func conversation(p *passerelle.Practice, events []passerelle.Event) []passerell
 	return out
 }
 
-// loadParticipant loads a practice for one who takes part in its review;
-// anyone else gets not_found for what they may not see, forbidden for a
+// loadSeeing loads a practice for one who may see part of it
+// (passerelle.Audience.Sees): the conversation, the revisions; anyone else
+// gets not_found for what they may not see at all, forbidden for a
 // published practice they may read.
-func (s *Service) loadParticipant(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, authzSnapshot, error) {
+func (s *Service) loadSeeing(ctx context.Context, actor Actor, id int64, part passerelle.Part) (*passerelle.Practice, authzSnapshot, error) {
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !passerelle.TakesPart(snap, actor, p) {
+	if !passerelle.AudienceOf(snap, actor, p).Sees(part) {
 		if actor == nil {
 			return nil, nil, unauthenticated()
 		}
@@ -66,7 +67,7 @@ func (s *Service) loadParticipant(ctx context.Context, actor Actor, id int64) (*
 // the reasons of decisions — oldest first, to its author, the moderators
 // covering it and admins. Errors: unauthenticated, not_found, forbidden.
 func (s *Service) Comments(ctx context.Context, actor Actor, id int64) ([]passerelle.Comment, error) {
-	p, _, err := s.loadParticipant(ctx, actor, id)
+	p, _, err := s.loadSeeing(ctx, actor, id, passerelle.PartConversation)
 	if err != nil {
 		return nil, err
 	}

@@ -100,8 +100,16 @@ func TestCoreLoop(t *testing.T) {
 		if err != nil || res.Total != 0 {
 			t.Errorf("territory 62: total %d, err %v", res.Total, err)
 		}
+		// The public sees that it was published; the participants who
+		// did it and why.
 		hist, err := svc.History(ctx, nil, p.ID)
 		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 1 || hist[0].Action != passerelle.ActionApprove || hist[0].Comment != "" || hist[0].ActorName != "" {
+			t.Errorf("public history = %+v", hist)
+		}
+		if hist, err = svc.History(ctx, w.NordMod, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if len(hist) != 3 || hist[2].Action != passerelle.ActionApprove || hist[2].Comment != "Bravo" || hist[2].ActorName != "Nora Nord" {

@@ -113,6 +113,10 @@ func (s *Service) AddMeetingAttachment(ctx context.Context, actor Actor, meeting
 	} else if n >= MaxMeetingAttachments {
 		return nil, tooManyMeetingFiles()
 	}
+	limit, quotaBound, err := s.uploadRoom(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
 	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(content, head)
 	switch {
@@ -129,7 +133,6 @@ func (s *Service) AddMeetingAttachment(ctx context.Context, actor Actor, meeting
 		return nil, passerelle.Errorf(passerelle.EUnsupported,
 			"This type of file (%s) is not accepted: send a PDF, a PNG, JPEG or WebP picture, an OpenDocument or Office document, or plain text.", base)
 	}
-	limit := s.maxAttachmentSize()
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	key := "meetings/" + strconv.FormatInt(meetingID, 10) + "/" + hex.EncodeToString(b)
@@ -139,7 +142,7 @@ func (s *Service) AddMeetingAttachment(ctx context.Context, actor Actor, meeting
 	}
 	size, err := s.writeFile(ctx, key, detected.String(), io.MultiReader(bytes.NewReader(head), content), limit)
 	if err != nil {
-		return nil, err
+		return nil, s.quotaError(err, quotaBound)
 	}
 	a := &passerelle.Attachment{MeetingID: meetingID, Key: key, Name: passerelle.AttachmentName(name, base),
 		ContentType: detected.String(), Size: size, UploadedBy: actor.ID, CreatedAt: store.Now()}
@@ -151,6 +154,9 @@ func (s *Service) AddMeetingAttachment(ctx context.Context, actor Actor, meeting
 			return err
 		} else if n >= MaxMeetingAttachments {
 			return tooManyMeetingFiles()
+		}
+		if err := s.checkQuota(ctx, tx, actor.ID, size); err != nil {
+			return err
 		}
 		if err := store.InsertMeetingAttachment(ctx, tx, a); err != nil {
 			return err

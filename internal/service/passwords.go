@@ -85,7 +85,7 @@ func (s *Service) CheckPasswordReset(ctx context.Context, token string) error {
 }
 
 // ResetPassword sets a new password with the token of a reset link, once,
-// and ends every session of the account. Errors: not_found, conflict (used,
+// and ends every session and every API token of the account. Errors: not_found, conflict (used,
 // expired), validation_failed (password under 12 characters).
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (*passerelle.User, error) {
 	r, err := openReset(ctx, s.DB.Read, token)
@@ -109,7 +109,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*p
 		if err := store.SetPasswordHash(ctx, tx, r.UserID, hash); err != nil {
 			return err
 		}
-		return store.DeleteSessions(ctx, tx, r.UserID, "")
+		// Whoever knew the old password may hold a session or a token:
+		// they all end with it.
+		return store.EndCredentials(ctx, tx, r.UserID, "")
 	})
 	if err != nil {
 		return nil, err
@@ -125,11 +127,11 @@ func WrongCurrentPassword() error {
 }
 
 // ChangePassword replaces the actor's password, given the current one, and
-// ends their other sessions (keepSession is the one in use, "" for none).
-// API tokens are left alone: they are listed, and revoked, one by one.
+// ends their other credentials: every session and API token but the one in
+// use (keep: the session cookie's value or the bearer token; "" for none).
 // Errors: unauthenticated, validation_failed (current_password wrong, see
 // WrongCurrentPassword; new_password too short or missing).
-func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next, keepSession string) error {
+func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next, keep string) error {
 	if actor == nil || actor.Disabled() {
 		return unauthenticated()
 	}
@@ -140,6 +142,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 	hash, err := store.PasswordHash(ctx, s.DB.Read, actor.ID)
 	if err != nil {
 		return err
+	} else if hash == "" {
+		// No password (single sign-on only): none to compare with.
+		return WrongCurrentPassword()
 	}
 	ok, err := argon2id.ComparePasswordAndHash(current, hash)
 	if err != nil {
@@ -154,15 +159,15 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 	if err != nil {
 		return err
 	}
-	keep := ""
-	if keepSession != "" {
-		keep = passerelle.HashSecret(keepSession)
+	keepHash := ""
+	if keep != "" {
+		keepHash = passerelle.HashSecret(keep)
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.SetPasswordHash(ctx, tx, actor.ID, newHash); err != nil {
 			return err
 		}
-		return store.DeleteSessions(ctx, tx, actor.ID, keep)
+		return store.EndCredentials(ctx, tx, actor.ID, keepHash)
 	})
 }
 

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -168,11 +167,11 @@ func (s *Service) CreatePractice(ctx context.Context, actor Actor, in PracticeIn
 	return s.reload(ctx, s.DB.Bun, p.ID)
 }
 
-// visible reports whether actor may read p: everyone reads what is
-// published; otherwise those who take part in its review
-// (passerelle.TakesPart).
+// visible reports whether actor may read p, by the rule of visibility:
+// everyone reads what is published, the participants of its review
+// anything else (passerelle.Audience.SeesPractice).
 func visible(snap *authz.Snapshot, actor Actor, p *passerelle.Practice) bool {
-	return p.Published() || passerelle.TakesPart(snap, actor, p)
+	return passerelle.AudienceOf(snap, actor, p).SeesPractice(p)
 }
 
 // load returns the practice if actor may see it, and a not_found error
@@ -427,27 +426,33 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 	return s.reload(ctx, s.DB.Bun, id)
 }
 
-// History returns the history of a practice, oldest first. The
-// conversation and the claims of its review are shown to the people taking
-// part in it only (passerelle.TakesPart).
+// History returns the history of a practice as actor may see it, oldest
+// first (passerelle.Audience.History): the public gets the public facts of
+// its life (published, archived, restored — without who or why) and its
+// reuses; the participants of its review get everything.
 func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]passerelle.Event, error) {
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	events, err := store.ListEvents(ctx, s.DB.Read, id)
-	if err != nil || passerelle.TakesPart(snap, actor, p) {
-		return events, err
-	}
-	return slices.DeleteFunc(events, func(e passerelle.Event) bool {
-		return e.Action == passerelle.ActionComment || e.Action == passerelle.ActionClaim || e.Action == passerelle.ActionRelease
-	}), nil
-}
-
-// Revisions returns every submitted revision of a practice, oldest first.
-func (s *Service) Revisions(ctx context.Context, actor Actor, id int64) ([]passerelle.Revision, error) {
-	if _, _, err := s.load(ctx, s.DB.Read, actor, id); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	return store.ListRevisions(ctx, s.DB.Read, id)
+	return passerelle.AudienceOf(snap, actor, p).History(events), nil
+}
+
+// Revisions returns the submitted revisions of a practice actor may see,
+// oldest first (passerelle.Audience.Revisions): every one to the
+// participants of its review, the published one only to the public.
+func (s *Service) Revisions(ctx context.Context, actor Actor, id int64) ([]passerelle.Revision, error) {
+	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	revs, err := store.ListRevisions(ctx, s.DB.Read, id)
+	if err != nil {
+		return nil, err
+	}
+	return passerelle.AudienceOf(snap, actor, p).Revisions(p, revs), nil
 }

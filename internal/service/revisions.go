@@ -14,7 +14,7 @@ import (
 // unauthenticated, forbidden, not_found (also for a revision that does not
 // exist).
 func (s *Service) RevisionChanges(ctx context.Context, actor Actor, id int64, n int) (prev, cur *passerelle.Revision, changes []passerelle.FieldChange, err error) {
-	if _, _, err := s.loadParticipant(ctx, actor, id); err != nil {
+	if _, _, err := s.loadSeeing(ctx, actor, id, passerelle.PartRevisions); err != nil {
 		return nil, nil, nil, err
 	}
 	revs, err := store.ListRevisions(ctx, s.DB.Read, id)

@@ -33,6 +33,10 @@ type Service struct {
 	// MaxAttachmentSize is the size limit of one attachment, in bytes
 	// (passerelle.DefaultMaxAttachmentSize when zero).
 	MaxAttachmentSize int64
+	// AttachmentQuota is how many bytes of attachments one account may
+	// store, practices and meetings together
+	// (passerelle.DefaultAttachmentQuota when zero).
+	AttachmentQuota int64
 	// ClaimTTL is how long a moderator's claim holds
 	// (passerelle.DefaultClaimTTL when zero).
 	ClaimTTL time.Duration
@@ -43,6 +47,14 @@ type Service struct {
 	// locally): the health check watches its free space. Empty: not
 	// watched.
 	DataDir string
+	// Provider is the OpenID provider people may sign in with; nil: no
+	// single sign-on (providers.go).
+	Provider IdentityProvider
+	// TrustProviderEmail links a first sign-in to the account with the same
+	// e-mail, or opens one, even when the provider does not say the e-mail
+	// is verified (ProConnect-style federations send no email_verified).
+	// Off by default: an unverified address could take over an account.
+	TrustProviderEmail bool
 }
 
 // Actor is who performs a call: nil for an anonymous reader.

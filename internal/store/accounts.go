@@ -275,6 +275,24 @@ func DeleteSessions(ctx context.Context, db bun.IDB, userID int64, keep string) 
 	return err
 }
 
+// RevokeTokens revokes every live API token of an account but the one whose
+// hash is keep ("" revokes them all).
+func RevokeTokens(ctx context.Context, db bun.IDB, userID int64, keep string) error {
+	_, err := db.NewUpdate().Model((*tokenRow)(nil)).Set("revoked_at = ?", Now()).
+		Where("user_id = ? AND revoked_at IS NULL AND token_hash <> ?", userID, keep).Exec(ctx)
+	return err
+}
+
+// EndCredentials ends every session and revokes every API token of an
+// account, but the one credential whose hash is keep ("" ends them all):
+// credentials end together.
+func EndCredentials(ctx context.Context, db bun.IDB, userID int64, keep string) error {
+	if err := DeleteSessions(ctx, db, userID, keep); err != nil {
+		return err
+	}
+	return RevokeTokens(ctx, db, userID, keep)
+}
+
 // SearchUsers returns the accounts whose name or e-mail contains q (any
 // case; every account when q is empty), by name, at most limit.
 func SearchUsers(ctx context.Context, db bun.IDB, q string, limit int) ([]*passerelle.User, error) {

@@ -90,6 +90,32 @@ func DeleteAttachment(ctx context.Context, db bun.IDB, practiceID, id int64) (bo
 	return n > 0, nil
 }
 
+// StorageUsedBy returns how many bytes of attachments an account has
+// uploaded, to practices and to meetings.
+func StorageUsedBy(ctx context.Context, db bun.IDB, userID int64) (int64, error) {
+	var practices, meetings int64
+	if err := db.NewSelect().Model((*attachmentRow)(nil)).ColumnExpr("COALESCE(SUM(a.size), 0)").
+		Where("a.uploaded_by = ?", userID).Scan(ctx, &practices); err != nil {
+		return 0, err
+	}
+	if err := db.NewSelect().Model((*meetingAttachmentRow)(nil)).ColumnExpr("COALESCE(SUM(f.size), 0)").
+		Where("f.uploaded_by = ?", userID).Scan(ctx, &meetings); err != nil {
+		return 0, err
+	}
+	return practices + meetings, nil
+}
+
+// LockUser takes the row lock of an account until tx ends (PostgreSQL;
+// SQLite's writers are serialised already), so that two uploads of one
+// account check its storage quota one after the other.
+func LockUser(ctx context.Context, tx bun.Tx, id int64) error {
+	if !isPostgres(tx) {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT id FROM users WHERE id = ? FOR UPDATE", id)
+	return err
+}
+
 // LockPractice takes the row lock of a practice until the transaction ends
 // (PostgreSQL; SQLite's single writer already serialises write
 // transactions), so that checks made in the transaction — such as the number

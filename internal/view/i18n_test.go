@@ -109,6 +109,7 @@ var dynamicFamilies = map[string][]string{
 	"format":         Formats,
 	"license":        Licenses,
 	"history.action": Actions,
+	"history.public": PublicActions,
 	// Accounts and administration (models_accounts.go).
 	"role":                            Roles,
 	"audit.action":                    AuditActions,
@@ -119,6 +120,8 @@ var dynamicFamilies = map[string][]string{
 	// Network meetings (models_meetings.go).
 	"meetings.registration.status": RegistrationStatuses,
 	"meetings.agenda.status":       AgendaStatuses,
+	// Single sign-on (models_oidc.go).
+	"oidc.error": SignInRefusals,
 }
 
 func TestDynamicKeysExist(t *testing.T) {

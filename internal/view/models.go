@@ -242,6 +242,9 @@ type PracticeData struct {
 type LoginData struct {
 	Email, Next string
 	Errors      []FormError
+	// Provider is the OpenID provider's name on the single sign-on
+	// button; empty: no button.
+	Provider string
 }
 
 // PracticeFormData is the Data of the "practice_form" page, used both to
@@ -383,3 +386,8 @@ var (
 	Licenses = []string{"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved"}
 	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release", "reuse"}
 )
+
+// PublicActions are the entries of a practice's history the public sees
+// without their actor (passerelle.PartLife), told without a name (keys
+// "history.public.<v>").
+var PublicActions = []string{"approve", "archive", "unarchive"}

@@ -130,7 +130,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiChangePassword changes the caller's password, with the rate limits of
-// every password entry point; the caller's other sessions end.
+// every password entry point; the caller's other sessions and tokens end.
 func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Current string `json:"current_password"`
@@ -151,7 +151,9 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, rateLimited())
 		return
 	}
-	err := s.svc.ChangePassword(r.Context(), u, body.Current, body.New, "")
+	// The token in use stays; every other credential of the account ends.
+	inUse, _ := r.Context().Value(sessionKey).(string)
+	err := s.svc.ChangePassword(r.Context(), u, body.Current, body.New, inUse)
 	if err != nil {
 		if e := (*passerelle.Error)(nil); errors.As(err, &e) && e.Fields["current_password"] == passerelle.FieldInvalid {
 			s.limiter.fail(keys...)

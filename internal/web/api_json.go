@@ -213,12 +213,14 @@ func (req *practiceRequest) input() service.PracticeInput {
 }
 
 type eventJSON struct {
-	At      time.Time  `json:"at"`
-	Actor   personJSON `json:"actor"`
-	Action  string     `json:"action"`
-	From    *string    `json:"from"`
-	To      *string    `json:"to"`
-	Comment string     `json:"comment"`
+	At time.Time `json:"at"`
+	// Actor is null when the caller may not know who acted
+	// (passerelle.PartActors).
+	Actor   *personJSON `json:"actor"`
+	Action  string      `json:"action"`
+	From    *string     `json:"from"`
+	To      *string     `json:"to"`
+	Comment string      `json:"comment"`
 }
 
 func optional(s string) *string {
@@ -229,6 +231,9 @@ func optional(s string) *string {
 }
 
 func eventToJSON(e passerelle.Event) eventJSON {
-	return eventJSON{At: e.At, Actor: personJSON{ID: idString(e.ActorID), Name: e.ActorName}, Action: string(e.Action),
-		From: optional(string(e.From)), To: optional(string(e.To)), Comment: e.Comment}
+	out := eventJSON{At: e.At, Action: string(e.Action), From: optional(string(e.From)), To: optional(string(e.To)), Comment: e.Comment}
+	if e.ActorID != 0 {
+		out.Actor = &personJSON{ID: idString(e.ActorID), Name: e.ActorName}
+	}
+	return out
 }

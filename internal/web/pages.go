@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
@@ -198,20 +200,43 @@ func formPage(path string) string {
 	return "/"
 }
 
-// safeNext returns next when it is a path of this site ("/..." but not
-// "//host" or "/\host", which browsers read as another site), else "".
+// safeNext returns next, normalised, when it names a page of this site,
+// else "". Browsers read "//host" and "/\host" as another site, also once
+// they have dropped tabs and line breaks; and http.Redirect cleans the path
+// (path.Clean) before sending it, which turns dot-segments such as
+// "/../\host" into those forms. So: no control character or back-slash,
+// raw or percent-encoded, no encoded slash; the path is decoded and cleaned
+// here, must still start with exactly one slash, and the result is what the
+// redirect sends (the fragment is dropped).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return ""
-	}
-	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	unsafe := func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, unsafe) {
 		return ""
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return ""
 	}
-	return next
+	rawPath, _, _ := strings.Cut(next, "?")
+	rawPath, _, _ = strings.Cut(rawPath, "#")
+	if lower := strings.ToLower(rawPath); strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") {
+		return ""
+	}
+	if strings.ContainsFunc(u.Path, unsafe) || !utf8.ValidString(u.Path) {
+		return ""
+	}
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		return ""
+	}
+	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return ""
+	}
+	return out
 }
 
 // signedIn returns the signed-in user; for an anonymous visitor it sends

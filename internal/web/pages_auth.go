@@ -11,7 +11,7 @@ import (
 
 // loginPage shows the login form; ?next= is where to go afterwards.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", &view.Page{Title: s.tr(r).T("login.heading"), Data: &view.LoginData{Next: safeNext(r.URL.Query().Get("next"))}})
+	s.render(w, r, http.StatusOK, "login", &view.Page{Title: s.tr(r).T("login.heading"), Data: s.loginData("", safeNext(r.URL.Query().Get("next")))})
 }
 
 // login checks the e-mail and password (with the rate limits of every
@@ -24,7 +24,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	tr := s.tr(r)
 	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
-	data := &view.LoginData{Email: email, Next: safeNext(r.PostForm.Get("next"))}
+	data := s.loginData(email, safeNext(r.PostForm.Get("next")))
 	title := tr.T("login.heading")
 	if email == "" {
 		data.Errors = append(data.Errors, fieldError(tr, "email", passerelle.FieldRequired))
@@ -84,5 +84,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.clearSessionCookie(w)
-	s.redirectWithFlash(w, r, "/", "logout")
+	// Signed in through the provider: sign out there too when it offers
+	// it (pages_oidc.go); it sends the browser back to the home page.
+	to := s.providerLogout(w, r)
+	if to == "" {
+		to = "/"
+	}
+	s.redirectWithFlash(w, r, to, "logout")
 }

@@ -777,6 +777,9 @@ func (s *Server) uploadMeetingFilePage(w http.ResponseWriter, r *http.Request) {
 		case passerelle.EValidation, passerelle.EUnsupported, passerelle.ETooLarge, passerelle.EConflict:
 			tr := s.tr(r)
 			msg := view.FormError{Field: "file", Message: tr.T("meetings.files.error." + passerelle.ErrorCode(err))}
+			if e := (*passerelle.Error)(nil); errors.As(err, &e) && e.Fields["file"] == passerelle.FieldQuota {
+				msg.Message = tr.T("upload.error.quota", "quota", sizeText(tr, s.lang(r), s.svc.StorageQuota()))
+			}
 			s.showRecord(w, r, statusOf[passerelle.ErrorCode(err)], nil, []view.FormError{msg})
 		default:
 			s.errorPage(w, r, err)

@@ -318,6 +318,8 @@ func (s *Server) uploadAttachmentPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case reason == passerelle.FieldRequired:
 		msg = tr.T("form.error.attachment.required")
+	case reason == passerelle.FieldQuota:
+		msg = tr.T("upload.error.quota", "quota", sizeText(tr, s.lang(r), s.svc.StorageQuota()))
 	case code == passerelle.ETooLarge:
 		msg = tr.T("upload.error.too_large", "size", sizeText(tr, s.lang(r), s.svc.AttachmentSizeLimit()))
 	case code == passerelle.EUnsupported:

@@ -17,7 +17,10 @@ import (
 //     take part in its review (passerelle.TakesPart);
 //   - check: the workflow's transitions (passerelle.Transitions: who, from
 //     which state), checkActivity: its activities (passerelle.Activities);
-//   - loadParticipant: passerelle.TakesPart, for the review's conversation;
+//   - loadSeeing: passerelle.Audience.Sees, for the parts of a practice
+//     only the participants of its review see (the conversation, the
+//     revisions); what the public sees of the rest is decided by the same
+//     rule (passerelle.Visibility), checked by the leak test (leak_test.go);
 //   - mustAdmin, cliOrAdmin: passerelle.User.IsAdmin;
 //   - mayInvite: administrators, or moderators inviting contributors on
 //     what they moderate (passerelle.MayInvite and the policy);
@@ -55,16 +58,16 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/practices/{id}/decision", s.apiDecide)                // moderators, never the author: service.check (approve, request_changes, reject)
 	r.Post("/practices/{id}/archive", s.apiArchive)                // moderators: service.check (archive)
 	r.Post("/practices/{id}/unarchive", s.apiUnarchive)            // moderators: service.check (unarchive)
-	r.Get("/practices/{id}/history", s.apiHistory)                 // service.visible; the conversation only to passerelle.TakesPart
-	r.Get("/practices/{id}/revisions", s.apiRevisions)             // service.visible
-	r.Get("/practices/{id}/revisions/{n}/diff", s.apiRevisionDiff) // service.loadParticipant
+	r.Get("/practices/{id}/history", s.apiHistory)                 // service.visible; passerelle.Audience.History
+	r.Get("/practices/{id}/revisions", s.apiRevisions)             // service.visible; passerelle.Audience.Revisions
+	r.Get("/practices/{id}/revisions/{n}/diff", s.apiRevisionDiff) // service.loadSeeing (revisions)
 
 	// The review around a practice.
 	r.Get("/practices/{id}/attachments", s.apiAttachments)       // service.visible
 	r.Post("/practices/{id}/attachments", s.apiUploadAttachment) // the author while editable: service.checkActivity (attach)
 	r.Get("/attachments/{id}", s.downloadAttachment)             // service.visible, of its practice
 	r.Delete("/attachments/{id}", s.apiDeleteAttachment)         // the author while editable: service.checkActivity (attach)
-	r.Get("/practices/{id}/comments", s.apiComments)             // service.loadParticipant
+	r.Get("/practices/{id}/comments", s.apiComments)             // service.loadSeeing (conversation)
 	r.Post("/practices/{id}/comments", s.apiAddComment)          // author and moderators: service.checkActivity (comment)
 	r.Post("/practices/{id}/claim", s.apiClaim)                  // moderators: service.checkActivity (claim)
 	r.Delete("/practices/{id}/claim", s.apiRelease)              // moderators: service.checkActivity (release)

@@ -23,7 +23,7 @@ import (
 // (home, territories, themes, search, tools, reuses), pages_practice.go
 // (a practice, its form and workflow), pages_review.go (attachments,
 // conversation, claims, the queue), pages_mine.go (my practices,
-// notifications), pages_subscriptions.go, pages_auth.go (sign in and out),
+// notifications), pages_subscriptions.go, pages_auth.go (sign in and out), pages_oidc.go (single sign-on),
 // pages_credentials.go (invitations, passwords, tokens), pages_admin.go,
 // pages_jobs.go, opendata.go; what they share is in pages.go and
 // pages_form.go. Add a new page here, in its block.
@@ -75,6 +75,10 @@ func (s *Server) pageRoutes(r chi.Router) {
 	get("/login", s.loginPage)  // anyone
 	r.Post("/login", s.login)   // anyone with a password: service.Authenticate (rate limited, auth.go)
 	r.Post("/logout", s.logout) // the session's holder
+	// Single sign-on (pages_oidc.go): the provider proves who, the service
+	// decides which account (service.FinishProviderSignIn).
+	r.Post("/auth/oidc/login", s.oidcStart) // anyone, when a provider is configured: service.BeginProviderSignIn
+	r.Get(OIDCCallbackPath, s.oidcCallback) // the browser that began: service.FinishProviderSignIn
 
 	// A practice and its workflow.
 	get("/fiches/nouvelle", s.newPracticePage)             // contributors (signedIn; the form offers their territories)

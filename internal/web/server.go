@@ -58,7 +58,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	r := chi.NewRouter()
 	// The health check answers before anything that could wait on the
 	// database (sessions, admission); then every request gets a deadline.
-	r.Use(s.recoverer, securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
+	r.Use(s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
@@ -128,9 +128,20 @@ var crossOrigin = func() *http.CrossOriginProtection {
 
 func crossOriginProtection(next http.Handler) http.Handler { return crossOrigin.Handler(next) }
 
-func securityHeaders(next http.Handler) http.Handler {
+// hstsMaxAge is how long browsers keep to https once told (two years, as
+// the preload list asks).
+const hstsMaxAge = "max-age=63072000; includeSubDomains"
+
+// securityHeaders sets the headers of every answer: the content security
+// policy and its companions, and Strict-Transport-Security when the public
+// URL is https (so that a browser never again asks over http, where a
+// network could strip the session cookie's protection).
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if s.opts.Secure {
+			h.Set("Strict-Transport-Security", hstsMaxAge)
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")

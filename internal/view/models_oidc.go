@@ -1,0 +1,11 @@
+package view
+
+// IdentityAuditActions and SignInRefusals list the values of single
+// sign-on translated by key ("audit.action.<v>", "oidc.error.<v>"); they
+// mirror internal/passerelle/identity.go ("failed" is the web layer's word
+// for an error without a reason).
+var (
+	IdentityAuditActions = []string{"user.identity.link", "user.password.remove"}
+	SignInRefusals       = []string{"state", "denied", "unavailable", "token", "email_missing", "email_unverified",
+		"disabled", "taken", "failed"}
+)

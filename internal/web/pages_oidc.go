@@ -1,0 +1,130 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// Single sign-on with the OpenID provider (service.BeginProviderSignIn,
+// service.FinishProviderSignIn; the protocol is in internal/oidc).
+
+// OIDCCallbackPath is the redirect URL to register at the provider, after
+// the base URL.
+const OIDCCallbackPath = "/auth/oidc/callback"
+
+// oidcStateCookie holds the state of the sign-in the browser started, for
+// the callback only; oidcTokenCookie the ID token, to sign out at the
+// provider too.
+const (
+	oidcStateCookie = "passerelle_oidc_state"
+	oidcTokenCookie = "passerelle_oidc_token"
+)
+
+// oidcStateLifetime matches the server-side flow's lifetime.
+const oidcStateLifetime = 10 * time.Minute
+
+// loginData is the login form's data with the provider's button when one
+// is configured.
+func (s *Server) loginData(email, next string) *view.LoginData {
+	return &view.LoginData{Email: email, Next: next, Provider: s.svc.ProviderLabel()}
+}
+
+// oidcStart sends the browser to the provider, keeping the state in a
+// short-lived cookie bound to the callback's path.
+func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r, maxSmallForm); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	redirect, state, err := s.svc.BeginProviderSignIn(r.Context(), next)
+	if err != nil {
+		s.oidcRefused(w, r, err, next)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: oidcStateCookie, Value: state, Path: OIDCCallbackPath, MaxAge: int(oidcStateLifetime.Seconds()),
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, redirect, http.StatusSeeOther)
+}
+
+// oidcCallback finishes the sign-in when the provider sends the browser
+// back: a new session, as after a password.
+func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cb := service.ProviderCallback{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error")}
+	if c, err := r.Cookie(oidcStateCookie); err == nil {
+		cb.BrowserState = c.Value
+	}
+	// The state serves once, whatever happens.
+	http.SetCookie(w, &http.Cookie{Name: oidcStateCookie, Value: "", Path: OIDCCallbackPath, MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	ctx := r.Context()
+	res, err := s.svc.FinishProviderSignIn(ctx, cb)
+	if err != nil {
+		s.oidcRefused(w, r, err, "")
+		return
+	}
+	if old, _ := ctx.Value(sessionKey).(string); old != "" {
+		if err := s.svc.EndSession(ctx, old); err != nil {
+			s.logger.WarnContext(ctx, "end previous session", slog.Any("err", err))
+		}
+	}
+	token, expires, err := s.svc.CreateSession(ctx, res.User)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, token, expires)
+	http.SetCookie(w, &http.Cookie{Name: oidcTokenCookie, Value: res.IDToken, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	next := res.Next
+	if next == "" {
+		next = "/"
+	}
+	s.redirectWithFlash(w, r, next, "login")
+}
+
+// oidcRefused shows the login form again with what went wrong, in words
+// for people; the password form is there as ever.
+func (s *Server) oidcRefused(w http.ResponseWriter, r *http.Request, err error, next string) {
+	reason := passerelle.SignInReason(err)
+	if reason == "" {
+		if passerelle.ErrorCode(err) == passerelle.ENotFound {
+			s.errorPage(w, r, err)
+			return
+		}
+		if passerelle.ErrorCode(err) == passerelle.EInternal {
+			s.logger.ErrorContext(r.Context(), "provider sign-in", slog.Any("err", err))
+		}
+		reason = "failed"
+	}
+	tr := s.tr(r)
+	data := s.loginData("", next)
+	data.Errors = []view.FormError{{Message: tr.T("oidc.error." + reason)}}
+	status := statusFor(err)
+	if status == 0 || status == http.StatusInternalServerError {
+		status = http.StatusBadGateway
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "30")
+	}
+	s.render(w, r, status, "login", &view.Page{Title: tr.T("login.heading"), Data: data})
+}
+
+// providerLogout returns where logging out should end: the provider's
+// end-session endpoint when the session began there and the provider offers
+// one, "" otherwise. It forgets the ID token.
+func (s *Server) providerLogout(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(oidcTokenCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: oidcTokenCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	return s.svc.ProviderLogoutURL(r.Context(), c.Value)
+}
