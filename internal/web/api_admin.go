@@ -59,6 +59,22 @@ type userJSON struct {
 	DisabledAt *time.Time  `json:"disabled_at"`
 	CreatedAt  time.Time   `json:"created_at"`
 	Roles      []grantJSON `json:"roles"`
+	// SignIn says how the account signs in (on the administration's
+	// answers: GET /api/v1/users and /api/v1/users/{id}).
+	SignIn *signInJSON `json:"sign_in,omitempty"`
+}
+
+type signInJSON struct {
+	Password  bool     `json:"password"`
+	Providers []string `json:"providers"` // issuers of the OpenID providers linked
+}
+
+func toSignInJSON(m passerelle.SignInMethods) *signInJSON {
+	out := &signInJSON{Password: m.Password, Providers: []string{}}
+	for _, l := range m.Links {
+		out.Providers = append(out.Providers, l.Issuer)
+	}
+	return out
 }
 
 func toUserJSON(u *passerelle.User, grants []passerelle.Grant) userJSON {
@@ -361,9 +377,15 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	methods, err := s.svc.SignInMethods(ctx, actor, users)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	out := make([]userJSON, len(users))
 	for i, u := range users {
 		out[i] = toUserJSON(u, grants[u.ID])
+		out[i].SignIn = toSignInJSON(methods[u.ID])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
@@ -379,7 +401,14 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u, grants))
+	methods, err := s.svc.SignInMethods(r.Context(), userFrom(r.Context()), []*passerelle.User{u})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := toUserJSON(u, grants)
+	out.SignIn = toSignInJSON(methods[u.ID])
+	writeJSON(w, http.StatusOK, out)
 }
 
 // apiUserState disables or enables an account and answers with it.

@@ -327,7 +327,11 @@ func (s *Server) accountData(r *http.Request, u *passerelle.User) (*view.Account
 	if err != nil {
 		return nil, err
 	}
-	data := &view.AccountData{Name: u.Name, Email: u.Email, Admin: u.Admin}
+	methods, err := s.svc.MySignInMethods(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	data := &view.AccountData{Name: u.Name, Email: u.Email, Admin: u.Admin, SignIn: s.signInView(methods)}
 	for _, g := range grants {
 		data.Roles = append(data.Roles, view.RoleView{Role: string(g.Role), Territory: territoryOf(snap.Tree(), g.Territory)})
 	}
