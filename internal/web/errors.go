@@ -114,7 +114,12 @@ func (s *Server) logRefusedInput(r *http.Request, err error) {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if status != http.StatusOK {
+		// A 200 to a GET gets its validator and caching rule from
+		// httpcache.ETags: "no-cache" for anyone, "private, no-cache" for
+		// a signed-in person or a token.
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
