@@ -7,17 +7,18 @@ import (
 
 // Error codes, each mapped to one HTTP status by the web layer.
 const (
-	EInvalid     = "invalid_request"        // malformed input, unknown parameter values
-	EValidation  = "validation_failed"      // well-formed input that breaks a rule; Fields says where
-	EUnauthn     = "unauthenticated"        // no or bad credentials
-	EForbidden   = "forbidden"              // authenticated, but no role covers the action
-	ENotFound    = "not_found"              // missing, or exists but the caller may not see it
-	EConflict    = "conflict"               // wrong state, stale version, lost race, duplicate
-	ETooLarge    = "too_large"              // body or file over the limit
-	EUnsupported = "unsupported_media_type" // content type refused
-	ERateLimited = "rate_limited"           // too many attempts
-	EUnavailable = "unavailable"            // the database or the disk cannot serve now; try again later
-	EInternal    = "internal"               // anything else; never shown in detail
+	EInvalid      = "invalid_request"        // malformed input, unknown parameter values
+	EValidation   = "validation_failed"      // well-formed input that breaks a rule; Fields says where
+	EUnauthn      = "unauthenticated"        // no or bad credentials
+	EForbidden    = "forbidden"              // authenticated, but no role covers the action
+	ENotFound     = "not_found"              // missing, or exists but the caller may not see it
+	EConflict     = "conflict"               // wrong state, stale version, lost race, duplicate
+	EPrecondition = "precondition_failed"    // a stale version sent in an If-Match header (HTTP 412)
+	ETooLarge     = "too_large"              // body or file over the limit
+	EUnsupported  = "unsupported_media_type" // content type refused
+	ERateLimited  = "rate_limited"           // too many attempts
+	EUnavailable  = "unavailable"            // the database or the disk cannot serve now; try again later
+	EInternal     = "internal"               // anything else; never shown in detail
 )
 
 // Error is an error that is safe to show to a user: Message never carries

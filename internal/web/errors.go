@@ -14,17 +14,18 @@ import (
 
 // statusOf maps the error codes of the domain to HTTP statuses.
 var statusOf = map[string]int{
-	passerelle.EInvalid:     http.StatusBadRequest,
-	passerelle.EValidation:  http.StatusBadRequest,
-	passerelle.EUnauthn:     http.StatusUnauthorized,
-	passerelle.EForbidden:   http.StatusForbidden,
-	passerelle.ENotFound:    http.StatusNotFound,
-	passerelle.EConflict:    http.StatusConflict,
-	passerelle.ETooLarge:    http.StatusRequestEntityTooLarge,
-	passerelle.EUnsupported: http.StatusUnsupportedMediaType,
-	passerelle.ERateLimited: http.StatusTooManyRequests,
-	passerelle.EUnavailable: http.StatusServiceUnavailable,
-	passerelle.EInternal:    http.StatusInternalServerError,
+	passerelle.EInvalid:      http.StatusBadRequest,
+	passerelle.EValidation:   http.StatusBadRequest,
+	passerelle.EUnauthn:      http.StatusUnauthorized,
+	passerelle.EForbidden:    http.StatusForbidden,
+	passerelle.ENotFound:     http.StatusNotFound,
+	passerelle.EConflict:     http.StatusConflict,
+	passerelle.EPrecondition: http.StatusPreconditionFailed,
+	passerelle.ETooLarge:     http.StatusRequestEntityTooLarge,
+	passerelle.EUnsupported:  http.StatusUnsupportedMediaType,
+	passerelle.ERateLimited:  http.StatusTooManyRequests,
+	passerelle.EUnavailable:  http.StatusServiceUnavailable,
+	passerelle.EInternal:     http.StatusInternalServerError,
 }
 
 // outageRetryAfter is what a 503 asks clients to wait before trying again, in

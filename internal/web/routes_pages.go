@@ -185,6 +185,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.setAllow(w, r)
 		s.showError(w, r, http.StatusMethodNotAllowed, "method_not_allowed")
 	})
 }

@@ -49,6 +49,9 @@ type Server struct {
 	logger  *slog.Logger
 	limiter *failureLimiter
 	gate    *gate // admission of requests (deadlines.go)
+	// router is the whole route table, for the Allow header of a 405
+	// (httpsem.go).
+	router chi.Routes
 }
 
 // New returns the HTTP handler of the whole application.
@@ -56,6 +59,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s := &Server{svc: svc, view: engine, opts: opts, logger: opts.Logger, limiter: newFailureLimiter(10, time.Minute)}
 	s.gate = newGate(cmp.Or(opts.MaxRequests, DefaultMaxRequests))
 	r := chi.NewRouter()
+	s.router = r
 	// The health check answers before anything that could wait on the
 	// database (sessions, admission); then every request gets a deadline.
 	r.Use(s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
@@ -65,6 +69,8 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	r.Use(crossOriginProtection)
 	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
+	// HEAD wherever GET is served (httpsem.go): net/http drops the body.
+	r.Use(middleware.GetHead)
 
 	if engine != nil {
 		engine.TerritoriesURL = "/territoires" // the navigation's link to the tree page
