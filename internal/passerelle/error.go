@@ -3,21 +3,23 @@ package passerelle
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes, each mapped to one HTTP status by the web layer.
 const (
-	EInvalid     = "invalid_request"        // malformed input, unknown parameter values
-	EValidation  = "validation_failed"      // well-formed input that breaks a rule; Fields says where
-	EUnauthn     = "unauthenticated"        // no or bad credentials
-	EForbidden   = "forbidden"              // authenticated, but no role covers the action
-	ENotFound    = "not_found"              // missing, or exists but the caller may not see it
-	EConflict    = "conflict"               // wrong state, stale version, lost race, duplicate
-	ETooLarge    = "too_large"              // body or file over the limit
-	EUnsupported = "unsupported_media_type" // content type refused
-	ERateLimited = "rate_limited"           // too many attempts
-	EUnavailable = "unavailable"            // the database or the disk cannot serve now; try again later
-	EInternal    = "internal"               // anything else; never shown in detail
+	EInvalid      = "invalid_request"        // malformed input, unknown parameter values
+	EValidation   = "validation_failed"      // well-formed input that breaks a rule; Fields says where
+	EUnauthn      = "unauthenticated"        // no or bad credentials
+	EForbidden    = "forbidden"              // authenticated, but no role covers the action
+	ENotFound     = "not_found"              // missing, or exists but the caller may not see it
+	EConflict     = "conflict"               // wrong state, stale version, lost race, duplicate
+	EPrecondition = "precondition_failed"    // a stale version sent in an If-Match header (HTTP 412)
+	ETooLarge     = "too_large"              // body or file over the limit
+	EUnsupported  = "unsupported_media_type" // content type refused
+	ERateLimited  = "rate_limited"           // too many attempts
+	EUnavailable  = "unavailable"            // the database or the disk cannot serve now; try again later
+	EInternal     = "internal"               // anything else; never shown in detail
 )
 
 // Error is an error that is safe to show to a user: Message never carries
@@ -28,6 +30,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, for rate_limited, is how long the client waits before
+	// trying again (the web layer's Retry-After).
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface.

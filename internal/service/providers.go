@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -20,6 +21,8 @@ import (
 type IdentityProvider interface {
 	// Label is the provider's name on the sign-in button.
 	Label() string
+	// Issuer is the provider's issuer URL, as links record it.
+	Issuer() string
 	// AuthCodeURL returns where to send the browser to sign in, carrying
 	// state, nonce and the PKCE challenge of verifier. Errors: unavailable
 	// (the provider cannot be reached), with reason SignInUnavailable.
@@ -44,6 +47,19 @@ func (s *Service) ProviderLabel() string {
 		return ""
 	}
 	return s.Provider.Label()
+}
+
+// ProviderName returns how to name the provider of issuer to people: the
+// configured provider's label, else the issuer's host (a link made with a
+// provider since replaced).
+func (s *Service) ProviderName(issuer string) string {
+	if s.Provider != nil && s.Provider.Issuer() == issuer {
+		return s.Provider.Label()
+	}
+	if u, err := url.Parse(issuer); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return issuer
 }
 
 func randomToken() string {

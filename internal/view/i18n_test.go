@@ -160,7 +160,8 @@ func TestNoUnusedKeys(t *testing.T) {
 		"discover.filter.", "discover.reuse.error.", "error.field.", "admin.territories.import.reason.",
 		"standards.exports.",
 		"meetings.feed.", "meetings.csv.", "meetings.files.error.", "meetings.form.stale", "meetings.record.not_yet",
-		"meetings.record.title", "meetings.attendance.title"}
+		"meetings.record.title", "meetings.attendance.title",
+		"oidc.account.cannot_remove"}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

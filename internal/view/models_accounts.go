@@ -59,6 +59,8 @@ type AccountData struct {
 	Admin       bool
 	Roles       []RoleView
 	Errors      []FormError
+	// SignIn says how the account signs in (single sign-on, models_oidc.go).
+	SignIn SignInView
 }
 
 // FormErrors implements FormErrorsOf.
@@ -96,6 +98,7 @@ type AdminUser struct {
 	Admin, Disabled      bool
 	Roles                []RoleView
 	CreatedAt            time.Time
+	SignIn               SignInView
 }
 
 // AdminUsersData is the list of accounts, searched by name or e-mail.

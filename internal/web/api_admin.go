@@ -66,6 +66,22 @@ type userJSON struct {
 	DisabledAt *time.Time  `json:"disabled_at"`
 	CreatedAt  time.Time   `json:"created_at"`
 	Roles      []grantJSON `json:"roles"`
+	// SignIn says how the account signs in (on the administration's
+	// answers: GET /api/v1/users and /api/v1/users/{id}).
+	SignIn *signInJSON `json:"sign_in,omitempty"`
+}
+
+type signInJSON struct {
+	Password  bool     `json:"password"`
+	Providers []string `json:"providers"` // issuers of the OpenID providers linked
+}
+
+func toSignInJSON(m passerelle.SignInMethods) *signInJSON {
+	out := &signInJSON{Password: m.Password, Providers: []string{}}
+	for _, l := range m.Links {
+		out.Providers = append(out.Providers, l.Issuer)
+	}
+	return out
 }
 
 func toUserJSON(u *passerelle.User, grants []passerelle.Grant) userJSON {
@@ -136,8 +152,9 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toUserJSON(u, grants))
 }
 
-// apiChangePassword changes the caller's password, with the rate limits of
-// every password entry point; the caller's other sessions and tokens end.
+// apiChangePassword changes the caller's password, the current one checked
+// like a sign-in's (throttled by the service); the caller's other sessions
+// and tokens end.
 func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Current string `json:"current_password"`
@@ -152,19 +169,9 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
 		return
 	}
-	keys := loginKeys(r, u.Email)
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		retryAfter(w, wait)
-		s.apiError(w, r, rateLimited())
-		return
-	}
 	// The token in use stays; every other credential of the account ends.
 	inUse, _ := r.Context().Value(sessionKey).(string)
-	err := s.svc.ChangePassword(r.Context(), u, body.Current, body.New, inUse)
-	if err != nil {
-		if e := (*passerelle.Error)(nil); errors.As(err, &e) && e.Fields["current_password"] == passerelle.FieldInvalid {
-			s.limiter.fail(keys...)
-		}
+	if err := s.svc.ChangePassword(r.Context(), u, body.Current, body.New, inUse); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -368,9 +375,15 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	methods, err := s.svc.SignInMethods(ctx, actor, users)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	out := make([]userJSON, len(users))
 	for i, u := range users {
 		out[i] = toUserJSON(u, grants[u.ID])
+		out[i].SignIn = toSignInJSON(methods[u.ID])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
@@ -386,7 +399,14 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u, grants))
+	methods, err := s.svc.SignInMethods(r.Context(), userFrom(r.Context()), []*passerelle.User{u})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := toUserJSON(u, grants)
+	out.SignIn = toSignInJSON(methods[u.ID])
+	writeJSON(w, http.StatusOK, out)
 }
 
 // apiUserState disables or enables an account and answers with it.

@@ -212,7 +212,6 @@ func (s *Server) apiListMeetings(w http.ResponseWriter, r *http.Request) {
 	for i, m := range list.Items {
 		items[i] = s.meetingJSON(m)
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": list.Total, "page": list.Page, "per_page": list.PerPage})
 }
 
@@ -278,9 +277,6 @@ func (s *Server) apiGetMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(m.Version)))
-	if userFrom(r.Context()) == nil {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -309,22 +305,25 @@ func (s *Server) apiUpdateMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := req.input()
+	fromHeader := false
 	if in.Version == 0 {
 		if in.Version, err = ifMatch(r); err != nil {
 			s.apiError(w, r, err)
 			return
 		}
+		fromHeader = in.Version != 0
 	}
 	m, err := s.svc.UpdateMeeting(r.Context(), userFrom(r.Context()), id, in)
 	if err != nil {
-		if e, ok := err.(*passerelle.Error); ok && e.Code == passerelle.EConflict && e.Fields["version"] != "" {
+		if e, ok := staleVersion(err, fromHeader); ok {
 			// A stale edit: answer with the meeting as it is now, so that
 			// the client merges instead of overwriting.
 			if cur, gerr := s.svc.Meeting(r.Context(), id); gerr == nil {
-				writeJSON(w, http.StatusConflict, map[string]any{"error": errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields},
+				writeJSON(w, statusOf[e.Code], map[string]any{"error": errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields},
 					"current": s.meetingJSON(cur)})
 				return
 			}
+			err = e
 		}
 		s.apiError(w, r, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -197,25 +196,26 @@ func (s *Server) apiUpdatePractice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := req.input()
-	if m := r.Header.Get("If-Match"); m != "" && in.Version == 0 {
-		v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(m, "W/"), `"`))
-		if err != nil {
-			s.apiError(w, r, &passerelle.Error{Code: passerelle.EInvalid, Message: "Bad If-Match header.", Fields: map[string]string{"If-Match": passerelle.FieldInvalid}})
+	fromHeader := false
+	if in.Version == 0 {
+		if in.Version, err = ifMatch(r); err != nil {
+			s.apiError(w, r, err)
 			return
 		}
-		in.Version = v
+		fromHeader = in.Version != 0
 	}
 	actor := userFrom(r.Context())
 	p, err := s.svc.UpdatePractice(r.Context(), actor, id, in)
 	if err != nil {
-		if e, ok := err.(*passerelle.Error); ok && e.Code == passerelle.EConflict && e.Fields["version"] != "" {
+		if e, ok := staleVersion(err, fromHeader); ok {
 			// A stale edit: answer with the current practice so that the
 			// client can merge instead of overwriting a colleague's work.
 			if cur, gerr := s.svc.Practice(r.Context(), actor, id); gerr == nil {
-				writeJSON(w, http.StatusConflict, map[string]any{"error": errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields},
+				writeJSON(w, statusOf[e.Code], map[string]any{"error": errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields},
 					"current": s.practiceJSON(cur)})
 				return
 			}
+			err = e
 		}
 		s.apiError(w, r, err)
 		return

@@ -14,17 +14,18 @@ import (
 
 // statusOf maps the error codes of the domain to HTTP statuses.
 var statusOf = map[string]int{
-	passerelle.EInvalid:     http.StatusBadRequest,
-	passerelle.EValidation:  http.StatusBadRequest,
-	passerelle.EUnauthn:     http.StatusUnauthorized,
-	passerelle.EForbidden:   http.StatusForbidden,
-	passerelle.ENotFound:    http.StatusNotFound,
-	passerelle.EConflict:    http.StatusConflict,
-	passerelle.ETooLarge:    http.StatusRequestEntityTooLarge,
-	passerelle.EUnsupported: http.StatusUnsupportedMediaType,
-	passerelle.ERateLimited: http.StatusTooManyRequests,
-	passerelle.EUnavailable: http.StatusServiceUnavailable,
-	passerelle.EInternal:    http.StatusInternalServerError,
+	passerelle.EInvalid:      http.StatusBadRequest,
+	passerelle.EValidation:   http.StatusBadRequest,
+	passerelle.EUnauthn:      http.StatusUnauthorized,
+	passerelle.EForbidden:    http.StatusForbidden,
+	passerelle.ENotFound:     http.StatusNotFound,
+	passerelle.EConflict:     http.StatusConflict,
+	passerelle.EPrecondition: http.StatusPreconditionFailed,
+	passerelle.ETooLarge:     http.StatusRequestEntityTooLarge,
+	passerelle.EUnsupported:  http.StatusUnsupportedMediaType,
+	passerelle.ERateLimited:  http.StatusTooManyRequests,
+	passerelle.EUnavailable:  http.StatusServiceUnavailable,
+	passerelle.EInternal:     http.StatusInternalServerError,
 }
 
 // outageRetryAfter is what a 503 asks clients to wait before trying again, in
@@ -80,6 +81,9 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	case errors.As(err, &e):
 		body.Error.Fields = e.Fields
+		if e.RetryAfter > 0 {
+			retryAfter(w, e.RetryAfter)
+		}
 	}
 	if code == passerelle.EValidation && body.Error.Fields == nil {
 		body.Error.Fields = map[string]string{}
@@ -113,7 +117,12 @@ func (s *Server) logRefusedInput(r *http.Request, err error) {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if status != http.StatusOK {
+		// A 200 to a GET gets its validator and caching rule from
+		// httpcache.ETags: "no-cache" for anyone, "private, no-cache" for
+		// a signed-in person or a token.
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/cookiejar"
@@ -200,6 +201,62 @@ func TestOIDCSignIn(t *testing.T) {
 			o.browser(t).login("lille@example.org", "", "/")
 			if !containsAction(auditOf(t, o, "lille@example.org"), passerelle.AuditIdentityLink) {
 				t.Error("no audit entry for the link")
+			}
+		})
+
+		t.Run("an account keeps or drops its password; administrators see how it signs in", func(t *testing.T) {
+			// The new agent has no password: no change form, a way to set one.
+			b := o.browser(t)
+			o.signIn(t, b, "agnes.agent@mairie.example.fr")
+			res := b.get("/compte").expect(t, "agent's account", http.StatusOK)
+			res.contains(t, "agent's account", "Pas de mot de passe", "Par ProConnect", `href="/mot-de-passe/oublie"`)
+			res.lacks(t, "agent's account", `action="/compte/mot-de-passe"`, `action="/compte/mot-de-passe/supprimer"`)
+			// Lila, linked, keeps her password until she drops it.
+			b = o.browser(t)
+			o.signIn(t, b, "lille@example.org")
+			b.get("/compte").expect(t, "Lila's account", http.StatusOK).contains(t, "Lila's account", "Mot de passe", "Par ProConnect",
+				`action="/compte/mot-de-passe/supprimer"`, `action="/compte/mot-de-passe"`)
+			// Administrators see it, on the page and in the API.
+			admin := o.browser(t)
+			admin.login("admin@example.org", "", "/")
+			users := admin.get("/admin/utilisateurs?q=lille").expect(t, "accounts page", http.StatusOK)
+			users.contains(t, "accounts page", "<th scope=\"col\">Connexion</th>", "Mot de passe<br>ProConnect")
+			admin.get("/admin/utilisateurs/"+idString(o.World.LilleAuthor.ID)).expect(t, "account page", http.StatusOK).
+				contains(t, "account page", "Par ProConnect")
+			var list struct {
+				Items []struct {
+					Email  string `json:"email"`
+					SignIn struct {
+						Password  bool     `json:"password"`
+						Providers []string `json:"providers"`
+					} `json:"sign_in"`
+				} `json:"items"`
+			}
+			o.api(t, "admin@example.org").call(http.MethodGet, "/api/v1/users?q=example", nil, http.StatusOK, &list)
+			seen := map[string]string{}
+			for _, it := range list.Items {
+				seen[it.Email] = fmt.Sprint(it.SignIn.Password, it.SignIn.Providers)
+			}
+			if seen["lille@example.org"] != fmt.Sprint(true, []string{o.p.Issuer}) || seen["reader@example.org"] != "true []" {
+				t.Errorf("sign_in in the API: %v", seen)
+			}
+			b.post("/compte/mot-de-passe/supprimer", nil).expect(t, "remove password", http.StatusSeeOther, "/compte")
+			b.get("/compte").expect(t, "after removal", http.StatusOK).contains(t, "after removal", "Pas de mot de passe")
+			o.browser(t).post("/login", url.Values{"email": {"lille@example.org"}, "password": {testenv.Password}}).
+				expect(t, "old password", http.StatusUnauthorized)
+			b.post("/compte/mot-de-passe/supprimer", nil).expect(t, "remove again", http.StatusConflict)
+			if !containsAction(auditOf(t, o, "lille@example.org"), passerelle.AuditPasswordRemoved) {
+				t.Error("no audit entry for the removal")
+			}
+			// An account without a provider keeps its password.
+			r := o.browser(t)
+			r.login("reader@example.org", "", "/")
+			r.post("/compte/mot-de-passe/supprimer", nil).expect(t, "reader removes", http.StatusConflict)
+			r.get("/compte").expect(t, "reader's account", http.StatusOK).lacks(t, "reader's account", `action="/compte/mot-de-passe/supprimer"`)
+			// She signs in through the provider still, and can set a password again.
+			o.signIn(t, o.browser(t), "lille@example.org")
+			if err := svc.RequestPasswordReset(ctx, "lille@example.org"); err != nil {
+				t.Fatal(err)
 			}
 		})
 

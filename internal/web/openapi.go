@@ -38,7 +38,6 @@ func (s *Server) openAPI() http.HandlerFunc {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		h.Set("Cache-Control", publicMaxAge)
-		h.Set("Access-Control-Allow-Origin", "*")
 		_, _ = w.Write(body)
 	}
 }

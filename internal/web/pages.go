@@ -119,6 +119,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		})
 		return
 	}
+	if wait := retryAfterOf(err); wait > 0 {
+		retryAfter(w, wait)
+	}
 	s.showError(w, r, statusOf[code], code)
 }
 
@@ -253,7 +256,7 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *passerelle.Us
 // "flash.<name>"). The cookie carries only the name, so that nothing a
 // visitor sets is ever shown.
 var flashes = []string{"login", "logout", "created", "saved", "submitted", "approve", "request_changes", "reject", "read",
-	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached"}
+	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached", "password_removed"}
 
 // redirectWithFlash redirects with 303 See Other, to show the flash message
 // name on the next page.

@@ -116,9 +116,16 @@ func (s *Server) adminUsersPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	methods, err := s.svc.SignInMethods(ctx, actor, users)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	data := &view.AdminUsersData{Q: q, Truncated: len(users) >= service.MaxUserResults}
 	for _, u := range users {
-		data.Users = append(data.Users, adminUser(snap, u, grants[u.ID]))
+		au := adminUser(snap, u, grants[u.ID])
+		au.SignIn = s.signInView(methods[u.ID])
+		data.Users = append(data.Users, au)
 	}
 	s.render(w, r, http.StatusOK, "admin_users", &view.Page{Title: s.tr(r).T("admin.users.heading"), Data: data})
 }
@@ -150,6 +157,11 @@ func (s *Server) adminUserData(r *http.Request) (*passerelle.User, *view.AdminUs
 	}
 	data := &view.AdminUserData{User: adminUser(snap, u, grants), IsSelf: u.ID == actor.ID, Roles: view.Roles,
 		Territories: territoriesOf(treeOrder(snap.Tree())), Form: view.GrantForm{Role: string(passerelle.RoleContributor)}}
+	methods, err := s.svc.SignInMethods(ctx, actor, []*passerelle.User{u})
+	if err != nil {
+		return nil, nil, err
+	}
+	data.User.SignIn = s.signInView(methods[u.ID])
 	return u, data, nil
 }
 

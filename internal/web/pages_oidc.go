@@ -128,3 +128,37 @@ func (s *Server) providerLogout(w http.ResponseWriter, r *http.Request) string {
 		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
 	return s.svc.ProviderLogoutURL(r.Context(), c.Value)
 }
+
+// signInView tells people how an account signs in.
+func (s *Server) signInView(m passerelle.SignInMethods) view.SignInView {
+	out := view.SignInView{Password: m.Password}
+	for _, l := range m.Links {
+		out.Providers = append(out.Providers, view.ProviderLink{Label: s.svc.ProviderName(l.Issuer), Since: l.CreatedAt, LastUsed: l.LastUsedAt})
+	}
+	return out
+}
+
+// removePasswordPage drops the signed-in user's password once their account
+// is linked to the provider (service.RemovePassword).
+func (s *Server) removePasswordPage(w http.ResponseWriter, r *http.Request) {
+	u := s.signedIn(w, r)
+	if u == nil {
+		return
+	}
+	if err := s.svc.RemovePassword(r.Context(), u); err != nil {
+		if passerelle.ErrorCode(err) != passerelle.EConflict {
+			s.errorPage(w, r, err)
+			return
+		}
+		data, derr := s.accountData(r, u)
+		if derr != nil {
+			s.errorPage(w, r, derr)
+			return
+		}
+		tr := s.tr(r)
+		data.Errors = []view.FormError{{Message: tr.T("oidc.account.cannot_remove")}}
+		s.render(w, r, http.StatusConflict, "account", &view.Page{Title: tr.T("account.heading"), Data: data})
+		return
+	}
+	s.redirectWithFlash(w, r, "/compte", "password_removed")
+}

@@ -33,6 +33,14 @@ import (
 // invitations, users, territories, themes, journal), openapi.go. Request
 // and answer shapes: api_json.go. Add a new endpoint here, in its block.
 func (s *Server) apiRoutes(r chi.Router) {
+	// The public read-only API: published content for anyone, readable by
+	// other sites' scripts (CORS without credentials, httpsem.go). Nothing
+	// else of the API answers CORS.
+	public := func(pattern string, h http.HandlerFunc) {
+		r.Get(pattern, publicRead(h))
+		r.Options(pattern, preflight)
+	}
+
 	// Credentials.
 	r.Post("/tokens", s.apiCreateToken)                    // anyone with a password: service.Authenticate (rate limited, auth.go)
 	r.Delete("/tokens/current", s.apiRevokeToken)          // the token's holder
@@ -44,13 +52,13 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/password-resets/{token}", s.apiResetPassword) // the link's holder: service.ResetPassword
 
 	// Reference lists.
-	r.Get("/territories", s.apiTerritories) // anyone
-	r.Get("/themes", s.apiThemes)           // anyone
+	public("/territories", s.apiTerritories) // anyone
+	public("/themes", s.apiThemes)           // anyone
 
 	// Practices and their workflow.
-	r.Get("/practices", s.apiListPractices)                        // anyone, published only: service.Published
+	public("/practices", s.apiListPractices)                       // anyone, published only: service.Published
 	r.Post("/practices", s.apiCreatePractice)                      // contributors on the territory: service.CreatePractice
-	r.Get("/practices/{id}", s.apiGetPractice)                     // service.visible
+	public("/practices/{id}", s.apiGetPractice)                    // service.visible
 	r.Patch("/practices/{id}", s.apiUpdatePractice)                // the author: service.check (edit)
 	r.Delete("/practices/{id}", s.apiDeleteDraft)                  // the author, drafts: service.checkActivity (delete)
 	r.Post("/practices/{id}/submit", s.apiSubmit)                  // the author: service.check (submit)
@@ -58,21 +66,21 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/practices/{id}/decision", s.apiDecide)                // moderators, never the author: service.check (approve, request_changes, reject)
 	r.Post("/practices/{id}/archive", s.apiArchive)                // moderators: service.check (archive)
 	r.Post("/practices/{id}/unarchive", s.apiUnarchive)            // moderators: service.check (unarchive)
-	r.Get("/practices/{id}/history", s.apiHistory)                 // service.visible; passerelle.Audience.History
-	r.Get("/practices/{id}/revisions", s.apiRevisions)             // service.visible; passerelle.Audience.Revisions
+	public("/practices/{id}/history", s.apiHistory)                // service.visible; passerelle.Audience.History
+	public("/practices/{id}/revisions", s.apiRevisions)            // service.visible; passerelle.Audience.Revisions
 	r.Get("/practices/{id}/revisions/{n}/diff", s.apiRevisionDiff) // service.loadSeeing (revisions)
 
 	// The review around a practice.
-	r.Get("/practices/{id}/attachments", s.apiAttachments)       // service.visible
+	public("/practices/{id}/attachments", s.apiAttachments)      // service.visible
 	r.Post("/practices/{id}/attachments", s.apiUploadAttachment) // the author while editable: service.checkActivity (attach)
-	r.Get("/attachments/{id}", s.downloadAttachment)             // service.visible, of its practice
+	public("/attachments/{id}", s.downloadAttachment)            // service.visible, of its practice
 	r.Delete("/attachments/{id}", s.apiDeleteAttachment)         // the author while editable: service.checkActivity (attach)
 	r.Get("/practices/{id}/comments", s.apiComments)             // service.loadSeeing (conversation)
 	r.Post("/practices/{id}/comments", s.apiAddComment)          // author and moderators: service.checkActivity (comment)
 	r.Post("/practices/{id}/claim", s.apiClaim)                  // moderators: service.checkActivity (claim)
 	r.Delete("/practices/{id}/claim", s.apiRelease)              // moderators: service.checkActivity (release)
 	r.Get("/review-queue", s.apiReviewQueue)                     // moderators, their territories: service.Queue
-	r.Get("/practices/{id}/reuses", s.apiReuses)                 // service.visible
+	public("/practices/{id}/reuses", s.apiReuses)                // service.visible
 	r.Post("/practices/{id}/reuses", s.apiRecordReuse)           // contributors, on their territories: service.RecordReuse
 
 	// Notifications and subscriptions.
@@ -87,9 +95,9 @@ func (s *Server) apiRoutes(r chi.Router) {
 	// rules are passerelle.MeetingRules, applied by service.checkMeeting
 	// (organisers: service.mayOrganize, a moderator covering the territory
 	// or an administrator).
-	r.Get("/meetings", s.apiListMeetings)                                 // anyone: service.Meetings
+	public("/meetings", s.apiListMeetings)                                // anyone: service.Meetings
 	r.Post("/meetings", s.apiCreateMeeting)                               // organisers of the territory: service.checkMeeting (meeting.create)
-	r.Get("/meetings/{id}", s.apiGetMeeting)                              // anyone; proposals of the agenda: service.Agenda
+	public("/meetings/{id}", s.apiGetMeeting)                             // anyone; proposals of the agenda: service.Agenda
 	r.Patch("/meetings/{id}", s.apiUpdateMeeting)                         // organisers: service.checkMeeting (meeting.update)
 	r.Post("/meetings/{id}/cancel", s.apiCancelMeeting)                   // organisers, before it starts: service.checkMeeting (meeting.cancel)
 	r.Post("/meetings/{id}/hold", s.apiHoldMeeting)                       // organisers, once started: service.checkMeeting (meeting.hold)
@@ -99,14 +107,14 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/meetings/{id}/registrations", s.apiRegistrations)             // organisers: service.checkMeeting (meeting.roster)
 	r.Get("/meetings/{id}/registrations.csv", s.attendanceCSV)            // organisers: service.checkMeeting (meeting.roster)
 	r.Post("/meetings/{id}/attendance", s.apiAttendance)                  // organisers, once started: service.checkMeeting (meeting.attendance)
-	r.Get("/meetings/{id}/agenda", s.apiAgenda)                           // anyone; proposals to organisers and proposers: service.Agenda
+	public("/meetings/{id}/agenda", s.apiAgenda)                          // anyone; proposals to organisers and proposers: service.Agenda
 	r.Post("/meetings/{id}/agenda", s.apiAddToAgenda)                     // organisers (add), the practice's author (propose): service.checkMeeting
 	r.Post("/meetings/{id}/agenda/{item}/decision", s.apiDecideAgenda)    // organisers, never the proposer: service.checkMeeting (meeting.agenda.accept, decline)
 	r.Delete("/meetings/{id}/agenda/{item}", s.apiRemoveFromAgenda)       // organisers: service.checkMeeting (meeting.agenda.remove)
 	r.Post("/meetings/{id}/attachments", s.apiUploadMeetingFile)          // organisers: service.checkMeeting (meeting.attach)
-	r.Get("/meetings/{id}/attachments/{file}", s.downloadMeetingFile)     // anyone
+	public("/meetings/{id}/attachments/{file}", s.downloadMeetingFile)    // anyone
 	r.Delete("/meetings/{id}/attachments/{file}", s.apiDeleteMeetingFile) // organisers: service.checkMeeting (meeting.attach)
-	r.Get("/practices/{id}/meetings", s.apiPracticeMeetings)              // service.visible
+	public("/practices/{id}/meetings", s.apiPracticeMeetings)             // service.visible
 
 	// Invitations.
 	r.Post("/invitations", s.apiInvite)                        // service.mayInvite
@@ -130,12 +138,13 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/audit", s.apiAudit)                           // service.mustAdmin
 
 	// The API described in OpenAPI 3 (openapi.go).
-	r.Get("/openapi.json", s.openAPI()) // anyone
+	public("/openapi.json", s.openAPI()) // anyone
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, passerelle.Errorf(passerelle.ENotFound, "No such route."))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.setAllow(w, r)
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errorJSON{Code: passerelle.EInvalid, Message: "Method not allowed."}})
 	})
 }

@@ -131,6 +131,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/mot-de-passe/reinitialiser/{token}", s.doResetPasswordPage) // the link's holder: service.ResetPassword (rate limited)
 	get("/compte", s.accountPage)                                        // signed in
 	r.Post("/compte/mot-de-passe", s.changePasswordPage)                 // signed in, with the current password: service.ChangePassword
+	r.Post("/compte/mot-de-passe/supprimer", s.removePasswordPage)       // signed in, linked to the provider: service.RemovePassword (pages_oidc.go)
 	get("/compte/jetons", s.tokensPage)                                  // signed in, own: service.Tokens
 	r.Post("/compte/jetons", s.createTokenPage)                          // signed in: service.CreateNamedToken
 	r.Post("/compte/jetons/{id}/revoquer", s.revokeTokenPage)            // signed in, own: service.RevokeTokenByID
@@ -184,6 +185,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "No such page."))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.setAllow(w, r)
 		s.showError(w, r, http.StatusMethodNotAllowed, "method_not_allowed")
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/passerelle/passerelle/internal/httpcache"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/view"
@@ -49,6 +50,9 @@ type Server struct {
 	logger  *slog.Logger
 	limiter *failureLimiter
 	gate    *gate // admission of requests (deadlines.go)
+	// router is the whole route table, for the Allow header of a 405
+	// (httpsem.go).
+	router chi.Routes
 }
 
 // New returns the HTTP handler of the whole application.
@@ -56,15 +60,24 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s := &Server{svc: svc, view: engine, opts: opts, logger: opts.Logger, limiter: newFailureLimiter(10, time.Minute)}
 	s.gate = newGate(cmp.Or(opts.MaxRequests, DefaultMaxRequests))
 	r := chi.NewRouter()
+	s.router = r
 	// The health check answers before anything that could wait on the
 	// database (sessions, admission); then every request gets a deadline.
-	r.Use(s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
+	// Compression wraps everything, the error pages of a panic included
+	// (internal/httpcache).
+	r.Use(httpcache.Compress, s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
 	r.Use(crossOriginProtection)
 	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
+	// Validators and 304 on every GET answered 200 without an ETag of its
+	// own; a signed-in person's answers are private (pages for them already
+	// say no-store).
+	r.Use(httpcache.ETags(func(r *http.Request) bool { return userFrom(r.Context()) != nil }))
+	// HEAD wherever GET is served (httpsem.go): net/http drops the body.
+	r.Use(middleware.GetHead)
 
 	if engine != nil {
 		engine.TerritoriesURL = "/territoires" // the navigation's link to the tree page
