@@ -78,11 +78,21 @@ burst: build ## send 200 wrong passwords at once to the real binary: checks made
 	$(GO) build -trimpath -o bin/passerelle-burst ./cmd/passerelle-burst
 	scripts/login-burst $(BIN) bin/passerelle-burst 200
 
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT         := $(TOOLS_DIR)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+# golangci-lint, pinned, built with the project's Go into .cache/tools (the
+# version is in the file name, so that changing the pin rebuilds it).
+$(GOLANGCI_LINT):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(CURDIR)/$(TOOLS_DIR) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv $(TOOLS_DIR)/golangci-lint $@
+
 .PHONY: lint
-lint: ## go vet, gofmt, and golangci-lint when installed
+lint: $(GOLANGCI_LINT) ## go vet, gofmt and golangci-lint (pinned, installed into .cache/tools; see .golangci.yml)
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	@if command -v golangci-lint >/dev/null; then golangci-lint run ./...; else echo "golangci-lint not installed: skipped"; fi
+	$(GOLANGCI_LINT) run ./...
 
 .PHONY: clean
 clean: ## remove build outputs and test artifacts (not ./data)
