@@ -81,6 +81,9 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	case errors.As(err, &e):
 		body.Error.Fields = e.Fields
+		if e.RetryAfter > 0 {
+			retryAfter(w, e.RetryAfter)
+		}
 	}
 	if code == passerelle.EValidation && body.Error.Fields == nil {
 		body.Error.Fields = map[string]string{}

@@ -168,8 +168,16 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if s.opts.Secure {
 			h.Set("Strict-Transport-Security", hstsMaxAge)
 		}
+		// The sign-in and logout buttons are forms whose answer redirects to
+		// the OpenID provider, which form-action must allow (pages_oidc.go).
+		formAction := "'self'"
+		if s.svc != nil {
+			for _, o := range s.svc.ProviderOrigins() {
+				formAction += " " + o
+			}
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+			"object-src 'none'; base-uri 'none'; form-action "+formAction+"; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
