@@ -98,7 +98,7 @@ func TestBodyRenderedOnce(t *testing.T) {
 		page := func() string {
 			b := s.browser(t)
 			b.login(w.LilleAuthor.Email, "", "/")
-			return b.get("/fiches/" + idOf(p)).expect(t, "the page", http.StatusOK).Body
+			return b.get("/fiches/"+idOf(p)).expect(t, "the page", http.StatusOK).Body
 		}
 		// The page shows what is stored, not a new rendering of the body.
 		set := func(html string, version int) {
