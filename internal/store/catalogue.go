@@ -516,7 +516,7 @@ func PublishedCountByTerritory(ctx context.Context, db *DB) (map[string]int, err
 // snapshot: SQLite's read transactions always do (and its read pool is
 // query-only); PostgreSQL's need REPEATABLE READ.
 func readOptions(db *DB) *sql.TxOptions {
-	if db.Dialect == Postgres {
+	if db.isPostgres() {
 		return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	}
 	return nil
