@@ -253,7 +253,11 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 			keep = max(keep, RankWindow)
 		}
 	}
-	sel := c.selectEntries(f, inSearch, withFacets, keep)
+	searchKey := ""
+	if hasQuery {
+		searchKey = found.key
+	}
+	sel := c.selectCached(f, searchKey, inSearch, withFacets, keep)
 	order := sel.positions
 	if hasQuery && f.Offset < RankWindow && len(order) > 0 {
 		if order, err = rankMatches(ctx, tx, c, sq, order, found); err != nil {
@@ -309,7 +313,7 @@ func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Quer
 			in[p] = true
 		}
 	}
-	found := &matches{in: in}
+	found := &matches{in: in, key: key}
 	c.matches.put(key, found)
 	return found, nil
 }
