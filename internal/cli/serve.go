@@ -98,6 +98,18 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	// Bodies the current Markdown renderer did not render (it changed, or
+	// they were loaded in bulk) are rendered again in the background; until
+	// then their pages render them on view.
+	go func() {
+		n, err := a.svc.RenderStaleBodies(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.logger.Warn("rendering bodies again", slog.Any("error", err))
+		case n > 0:
+			a.logger.Info("bodies rendered again", slog.Int("count", n))
+		}
+	}()
 
 	url := cfg.BaseURL
 	fmt.Fprintf(env.Stdout, "Passerelle is running at %s (database: %s, workers: %t)\n", url, a.db.Dialect, workers)
