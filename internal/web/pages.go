@@ -213,7 +213,7 @@ func formPage(path string) string {
 // redirect sends (the fragment is dropped).
 func safeNext(next string) string {
 	unsafe := func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, unsafe) {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, unsafe) || !utf8.ValidString(next) {
 		return ""
 	}
 	u, err := url.Parse(next)
