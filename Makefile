@@ -73,6 +73,11 @@ bench-authz: ## time one authorization check with 10,000 users and 2,000 territo
 bench-review: ## time a moderator's decision and an author's edit among 100,000 practices (BENCH_PRACTICES), on SQLite and PostgreSQL (p50/p95 in ms)
 	PASSERELLE_BENCH_PRACTICES=$(BENCH_PRACTICES) $(GO) test -run='^$$' -bench=ReviewAtScale -benchtime=300x -timeout 30m ./internal/service/
 
+.PHONY: burst
+burst: build ## send 200 wrong passwords at once to the real binary: checks made, 429s, the server's peak memory, the owner's wait (BURST_DATABASE_URL: on PostgreSQL)
+	$(GO) build -trimpath -o bin/passerelle-burst ./cmd/passerelle-burst
+	scripts/login-burst $(BIN) bin/passerelle-burst 200
+
 .PHONY: lint
 lint: ## go vet, gofmt, and golangci-lint when installed
 	$(GO) vet ./...

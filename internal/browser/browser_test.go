@@ -68,8 +68,9 @@ func artifactsDir(t *testing.T) string {
 }
 
 // startServer runs `passerelle serve --demo` in-process on a free port and
-// returns its base URL; the server stops with the test.
-func startServer(t *testing.T, dialect string) string {
+// returns its base URL; the server stops with the test. extra are more
+// flags.
+func startServer(t *testing.T, dialect string, extra ...string) string {
 	dbURL, dataDir := testenv.DatabaseURL(t, dialect)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -78,6 +79,7 @@ func startServer(t *testing.T, dialect string) string {
 	if dbURL != "" {
 		args = append(args, "--database-url", dbURL)
 	}
+	args = append(args, extra...)
 	go func() {
 		done <- cli.Main(ctx, args, cli.Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: testWriter{t}, Ready: func(addr string) { ready <- addr }})
 	}()

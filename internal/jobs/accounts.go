@@ -2,12 +2,15 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"html"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
 
 	"github.com/passerelle/passerelle/internal/mail"
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -39,6 +42,57 @@ func (SendPasswordResetArgs) Kind() string { return "send_password_reset" }
 
 // InsertOpts puts the job in the mail queue.
 func (SendPasswordResetArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueMail} }
+
+// RequestPasswordResetArgs asks for a password reset of the account with
+// Email, if there is one that may sign in. The form's answer is the same,
+// in the same time, whether there is or not: the looking up happens here,
+// never in the request.
+type RequestPasswordResetArgs struct {
+	Email string `json:"email"`
+}
+
+// Kind implements river.JobArgs.
+func (RequestPasswordResetArgs) Kind() string { return "request_password_reset" }
+
+// ResetInterval is the least time between two reset e-mails to one
+// account, so that the form cannot be used to flood someone's mailbox.
+const ResetInterval = 2 * time.Minute
+
+type requestResetWorker struct {
+	river.WorkerDefaults[RequestPasswordResetArgs]
+	deps Deps
+}
+
+// Work records a reset and queues its e-mail, in one transaction, when the
+// address has an account that may sign in and no reset was asked for it
+// within ResetInterval; otherwise it does nothing.
+func (w *requestResetWorker) Work(ctx context.Context, job *river.Job[RequestPasswordResetArgs]) error {
+	db := w.deps.DB
+	u, _, err := store.UserByEmail(ctx, db.Read, passerelle.NormalizeEmail(job.Args.Email))
+	if passerelle.ErrorCode(err) == passerelle.ENotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if u.Disabled() {
+		return nil
+	}
+	client := river.ClientFromContext[*sql.Tx](ctx)
+	now := store.Now()
+	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		n, err := tx.NewSelect().Table("password_resets").
+			Where("user_id = ? AND created_at > ? AND used_at IS NULL", u.ID, now.Add(-ResetInterval)).Count(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		id, err := store.InsertPasswordReset(ctx, tx, u.ID, now, now.Add(passerelle.PasswordResetLifetime))
+		if err != nil {
+			return err
+		}
+		_, err = client.InsertTx(ctx, tx.Tx, SendPasswordResetArgs{ResetID: id}, nil)
+		return err
+	})
+}
 
 // InvitationURL returns the acceptance page of an invitation token.
 func InvitationURL(baseURL, token string) string {
@@ -235,4 +289,5 @@ func passwordResetEmail(baseURL string, u *passerelle.User, resetID int64, token
 func addAccountWorkers(workers *river.Workers, deps Deps) {
 	river.AddWorker(workers, &invitationWorker{deps: deps})
 	river.AddWorker(workers, &passwordResetWorker{deps: deps})
+	river.AddWorker(workers, &requestResetWorker{deps: deps})
 }

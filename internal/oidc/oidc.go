@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +64,7 @@ type Client struct {
 	mu          sync.Mutex
 	provider    *gooidc.Provider
 	endSession  string
+	origins     []string
 	failedUntil time.Time
 	lastErr     error
 }
@@ -142,7 +144,37 @@ func (c *Client) discover(ctx context.Context) (*gooidc.Provider, error) {
 		c.endSession = meta.EndSession
 	}
 	c.provider = p
+	c.origins = originsOf(c.cfg.Issuer, p.Endpoint().AuthURL, c.endSession)
 	return p, nil
+}
+
+// originsOf returns the distinct origins (scheme://host[:port]) of urls.
+func originsOf(urls ...string) []string {
+	var out []string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		o := u.Scheme + "://" + u.Host
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Origins returns the origins the browser is sent to at the provider (its
+// authorization and end-session endpoints, the issuer's before discovery),
+// for the form-action of the content security policy: the sign-in button
+// and the logout button are forms whose answer redirects there.
+func (c *Client) Origins() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.origins != nil {
+		return c.origins
+	}
+	return originsOf(c.cfg.Issuer)
 }
 
 func (c *Client) oauth2Config(p *gooidc.Provider) *oauth2.Config {

@@ -3,6 +3,7 @@ package passerelle
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes, each mapped to one HTTP status by the web layer.
@@ -29,6 +30,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, for rate_limited, is how long the client waits before
+	// trying again (the web layer's Retry-After).
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface.

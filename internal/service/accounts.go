@@ -56,7 +56,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*passerelle.User,
 	if err := passerelle.ValidateNewUser(in.Email, in.Name, in.Password); err != nil {
 		return nil, err
 	}
-	hash, err := s.Hasher.Hash(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -76,24 +76,24 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*passerelle.User,
 
 // Authenticate returns the enabled account matching email and password, or
 // an unauthenticated error that does not say which of the two was wrong.
+// The attempt is counted before the password is checked, against the
+// account and against the client's address (WithClient): past a few
+// failures in a row each waits a growing delay (signin.go). Errors:
+// unauthenticated, rate_limited (with RetryAfter; nothing was checked).
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*passerelle.User, error) {
-	u, hash, err := store.UserByEmail(ctx, s.DB.Read, passerelle.NormalizeEmail(email))
-	if passerelle.ErrorCode(err) == passerelle.ENotFound {
-		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
-		return nil, passerelle.Errorf(passerelle.EUnauthn, "Wrong e-mail or password.")
-	} else if err != nil {
-		return nil, err
-	}
-	if hash == "" {
-		// An account that signs in only through its OpenID provider.
-		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
-		return nil, passerelle.Errorf(passerelle.EUnauthn, "Wrong e-mail or password.")
-	}
-	ok, err := argon2id.ComparePasswordAndHash(password, hash)
+	var u *passerelle.User
+	ok, err := s.checkThrottled(ctx, email, password, func() (string, error) {
+		found, hash, err := store.UserByEmail(ctx, s.DB.Read, passerelle.NormalizeEmail(email))
+		if passerelle.ErrorCode(err) == passerelle.ENotFound {
+			return "", nil // compared with a dummy hash: as long as a wrong password
+		}
+		u = found
+		return hash, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if !ok || u.Disabled() {
+	if !ok || u == nil || u.Disabled() {
 		return nil, passerelle.Errorf(passerelle.EUnauthn, "Wrong e-mail or password.")
 	}
 	return u, nil

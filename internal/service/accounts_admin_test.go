@@ -192,6 +192,41 @@ func TestInvitations(t *testing.T) {
 	})
 }
 
+// waitReset waits for the job of a reset request to record the reset of
+// userID, and returns its id.
+func waitReset(t *testing.T, b *testenv.Bundle, userID int64) int64 {
+	t.Helper()
+	var id int64
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := b.DB.Read.NewSelect().Table("password_resets").Column("id").Where("user_id = ?", userID).
+			Order("id DESC").Limit(1).Scan(context.Background(), &id)
+		if err == nil {
+			return id
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reset recorded for account %d: %v", userID, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitJobs waits until n jobs of kind are completed.
+func waitJobs(t *testing.T, b *testenv.Bundle, kind string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		done, err := b.DB.Read.NewSelect().Table("river_job").Where("kind = ? AND state = 'completed'", kind).Count(context.Background())
+		if err == nil && int(done) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d %s jobs completed (%v), want %d", done, kind, err, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestPasswordReset(t *testing.T) {
 	testenv.EachDialect(t, func(t *testing.T, dialect string) {
 		ctx := context.Background()
@@ -211,14 +246,12 @@ func TestPasswordReset(t *testing.T) {
 		if err := svc.RequestPasswordReset(ctx, "  LILLE@example.org "); err != nil {
 			t.Fatal(err)
 		}
-		var id int64
-		if err := b.DB.Read.NewSelect().Table("password_resets").Column("id").Where("user_id = ?", w.LilleAuthor.ID).Scan(ctx, &id); err != nil {
-			t.Fatal(err)
-		}
+		id := waitReset(t, b, w.LilleAuthor.ID)
 		// A second request within two minutes sends nothing more.
 		if err := svc.RequestPasswordReset(ctx, w.LilleAuthor.Email); err != nil {
 			t.Fatal(err)
 		}
+		waitJobs(t, b, "request_password_reset", 4)
 		if n, err := b.DB.Read.NewSelect().Table("password_resets").Count(ctx); err != nil || n != 1 {
 			t.Errorf("%d resets (%v), want 1", n, err)
 		}
@@ -254,9 +287,7 @@ func TestPasswordReset(t *testing.T) {
 		if err := svc.RequestPasswordReset(ctx, w.NordMod.Email); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.DB.Read.NewSelect().Table("password_resets").Column("id").Where("user_id = ?", w.NordMod.ID).Scan(ctx, &id); err != nil {
-			t.Fatal(err)
-		}
+		id = waitReset(t, b, w.NordMod.ID)
 		m = testenv.WaitMail(t, b.Outbox, "password-reset-"+strconv.FormatInt(id, 10))
 		token = path.Base(m.Link(t, "/mot-de-passe/reinitialiser/"))
 		if _, err := b.DB.Bun.NewUpdate().Table("password_resets").Set("expires_at = ?", store.Now().Add(-time.Second)).Where("id = ?", id).Exec(ctx); err != nil {

@@ -246,7 +246,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password string) 
 			return nil, tokenError(passerelle.EConflict, TokenInvalid, "This invitation is no longer valid; ask for a new one.")
 		}
 	}
-	hash, err := s.Hasher.Hash(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,8 @@ package service
 import (
 	"context"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/uptrace/bun"
 
 	"github.com/passerelle/passerelle/internal/jobs"
@@ -14,37 +12,15 @@ import (
 	"github.com/passerelle/passerelle/internal/store"
 )
 
-// resetInterval is the least time between two reset e-mails to one account,
-// so that the form cannot be used to flood someone's mailbox.
-const resetInterval = 2 * time.Minute
-
-// RequestPasswordReset e-mails a password reset link to the account with
-// email, if there is one that may sign in. It answers the same — nil — in
-// every case, so that the form does not tell who has an account.
+// RequestPasswordReset asks for a reset link to be e-mailed to the account
+// with email, if there is one that may sign in. It answers the same — nil
+// — in the same time in every case, so that the form does not tell who has
+// an account: it only queues a job, which looks the address up (see
+// jobs.RequestPasswordResetArgs; one e-mail per account per
+// jobs.ResetInterval).
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
-	u, _, err := store.UserByEmail(ctx, s.DB.Read, passerelle.NormalizeEmail(email))
-	if passerelle.ErrorCode(err) == passerelle.ENotFound {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if u.Disabled() {
-		return nil
-	}
-	now := store.Now()
-	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		n, err := tx.NewSelect().Table("password_resets").
-			Where("user_id = ? AND created_at > ? AND used_at IS NULL", u.ID, now.Add(-resetInterval)).Count(ctx)
-		if err != nil || n > 0 {
-			return err
-		}
-		id, err := store.InsertPasswordReset(ctx, tx, u.ID, now, now.Add(passerelle.PasswordResetLifetime))
-		if err != nil {
-			return err
-		}
-		_, err = s.River.InsertTx(ctx, tx.Tx, jobs.SendPasswordResetArgs{ResetID: id}, nil)
-		return err
-	})
+	_, err := s.River.Insert(ctx, jobs.RequestPasswordResetArgs{Email: passerelle.NormalizeEmail(email)}, nil)
+	return err
 }
 
 // openReset returns the reset a link carries if it may still be used:
@@ -95,7 +71,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*p
 	if err := passerelle.ValidatePassword("password", password); err != nil {
 		return nil, err
 	}
-	hash, err := s.Hasher.Hash(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +106,8 @@ func WrongCurrentPassword() error {
 // ends their other credentials: every session and API token but the one in
 // use (keep: the session cookie's value or the bearer token; "" for none).
 // Errors: unauthenticated, validation_failed (current_password wrong, see
-// WrongCurrentPassword; new_password too short or missing).
+// WrongCurrentPassword; new_password too short or missing), rate_limited
+// (with RetryAfter).
 func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next, keep string) error {
 	if actor == nil || actor.Disabled() {
 		return unauthenticated()
@@ -139,14 +116,12 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 		return &passerelle.Error{Code: passerelle.EValidation, Message: "Type your current password.",
 			Fields: map[string]string{"current_password": passerelle.FieldRequired}}
 	}
-	hash, err := store.PasswordHash(ctx, s.DB.Read, actor.ID)
-	if err != nil {
-		return err
-	} else if hash == "" {
-		// No password (single sign-on only): none to compare with.
-		return WrongCurrentPassword()
-	}
-	ok, err := argon2id.ComparePasswordAndHash(current, hash)
+	// The current password is checked like a sign-in's, throttled per
+	// account and per address: a stolen session must not become a way to
+	// guess it.
+	ok, err := s.checkThrottled(ctx, actor.Email, current, func() (string, error) {
+		return store.PasswordHash(ctx, s.DB.Read, actor.ID)
+	})
 	if err != nil {
 		return err
 	} else if !ok {
@@ -155,7 +130,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 	if err := passerelle.ValidatePassword("new_password", next); err != nil {
 		return err
 	}
-	newHash, err := s.Hasher.Hash(next)
+	newHash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,9 @@ type IdentityProvider interface {
 	Label() string
 	// Issuer is the provider's issuer URL, as links record it.
 	Issuer() string
+	// Origins are the provider's origins the browser is sent to by a form
+	// (sign-in and logout buttons), for the content security policy.
+	Origins() []string
 	// AuthCodeURL returns where to send the browser to sign in, carrying
 	// state, nonce and the PKCE challenge of verifier. Errors: unavailable
 	// (the provider cannot be reached), with reason SignInUnavailable.
@@ -47,6 +50,15 @@ func (s *Service) ProviderLabel() string {
 		return ""
 	}
 	return s.Provider.Label()
+}
+
+// ProviderOrigins returns the origins of the provider's pages that the
+// sign-in and logout forms lead to, none without a provider.
+func (s *Service) ProviderOrigins() []string {
+	if s.Provider == nil {
+		return nil
+	}
+	return s.Provider.Origins()
 }
 
 // ProviderName returns how to name the provider of issuer to people: the

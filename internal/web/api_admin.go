@@ -152,8 +152,9 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toUserJSON(u, grants))
 }
 
-// apiChangePassword changes the caller's password, with the rate limits of
-// every password entry point; the caller's other sessions and tokens end.
+// apiChangePassword changes the caller's password, the current one checked
+// like a sign-in's (throttled by the service); the caller's other sessions
+// and tokens end.
 func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Current string `json:"current_password"`
@@ -168,19 +169,9 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
 		return
 	}
-	keys := loginKeys(r, u.Email)
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		retryAfter(w, wait)
-		s.apiError(w, r, rateLimited())
-		return
-	}
 	// The token in use stays; every other credential of the account ends.
 	inUse, _ := r.Context().Value(sessionKey).(string)
-	err := s.svc.ChangePassword(r.Context(), u, body.Current, body.New, inUse)
-	if err != nil {
-		if e := (*passerelle.Error)(nil); errors.As(err, &e) && e.Fields["current_password"] == passerelle.FieldInvalid {
-			s.limiter.fail(keys...)
-		}
+	if err := s.svc.ChangePassword(r.Context(), u, body.Current, body.New, inUse); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

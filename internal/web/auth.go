@@ -2,13 +2,14 @@ package web
 
 import (
 	"context"
-	"net"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
 )
 
 // sessionCookie is the name of the session cookie; with https it carries the
@@ -26,7 +27,8 @@ func (s *Server) sessionCookie() string {
 // session cookie is dropped and the visitor continues as anonymous.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
+		// Password checks are throttled per client address too.
+		ctx := service.WithClient(r.Context(), r.RemoteAddr)
 		if isAPI(r) {
 			if h := r.Header.Get("Authorization"); h != "" {
 				token, ok := strings.CutPrefix(h, "Bearer ")
@@ -72,8 +74,10 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
 }
 
-// failureLimiter counts failed password attempts per key (account, client
-// address) in a sliding window, in this process's memory.
+// failureLimiter counts failures per key (a client address guessing the
+// tokens of links, a mailbox asked for resets) in a sliding window, in
+// this process's memory. Passwords are throttled by the service, in the
+// database (service.Authenticate).
 type failureLimiter struct {
 	max    int
 	window time.Duration
@@ -130,25 +134,19 @@ func (l *failureLimiter) fail(keys ...string) {
 	}
 }
 
-// loginKeys returns the rate-limit keys of a password attempt.
-func loginKeys(r *http.Request, email string) []string {
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
-	return []string{"ip:" + ip, "account:" + passerelle.NormalizeEmail(email)}
+// checkPassword authenticates: the service counts the attempt against the
+// account and the client's address before it checks anything (the address
+// is in the context: see authenticate), and answers rate_limited with how
+// long to wait.
+func (s *Server) checkPassword(r *http.Request, email, password string) (*passerelle.User, time.Duration, error) {
+	u, err := s.svc.Authenticate(r.Context(), email, password)
+	return u, retryAfterOf(err), err
 }
 
-// checkPassword authenticates with the rate limits of every password entry
-// point: about 10 failures a minute per account and per client address.
-func (s *Server) checkPassword(r *http.Request, email, password string) (*passerelle.User, time.Duration, error) {
-	keys := loginKeys(r, email)
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		return nil, wait, passerelle.Errorf(passerelle.ERateLimited, "Too many failed attempts; try again in a minute.")
+// retryAfterOf returns how long an error says to wait, or 0.
+func retryAfterOf(err error) time.Duration {
+	if e := (*passerelle.Error)(nil); errors.As(err, &e) {
+		return e.RetryAfter
 	}
-	u, err := s.svc.Authenticate(r.Context(), email, password)
-	if passerelle.ErrorCode(err) == passerelle.EUnauthn {
-		s.limiter.fail(keys...)
-	}
-	return u, 0, err
+	return 0
 }

@@ -81,6 +81,9 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	case errors.As(err, &e):
 		body.Error.Fields = e.Fields
+		if e.RetryAfter > 0 {
+			retryAfter(w, e.RetryAfter)
+		}
 	}
 	if code == passerelle.EValidation && body.Error.Fields == nil {
 		body.Error.Fields = map[string]string{}
@@ -114,7 +117,12 @@ func (s *Server) logRefusedInput(r *http.Request, err error) {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if status != http.StatusOK {
+		// A 200 to a GET gets its validator and caching rule from
+		// httpcache.ETags: "no-cache" for anyone, "private, no-cache" for
+		// a signed-in person or a token.
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

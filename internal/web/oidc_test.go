@@ -146,6 +146,9 @@ func TestOIDCSignIn(t *testing.T) {
 		t.Run("button", func(t *testing.T) {
 			res := o.browser(t).get("/login").expect(t, "login page", http.StatusOK)
 			res.contains(t, "login page", "Se connecter avec ProConnect", `action="/auth/oidc/login"`, `name="password"`)
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+o.p.Issuer+";") {
+				t.Errorf("the button's form may not lead to the provider: %s", csp)
+			}
 		})
 
 		t.Run("new agent becomes a reader", func(t *testing.T) {

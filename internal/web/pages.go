@@ -119,6 +119,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 		})
 		return
 	}
+	if wait := retryAfterOf(err); wait > 0 {
+		retryAfter(w, wait)
+	}
 	s.showError(w, r, statusOf[code], code)
 }
 

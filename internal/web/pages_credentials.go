@@ -361,8 +361,8 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // changePasswordPage changes the signed-in user's password, given the
-// current one (rate-limited like the login form); their other sessions end,
-// this one stays.
+// current one (throttled like the login form); their other sessions and
+// tokens end, this session stays.
 func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
 	u := s.signedIn(w, r)
 	if u == nil {
@@ -379,12 +379,6 @@ func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &view.Page{Title: tr.T("account.heading"), Data: data}
-	keys := loginKeys(r, u.Email)
-	if s.limited(w, keys...) {
-		data.Errors = []view.FormError{{Message: tr.T("form.error.rate_limited")}}
-		s.render(w, r, http.StatusTooManyRequests, "account", page)
-		return
-	}
 	current, next := r.PostForm.Get("current_password"), r.PostForm.Get("new_password")
 	if next != r.PostForm.Get("confirm") {
 		data.Errors = []view.FormError{inputError(tr, "confirm", "mismatch")}
@@ -396,11 +390,11 @@ func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.redirectWithFlash(w, r, "/compte", "password_changed")
+	case errorCode(err) == passerelle.ERateLimited:
+		retryAfter(w, retryAfterOf(err))
+		data.Errors = []view.FormError{{Message: tr.T("form.error.rate_limited")}}
+		s.render(w, r, http.StatusTooManyRequests, "account", page)
 	case errorCode(err) == passerelle.EValidation:
-		var e *passerelle.Error
-		if errors.As(err, &e) && e.Fields["current_password"] == passerelle.FieldInvalid {
-			s.limiter.fail(keys...)
-		}
 		data.Errors = errorsFor(tr, err, accountFields)
 		s.render(w, r, http.StatusBadRequest, "account", page)
 	default:

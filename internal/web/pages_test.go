@@ -403,10 +403,10 @@ func TestPagesLoginSecurity(t *testing.T) {
 			t.Errorf("email error = %q", got)
 		}
 
-		// Ten failures a minute, then 429 with Retry-After — even with the
-		// right password.
+		// A few failures in a row, then 429 with Retry-After — even with the
+		// right password (the delay: TestPasswordsThrottled).
 		b := s.browser(t)
-		for i := range 10 {
+		for i := range passerelle.AccountThrottle.Free {
 			b.post("/login", url.Values{"email": {email}, "password": {"not the password"}}).expect(t, "failure "+strconv.Itoa(i), http.StatusUnauthorized)
 		}
 		res = b.post("/login", url.Values{"email": {email}, "password": {testenv.Password}}).expect(t, "rate limited", http.StatusTooManyRequests)

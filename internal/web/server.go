@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/passerelle/passerelle/internal/httpcache"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/view"
@@ -62,13 +63,19 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s.router = r
 	// The health check answers before anything that could wait on the
 	// database (sessions, admission); then every request gets a deadline.
-	r.Use(s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
+	// Compression wraps everything, the error pages of a panic included
+	// (internal/httpcache).
+	r.Use(httpcache.Compress, s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
 	r.Use(s.crossOriginProtection)
 	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
+	// Validators and 304 on every GET answered 200 without an ETag of its
+	// own; a signed-in person's answers are private (pages for them already
+	// say no-store).
+	r.Use(httpcache.ETags(func(r *http.Request) bool { return userFrom(r.Context()) != nil }))
 	// HEAD wherever GET is served (httpsem.go): net/http drops the body.
 	r.Use(middleware.GetHead)
 
@@ -158,8 +165,16 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if s.opts.Secure {
 			h.Set("Strict-Transport-Security", hstsMaxAge)
 		}
+		// The sign-in and logout buttons are forms whose answer redirects to
+		// the OpenID provider, which form-action must allow (pages_oidc.go).
+		formAction := "'self'"
+		if s.svc != nil {
+			for _, o := range s.svc.ProviderOrigins() {
+				formAction += " " + o
+			}
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+			"object-src 'none'; base-uri 'none'; form-action "+formAction+"; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
