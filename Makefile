@@ -73,16 +73,40 @@ bench-authz: ## time one authorization check with 10,000 users and 2,000 territo
 bench-review: ## time a moderator's decision and an author's edit among 100,000 practices (BENCH_PRACTICES), on SQLite and PostgreSQL (p50/p95 in ms)
 	PASSERELLE_BENCH_PRACTICES=$(BENCH_PRACTICES) $(GO) test -run='^$$' -bench=ReviewAtScale -benchtime=300x -timeout 30m ./internal/service/
 
+# The fuzz targets (package:function). Their seed corpora run as ordinary
+# tests in every go test; make fuzz runs each for FUZZTIME.
+FUZZTIME     ?= 30s
+FUZZ_TARGETS := ./internal/web:FuzzDecodeJSON ./internal/web:FuzzParseForm ./internal/web:FuzzQueryString \
+	./internal/web:FuzzSafeNext ./internal/search:FuzzParse ./internal/markdown:FuzzRender \
+	./internal/passerelle:FuzzParseTerritoryCSV ./internal/opendata/oai:FuzzParse ./internal/opendata/oai:FuzzDecodeToken
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target (JSON and form decoders, query strings, next=, search queries, Markdown, territory CSV, OAI-PMH) for FUZZTIME (30s); a crasher is saved under the package's testdata/fuzz and then runs in every go test
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$fn in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) $(if $(FUZZPROCS),-parallel=$(FUZZPROCS)) $$pkg; \
+	done
+
 .PHONY: burst
 burst: build ## send 200 wrong passwords at once to the real binary: checks made, 429s, the server's peak memory, the owner's wait (BURST_DATABASE_URL: on PostgreSQL)
 	$(GO) build -trimpath -o bin/passerelle-burst ./cmd/passerelle-burst
 	scripts/login-burst $(BIN) bin/passerelle-burst 200
 
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT         := $(TOOLS_DIR)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+# golangci-lint, pinned, built with the project's Go into .cache/tools (the
+# version is in the file name, so that changing the pin rebuilds it).
+$(GOLANGCI_LINT):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(CURDIR)/$(TOOLS_DIR) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv $(TOOLS_DIR)/golangci-lint $@
+
 .PHONY: lint
-lint: ## go vet, gofmt, and golangci-lint when installed
+lint: $(GOLANGCI_LINT) ## go vet, gofmt and golangci-lint (pinned, installed into .cache/tools; see .golangci.yml)
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	@if command -v golangci-lint >/dev/null; then golangci-lint run ./...; else echo "golangci-lint not installed: skipped"; fi
+	$(GOLANGCI_LINT) run ./...
 
 .PHONY: clean
 clean: ## remove build outputs and test artifacts (not ./data)

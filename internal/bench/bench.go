@@ -120,7 +120,7 @@ func report(cfg Config, all []Figures, seedTimes map[string]time.Duration, dbs [
 			ms(f.Single.P50), ms(f.Single.P95), ms(f.Single.P99), ms(f.Single.Max), f.Single.Errors,
 			f.Throughput, ms(f.Concurrent.P50), ms(f.Concurrent.P95), f.Concurrent.Errors, verdict)
 	}
-	tw.Flush()
+	_ = tw.Flush()
 	for _, f := range all {
 		if f.Single.FirstError != "" {
 			fmt.Fprintf(cfg.Out, "%s %s: first error on %s: %s\n", f.Database, f.Scenario, f.Single.FirstOn, f.Single.FirstError)
@@ -153,7 +153,7 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	if cfg.Keep {
 		fmt.Fprintf(cfg.Log, "keeping data directory %s\n", dataDir)
 	} else {
-		defer os.RemoveAll(dataDir)
+		defer func() { _ = os.RemoveAll(dataDir) }()
 	}
 	env := append(os.Environ(), "PASSERELLE_DATA_DIR="+dataDir, "PASSERELLE_DATABASE_URL="+databaseURL, "PASSERELLE_LOG_LEVEL=warn")
 
@@ -180,7 +180,7 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	if err != nil {
 		return nil, 0, err
 	}
-	defer srv.stop()
+	defer func() { _ = srv.stop() }()
 	scenarios, err := buildScenarios(ctx, srv.base)
 	if err != nil {
 		return nil, 0, err
@@ -409,12 +409,12 @@ func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) 
 	_, _ = rand.Read(b)
 	name := "passerelle_bench_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
+		_ = admin.Close()
 		return "", nil, fmt.Errorf("create database on %s: %w", redact(adminURL), err)
 	}
 	u, err := url.Parse(adminURL)
 	if err != nil {
-		admin.Close()
+		_ = admin.Close()
 		return "", nil, err
 	}
 	u.Path = "/" + name
@@ -422,7 +422,7 @@ func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) 
 	q.Del("search_path")
 	u.RawQuery = q.Encode()
 	drop := func() {
-		defer admin.Close()
+		defer func() { _ = admin.Close() }()
 		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
 			fmt.Fprintf(os.Stderr, "drop database %s: %v\n", name, err)
 		}

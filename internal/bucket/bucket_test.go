@@ -16,7 +16,7 @@ func TestOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	if err := b.WriteAll(ctx, "practices/1/abc", []byte("contenu"), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Close()
+	_ = m.Close()
 
 	for _, bad := range []string{"not a url", "ftp://example.org/bucket"} {
 		if _, err := bucket.Open(ctx, bad, dir); err == nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -59,18 +60,15 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a := &app{cfg: cfg, logger: logger, db: db, mail: sender}
 	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, errors.Join(fmt.Errorf("migrate: %w", err), db.Close())
 	}
 	az, err := authz.New(ctx, db)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, db.Close())
 	}
 	files, err := bucket.Open(ctx, cfg.AttachmentsURL, cfg.DataDir)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, db.Close())
 	}
 	a.files = files
 	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files,
@@ -78,9 +76,7 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 		MaxWorkers: cfg.JobWorkers, MailWorkers: cfg.MailWorkers,
 		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
 	if err != nil {
-		files.Close()
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, files.Close(), db.Close())
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,

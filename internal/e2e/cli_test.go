@@ -50,7 +50,7 @@ func TestCLIBuildsAWorld(t *testing.T) {
 		// The password came from stdin, whatever its line ending, and the
 		// e-mail matches whatever its case.
 		db := s.open()
-		defer db.Close()
+		defer func() { _ = db.Close() }()
 		svc := &service.Service{DB: db}
 		for _, login := range []struct{ email, password string }{
 			{"LILA@example.org", cliPassword},

@@ -23,6 +23,8 @@ func TestBadSettingsLeaveNothing(t *testing.T) {
 			{name: "SMTP port", flag: "--smtp-url", value: "smtp://mail.example.org:abc"},
 			{name: "sender", flag: "--mail-from", value: "Passerelle <pas une adresse>"},
 			{name: "bucket", flag: "--attachments-url", value: "nope://bucket"},
+			{name: "OpenID issuer over http", flag: "--oidc-issuer", value: "http://idp.example.org"},
+			{name: "OpenID client without issuer", flag: "--oidc-client-id", value: "passerelle"},
 		}
 		for _, tc := range tests {
 			dataDir := filepath.Join(dir, "never")
@@ -51,7 +53,7 @@ func tables(t *testing.T, dbURL string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var n int
 	if err := db.QueryRowContext(context.Background(),
 		"SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&n); err != nil {

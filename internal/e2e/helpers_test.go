@@ -118,7 +118,7 @@ func (s *site) state() state {
 	s.t.Helper()
 	ctx := context.Background()
 	db := s.open()
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var st state
 	var err error
 	if st.Policy, err = store.PolicyVersion(ctx, db.Read); err != nil {
@@ -176,7 +176,7 @@ func (s *site) seedWorld() *testenv.World {
 	s.must("", "migrate")
 	ctx := context.Background()
 	db := s.open()
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	az, err := authz.New(ctx, db)
 	if err != nil {
 		s.t.Fatal(err)

@@ -32,7 +32,7 @@ func followers(t *testing.T, s *site, n int) (int64, *testenv.World) {
 	w := s.seedWorld()
 	ctx := context.Background()
 	db := s.open()
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	az, err := authz.New(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func delivered(t *testing.T, s *site, id int64) (notes, jobs, completed int, dou
 	t.Helper()
 	ctx := context.Background()
 	db := s.open()
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var ids []int64
 	if err := db.Bun.NewSelect().TableExpr("notifications").ColumnExpr("id").
 		Where("practice_id = ? AND type = ?", id, passerelle.NotifyNew).Scan(ctx, &ids); err != nil {
@@ -204,7 +204,7 @@ func TestTwoProcessesShareTheWork(t *testing.T) {
 		t.Errorf("notifications %d, e-mail jobs %d, completed %d, doubled %t; want %d each", notes, jobs, completed, doubled, n)
 	}
 	db := s.open()
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var clients []string
 	if err := db.Bun.NewSelect().TableExpr("river_job").ColumnExpr("DISTINCT attempted_by[1]").
 		Where("kind = 'send_emails'").Scan(context.Background(), &clients); err != nil {

@@ -88,7 +88,7 @@ func leftovers(ctx context.Context, site *Site, dataDir string) string {
 	if site.Dialect == store.Postgres {
 		db, err := sql.Open("pgx", site.DatabaseURL)
 		if err == nil {
-			defer db.Close()
+			defer func() { _ = db.Close() }()
 			var n int
 			if err := db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").Scan(&n); err == nil && n > 0 {
 				found = append(found, fmt.Sprintf("%d tables", n))
@@ -111,7 +111,7 @@ func (s *Site) emptyDatabase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	_, err = db.ExecContext(ctx, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 	return err
 }

@@ -30,7 +30,7 @@ func runDisk(ctx context.Context, cfg *Config) []*Result {
 		r.Failures = append(r.Failures, err.Error())
 		return []*Result{r}
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+diskSize, "tmpfs", dir).CombinedOutput(); err != nil {
 		r.Skipped = fmt.Sprintf("cannot mount a tmpfs (root needed): %s", strings.TrimSpace(string(out)))
 		return []*Result{r}
@@ -59,7 +59,7 @@ func disk(ctx context.Context, cfg *Config, r *Result, dir string) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
+	defer func() { _ = srv.Stop() }()
 	load, err := StartLoad(ctx, srv.Base, "contributeur@faults.test", 4, strings.Repeat("Un paragraphe du brouillon. ", 150))
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func fill(path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var n int64
 	for _, chunk := range []int{1 << 20, 4 << 10, 512} {
 		buf := make([]byte, chunk)

@@ -107,7 +107,7 @@ func kill(ctx context.Context, cfg *Config, r *Result, dialect string, separate 
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	c := &cluster{site: site, smtp: smtp.URL(), separate: separate}
 	if err := c.startServer(ctx); err != nil {
 		return err
@@ -276,7 +276,7 @@ func expectedMails(ctx context.Context, db *store.DB, w *World) (map[string]int,
 	}
 	err := db.Read.NewSelect().TableExpr("notifications AS n").Join("JOIN users AS u ON u.id = n.user_id").
 		ColumnExpr("u.email AS email, count(*) AS n").
-		Where("n.type IN ('practice.new', 'practice.published')").Where("n.practice_id IN (?)", bun.In(ids(w))).
+		Where("n.type IN ('practice.new', 'practice.published')").Where("n.practice_id IN (?)", bun.List(ids(w))).
 		GroupExpr("u.email").Scan(ctx, &rows)
 	out := map[string]int{}
 	for _, r := range rows {
@@ -286,7 +286,7 @@ func expectedMails(ctx context.Context, db *store.DB, w *World) (map[string]int,
 }
 
 func countPublished(ctx context.Context, db *store.DB, w *World) (int, error) {
-	n, err := db.Read.NewSelect().TableExpr("practices").Where("status = 'published'").Where("id IN (?)", bun.In(ids(w))).Count(ctx)
+	n, err := db.Read.NewSelect().TableExpr("practices").Where("status = 'published'").Where("id IN (?)", bun.List(ids(w))).Count(ctx)
 	return int(n), err
 }
 

@@ -52,7 +52,7 @@ func NewSite(ctx context.Context, cfg *Config, dialect, dataDir string) (*Site, 
 			return nil, err
 		}
 		dataDir = dir
-		s.cleanup = append(s.cleanup, func() { os.RemoveAll(dir) })
+		s.cleanup = append(s.cleanup, func() { _ = os.RemoveAll(dir) })
 	}
 	s.DataDir = dataDir
 	if dialect == store.Postgres {
@@ -122,7 +122,7 @@ func (s *Site) Seed(ctx context.Context, readers, practices int) (*World, error)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -348,12 +348,12 @@ func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) 
 	_, _ = rand.Read(b)
 	name := "passerelle_faults_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
+		_ = admin.Close()
 		return "", nil, fmt.Errorf("create database: %w", err)
 	}
 	u, err := url.Parse(adminURL)
 	if err != nil {
-		admin.Close()
+		_ = admin.Close()
 		return "", nil, err
 	}
 	u.Path = "/" + name
@@ -361,7 +361,7 @@ func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) 
 	q.Del("search_path")
 	u.RawQuery = q.Encode()
 	drop := func() {
-		defer admin.Close()
+		defer func() { _ = admin.Close() }()
 		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
 			fmt.Fprintf(os.Stderr, "drop database %s: %v\n", name, err)
 		}

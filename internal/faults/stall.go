@@ -51,7 +51,7 @@ func stall(ctx context.Context, cfg *Config, r *Result) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
+	defer func() { _ = srv.Stop() }()
 	load, err := StartLoad(ctx, srv.Base, "contributeur@faults.test", 8, "Un brouillon.")
 	if err != nil {
 		return err
@@ -154,7 +154,7 @@ func checkWrites(ctx context.Context, site *Site, log *Log, r *Result) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var ids []int64
 	if err := db.Read.NewSelect().TableExpr("practices").ColumnExpr("id").Where("title LIKE 'Brouillon %'").Scan(ctx, &ids); err != nil {
 		return err

@@ -45,12 +45,12 @@ func throughput(ctx context.Context, cfg *Config, r *Result) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	srv, err := site.Start(ctx, "serve", "--log-level", "error", "--smtp-url", smtp.URL())
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
+	defer func() { _ = srv.Stop() }()
 	cfg.logf("the %d submissions' e-mails go out first", n)
 	if !waitUntil(ctx, 5*time.Minute, func() bool { d, err := QueueDepth(ctx, db); return err == nil && d == 0 }) {
 		return fmt.Errorf("the submissions' jobs did not finish within 5 minutes")

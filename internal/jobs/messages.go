@@ -10,7 +10,6 @@ import (
 type text struct {
 	inApp   string // %[1]s: practice title, %[2]s: actor name
 	subject string // %[1]s: practice title
-	intro   string // the first line of the e-mail, as inApp
 	comment string // label before the moderator's comment
 	link    string // label of the link to the practice
 	hello   string // %s: recipient name

@@ -364,11 +364,9 @@ func TestFanOutIsIdempotent(t *testing.T) {
 // tree of its own (region > department > commune) with a moderator at each
 // level, so that revoking or disabling in one case leaves the others alone.
 type cast struct {
-	commune                        string
-	author, regionMod, deptMod     *passerelle.User
-	communeModAuthor, newcomer     *passerelle.User
-	authorIsModerator              bool
-	revoke, disable, grantNewcomer bool
+	commune                    string
+	author, regionMod, deptMod *passerelle.User
+	communeModAuthor, newcomer *passerelle.User
 }
 
 // TestFanOutAtSendTime checks that recipients are computed when the job

@@ -109,7 +109,7 @@ func TestSMTPReusesConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.(io.Closer).Close()
+	defer func() { _ = s.(io.Closer).Close() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var ids []string

@@ -4,7 +4,6 @@
 package markdown
 
 import (
-	"bytes"
 	"html/template"
 	"regexp"
 
@@ -61,11 +60,14 @@ func (pageTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Cont
 	})
 }
 
-// Render returns src as sanitised HTML. It never fails: Markdown has no
-// syntax errors, and a rendering error (which goldmark only reports when the
-// writer fails, never with a buffer) yields what was rendered so far.
+// Render returns src as sanitised HTML. It never fails and its cost is
+// bounded: Markdown has no syntax errors, and a text beyond the rendering
+// budget (Check) is shown as plain text (PlainHTML). Texts are checked when
+// they are saved, so that this happens only to those saved before.
 func Render(src string) template.HTML {
-	var buf bytes.Buffer
-	_ = md.Convert([]byte(src), &buf)
-	return template.HTML(policy.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised just now
+	html, err := RenderChecked(src)
+	if err != nil {
+		return PlainHTML(src)
+	}
+	return html
 }

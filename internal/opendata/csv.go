@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 )
@@ -124,11 +125,8 @@ const formulaStarts = "=+-@\t\r＝＋－＠"
 // cell defuses text that a spreadsheet would take for a formula (see
 // formulaGuard).
 func cell(s string) string {
-	for _, r := range s {
-		if strings.ContainsRune(formulaStarts, r) {
-			return formulaGuard + s
-		}
-		break
+	if r, size := utf8.DecodeRuneInString(s); size > 0 && strings.ContainsRune(formulaStarts, r) {
+		return formulaGuard + s
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package opendata
 
 import (
+	"errors"
 	"io"
 	"strconv"
 	"time"
@@ -39,7 +40,9 @@ func (s *Site) NewXLSXWriter(voc Vocabulary) (*XLSXWriter, error) {
 	if err := f.SetSheetName("Sheet1", XLSXSheet); err != nil {
 		return nil, err
 	}
-	f.SetDocProps(&excelize.DocProperties{Creator: s.Name, Title: s.Name, Language: s.Lang})
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: s.Name, Title: s.Name, Language: s.Lang}); err != nil {
+		return nil, err
+	}
 	x := &XLSXWriter{site: s, voc: voc, f: f}
 	var err error
 	if x.styles.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd")}); err != nil {
@@ -112,8 +115,9 @@ func (x *XLSXWriter) Write(p *passerelle.Practice) error {
 }
 
 // WriteTo ends the spreadsheet and writes it to w.
-func (x *XLSXWriter) WriteTo(w io.Writer) (int64, error) {
-	defer x.f.Close()
+func (x *XLSXWriter) WriteTo(w io.Writer) (n int64, err error) {
+	// Close removes the stream writer's temporary files.
+	defer func() { err = errors.Join(err, x.f.Close()) }()
 	if err := x.sw.Flush(); err != nil {
 		return 0, err
 	}

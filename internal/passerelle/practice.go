@@ -91,6 +91,11 @@ const (
 	maxItems   = 50
 )
 
+// FieldTooComplex is the reason of a Markdown text whose rendering would
+// cost more than the renderer's budget (nesting too deep, too many
+// unclosed brackets, a table too large): it is refused when saved.
+const FieldTooComplex = "too_complex"
+
 // Normalize trims the text fields and drops empty list items, so that blank
 // input is treated as missing.
 func (p *Practice) Normalize() {

@@ -215,7 +215,7 @@ func TestTreeCycleSafeSubtree(t *testing.T) {
 			os.Exit(3) // still walking: the walk does not terminate
 		}()
 		got := passerelle.NewTree(cyclicTerritories()).Subtree(code)
-		os.Stdout.WriteString("SUBTREE " + strings.Join(got, ",") + "\n")
+		_, _ = os.Stdout.WriteString("SUBTREE " + strings.Join(got, ",") + "\n")
 		os.Exit(0)
 	}
 	t.Parallel()

@@ -19,6 +19,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/markdown"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -48,6 +49,9 @@ func (s *Service) PublishRecord(ctx context.Context, actor Actor, id int64, reco
 		return nil, &passerelle.Error{Code: passerelle.EValidation, Message: "Write the record.", Fields: map[string]string{"record": passerelle.FieldRequired}}
 	case utf8.RuneCountInString(record) > 100_000:
 		return nil, &passerelle.Error{Code: passerelle.EValidation, Message: "The record is too long.", Fields: map[string]string{"record": passerelle.FieldTooLong}}
+	case markdown.IsTooComplex(markdown.Check(record)):
+		return nil, &passerelle.Error{Code: passerelle.EValidation, Message: "The record's formatting is too complex to lay out.",
+			Fields: map[string]string{"record": passerelle.FieldTooComplex}}
 	}
 	first := !m.RecordPublished()
 	m.Record = record

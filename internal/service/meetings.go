@@ -10,6 +10,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/markdown"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/search"
 	"github.com/passerelle/passerelle/internal/store"
@@ -97,6 +98,9 @@ func validateMeeting(snap *authz.Snapshot, m *passerelle.Meeting, v passerelle.V
 		for f, r := range err.(*passerelle.Error).Fields {
 			v.Add(f, r)
 		}
+	}
+	if markdown.IsTooComplex(markdown.Check(m.Description)) {
+		v.Add("description", passerelle.FieldTooComplex)
 	}
 	if m.TerritoryCode != "" && snap.Tree().Get(m.TerritoryCode) == nil {
 		v.Add("territory", passerelle.FieldUnknown)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/markdown"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -118,7 +119,17 @@ func validateDraft(snap *authz.Snapshot, p *passerelle.Practice, v passerelle.Va
 		}
 	}
 	checkReferences(snap, p, v)
+	checkRendering(p, v)
 	return v.Err()
+}
+
+// checkRendering adds to v a body whose Markdown would cost more than the
+// renderer's budget to render (markdown.Check): it is refused when saved,
+// so that every page shows in bounded time.
+func checkRendering(p *passerelle.Practice, v passerelle.Validation) {
+	if markdown.IsTooComplex(markdown.Check(p.Body)) {
+		v.Add("body", passerelle.FieldTooComplex)
+	}
 }
 
 // mayWrite reports whether u may write a practice for territory (anywhere,
@@ -383,6 +394,7 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 			}
 		}
 		checkReferences(snap, p, v)
+		checkRendering(p, v)
 		if err := v.Err(); err != nil {
 			return nil, err
 		}

@@ -90,7 +90,9 @@ func rvOfficeFile(t *testing.T, name string) []byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.Write([]byte(content))
+		if _, err := w.Write([]byte(content)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if strings.HasSuffix(name, ".odt") {
 		add("mimetype", "application/vnd.oasis.opendocument.text", zip.Store)
@@ -205,7 +207,7 @@ func TestAttachments(t *testing.T) {
 			t.Fatal(err)
 		}
 		content, _ := io.ReadAll(r)
-		r.Close()
+		_ = r.Close()
 		if !bytes.Equal(content, pdfFile) || got.Name != a.Name {
 			t.Errorf("read back %q as %q", content, got.Name)
 		}

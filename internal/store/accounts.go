@@ -157,7 +157,7 @@ func ListInvitations(ctx context.Context, db bun.IDB, f InvitationFilter) ([]*pa
 		if len(f.Territories) == 0 {
 			return nil, nil
 		}
-		q = q.Where("i.territory_code IN (?)", bun.In(f.Territories))
+		q = q.Where("i.territory_code IN (?)", bun.List(f.Territories))
 	}
 	if f.Limit <= 0 {
 		f.Limit = 200
@@ -370,7 +370,7 @@ func GrantsOfUsers(ctx context.Context, db bun.IDB, ids []int64) (map[int64][]pa
 		return out, nil
 	}
 	var rows []grantRow
-	if err := db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.In(ids)).Order("user_id", "role", "territory_code").Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.List(ids)).Order("user_id", "role", "territory_code").Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

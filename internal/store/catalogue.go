@@ -64,7 +64,7 @@ func (d *dict) id(v string) int32 {
 	if d.index == nil {
 		d.index = map[string]int32{}
 	}
-	i := int32(len(d.values))
+	i := int32(len(d.values)) //nolint:gosec // G115: a catalogue has far fewer than 2³¹ distinct values
 	d.values = append(d.values, v)
 	d.index[v] = i
 	return i
@@ -283,7 +283,7 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 	published := func(q *bun.SelectQuery, col string) *bun.SelectQuery {
 		q = q.Where("p.status = ?", string(passerelle.StatusPublished)).Where("p.published_at IS NOT NULL")
 		if ids != nil {
-			q = q.Where(col+" IN (?)", bun.In(ids))
+			q = q.Where(col+" IN (?)", bun.List(ids))
 		}
 		return q
 	}
@@ -315,7 +315,7 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 		e := catalogueEntry{id: id, key: f[1], territory: -1, format: -1, kind: c.kinds.id(f[3])}
 		if len(e.key) >= 4 {
 			y, _ := strconv.Atoi(e.key[:4])
-			e.year = int32(y)
+			e.year = int32(y) //nolint:gosec // G109: four digits
 		}
 		if f[2] != "" {
 			e.territory = c.territories.id(f[2])
@@ -346,7 +346,7 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 		// are dropped below, cheaper than asking the database to.
 		q := tx.NewSelect().TableExpr(side.table).ColumnExpr(fmt.Sprintf(agg, pair))
 		if ids != nil {
-			q = q.Where("x.practice_id IN (?)", bun.In(ids))
+			q = q.Where("x.practice_id IN (?)", bun.List(ids))
 		}
 		var pairs sql.NullString
 		if err := q.Scan(ctx, &pairs); err != nil {
@@ -391,7 +391,6 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 			}
 		}
 	}
-	theme, kind, format, audience := int32(-1), int32(-1), int32(-1), int32(-1)
 	impossible := false
 	lookup := func(d *dict, v string) int32 {
 		if v == "" {
@@ -401,10 +400,10 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 		impossible = impossible || i < 0
 		return i
 	}
-	theme = lookup(&c.themes, f.Theme)
-	kind = lookup(&c.kinds, string(f.Kind))
-	format = lookup(&c.formats, f.Format)
-	audience = lookup(&c.auds, search.Fold(strings.TrimSpace(f.Audience)))
+	theme := lookup(&c.themes, f.Theme)
+	kind := lookup(&c.kinds, string(f.Kind))
+	format := lookup(&c.formats, f.Format)
+	audience := lookup(&c.auds, search.Fold(strings.TrimSpace(f.Audience)))
 	var terCount, kindCount, formatCount, themeCount []int
 	var yearCount [maxYear - minYear + 1]int
 	if withFacets {
@@ -422,7 +421,7 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 			if territories != nil && (e.territory < 0 || !territories[e.territory]) {
 				continue
 			}
-			if kind >= 0 && e.kind != kind || format >= 0 && e.format != format || f.Year != 0 && e.year != int32(f.Year) {
+			if kind >= 0 && e.kind != kind || format >= 0 && e.format != format || f.Year != 0 && e.year != int32(f.Year) { //nolint:gosec // G115: a year, checked by the service
 				continue
 			}
 			if theme >= 0 && !slices.Contains(e.themes, theme) || audience >= 0 && !slices.Contains(e.audiences, audience) {

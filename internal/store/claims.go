@@ -42,7 +42,7 @@ func ClaimsFor(ctx context.Context, db bun.IDB, practiceIDs []int64) (map[int64]
 		return out, nil
 	}
 	var rows []claimRow
-	if err := selectClaims(db, &rows).Where("c.practice_id IN (?)", bun.In(practiceIDs)).Scan(ctx); err != nil {
+	if err := selectClaims(db, &rows).Where("c.practice_id IN (?)", bun.List(practiceIDs)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for i := range rows {

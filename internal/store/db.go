@@ -96,13 +96,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
 	if err := write.PingContext(ctx); err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("open SQLite database %s: %w", path, err), write.Close())
 	}
 	read, err := sql.Open("sqlite", sqliteDSN(path, true))
 	if err != nil {
-		write.Close()
-		return nil, err
+		return nil, errors.Join(err, write.Close())
 	}
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
@@ -152,8 +150,7 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqldb.PingContext(pctx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+		return nil, errors.Join(fmt.Errorf("connect to PostgreSQL: %w", err), sqldb.Close())
 	}
 	b := bun.NewDB(sqldb, pgdialect.New())
 	return &DB{Bun: b, Read: b, Dialect: Postgres, river: riverdatabasesql.New(sqldb)}, nil

@@ -59,7 +59,7 @@ func SentEmails(ctx context.Context, db bun.IDB, keys []string) (map[string]bool
 		return out, nil
 	}
 	var found []string
-	if err := db.NewSelect().TableExpr("email_sends").ColumnExpr("key").Where("key IN (?)", bun.In(keys)).Scan(ctx, &found); err != nil {
+	if err := db.NewSelect().TableExpr("email_sends").ColumnExpr("key").Where("key IN (?)", bun.List(keys)).Scan(ctx, &found); err != nil {
 		return nil, err
 	}
 	for _, k := range found {
@@ -85,7 +85,7 @@ func NotificationsByID(ctx context.Context, db bun.IDB, ids []int64) ([]passerel
 		return nil, nil
 	}
 	var rows []notificationRow
-	if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]passerelle.Notification, len(rows))
@@ -108,7 +108,7 @@ func UsersByID(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*passere
 		return out, nil
 	}
 	var rows []userRow
-	if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for i := range rows {
@@ -125,7 +125,7 @@ func EmailPreferencesOf(ctx context.Context, db bun.IDB, userIDs []int64) (map[i
 		return out, nil
 	}
 	var rows []emailPrefsRow
-	if err := db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.In(userIDs)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Where("user_id IN (?)", bun.List(userIDs)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

@@ -66,5 +66,5 @@ func FreeSpace(dir string) (uint64, error) {
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, err
 	}
-	return st.Bavail * uint64(st.Bsize), nil
+	return st.Bavail * uint64(st.Bsize), nil //nolint:gosec // G115: a block size is positive
 }

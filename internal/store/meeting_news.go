@@ -142,7 +142,7 @@ func MeetingNewsBetween(ctx context.Context, db bun.IDB, after, upto int64) ([]M
 // read. It reports false when another run got there first.
 func AdvanceMeetingDigest(ctx context.Context, db bun.IDB, subIDs []int64, upto int64) (bool, error) {
 	res, err := db.NewUpdate().Model((*subscriptionRow)(nil)).Set("digest_news_id = ?", upto).
-		Where("id IN (?) AND digest_news_id < ?", bun.In(subIDs), upto).Exec(ctx)
+		Where("id IN (?) AND digest_news_id < ?", bun.List(subIDs), upto).Exec(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -161,7 +161,7 @@ func DigestNewsWatermarks(ctx context.Context, db bun.IDB, subIDs []int64) (map[
 		ID   int64 `bun:"id"`
 		News int64 `bun:"digest_news_id"`
 	}
-	err := db.NewSelect().TableExpr("subscriptions").ColumnExpr("id, digest_news_id").Where("id IN (?)", bun.In(subIDs)).Scan(ctx, &rows)
+	err := db.NewSelect().TableExpr("subscriptions").ColumnExpr("id, digest_news_id").Where("id IN (?)", bun.List(subIDs)).Scan(ctx, &rows)
 	for _, r := range rows {
 		out[r.ID] = r.News
 	}
@@ -186,7 +186,7 @@ func DigestMeetingNews(ctx context.Context, db bun.IDB, digestID int64) ([]Meeti
 		return nil, nil
 	}
 	var news []MeetingNews
-	err := db.NewSelect().Model(&news).Where("n.id IN (?)", bun.In(ids)).Order("n.id").Scan(ctx)
+	err := db.NewSelect().Model(&news).Where("n.id IN (?)", bun.List(ids)).Order("n.id").Scan(ctx)
 	return news, err
 }
 
@@ -201,7 +201,7 @@ func InstantMeetingSubscribers(ctx context.Context, db bun.IDB, m *passerelle.Me
 		Where(`EXISTS (SELECT 1 FROM subscriptions AS s WHERE s.user_id = u.id AND s.frequency = ? AND s.kind IS NULL
 			AND (s.territory_code IS NULL OR s.territory_code IN (?))
 			AND (s.theme_slug IS NULL OR s.theme_slug IN (?)))`,
-			string(passerelle.FrequencyInstant), bun.In(nonEmpty(chain)), bun.In(nonEmpty(m.Themes))).
+			string(passerelle.FrequencyInstant), bun.List(nonEmpty(chain)), bun.List(nonEmpty(m.Themes))).
 		OrderExpr("u.id").Scan(ctx, &out)
 	return out, err
 }
@@ -229,7 +229,7 @@ func InsertMeetingNotifications(ctx context.Context, db bun.IDB, ref string, ns 
 		UserID int64 `bun:"user_id"`
 	}
 	err := db.NewSelect().TableExpr("notifications").ColumnExpr("id, user_id").
-		Where("ref = ? AND user_id IN (?)", ref, bun.In(users)).Scan(ctx, &ids)
+		Where("ref = ? AND user_id IN (?)", ref, bun.List(users)).Scan(ctx, &ids)
 	out := make(map[int64]int64, len(ids))
 	for _, r := range ids {
 		out[r.UserID] = r.ID

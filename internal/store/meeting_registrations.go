@@ -76,7 +76,7 @@ func SeatCounts(ctx context.Context, db bun.IDB, meetingID int64) (registered, w
 	}
 	err = db.NewSelect().TableExpr("meeting_registrations").ColumnExpr("status, COUNT(*) AS n").
 		Where("meeting_id = ? AND status IN (?)", meetingID,
-			bun.In([]string{string(passerelle.RegistrationRegistered), string(passerelle.RegistrationWaiting)})).
+			bun.List([]string{string(passerelle.RegistrationRegistered), string(passerelle.RegistrationWaiting)})).
 		GroupExpr("status").Scan(ctx, &rows)
 	for _, r := range rows {
 		switch passerelle.RegistrationStatus(r.Status) {
@@ -180,7 +180,7 @@ func RegistrantsOf(ctx context.Context, db bun.IDB, meetingID int64, statuses ..
 	var out []Recipient
 	err := db.NewSelect().TableExpr("meeting_registrations AS r").Join("JOIN users AS u ON u.id = r.user_id").
 		ColumnExpr("u.id, u.lang").
-		Where("r.meeting_id = ? AND r.status IN (?) AND u.disabled_at IS NULL", meetingID, bun.In(nonEmpty(ss))).
+		Where("r.meeting_id = ? AND r.status IN (?) AND u.disabled_at IS NULL", meetingID, bun.List(nonEmpty(ss))).
 		OrderExpr("r.registered_at, r.id").Scan(ctx, &out)
 	return out, err
 }
@@ -200,7 +200,7 @@ func MyRegistrations(ctx context.Context, db bun.IDB, userID int64, meetingIDs [
 		return out, nil
 	}
 	var rows []registrationRow
-	if err := selectRegistrations(db, &rows).Where("r.user_id = ? AND r.meeting_id IN (?)", userID, bun.In(meetingIDs)).Scan(ctx); err != nil {
+	if err := selectRegistrations(db, &rows).Where("r.user_id = ? AND r.meeting_id IN (?)", userID, bun.List(meetingIDs)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for i := range rows {

@@ -125,7 +125,7 @@ func meetingsWithThemes(ctx context.Context, db bun.IDB, rows []meetingRow) ([]*
 		ids[i] = rows[i].ID
 	}
 	var themes []meetingThemeRow
-	if err := db.NewSelect().Model(&themes).Where("meeting_id IN (?)", bun.In(ids)).Order("meeting_id", "theme_slug").Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&themes).Where("meeting_id IN (?)", bun.List(ids)).Order("meeting_id", "theme_slug").Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, t := range themes {
@@ -237,7 +237,7 @@ func ListMeetings(ctx context.Context, db bun.IDB, f MeetingFilter) ([]*passerel
 		if len(f.Territories) == 0 {
 			return []*passerelle.Meeting{}, 0, nil
 		}
-		q = q.Where("m.territory_code IN (?)", bun.In(f.Territories))
+		q = q.Where("m.territory_code IN (?)", bun.List(f.Territories))
 	}
 	if f.Theme != "" {
 		q = q.Where("m.id IN (SELECT t.meeting_id FROM meeting_themes AS t WHERE t.theme_slug = ?)", f.Theme)
@@ -247,7 +247,7 @@ func ListMeetings(ctx context.Context, db bun.IDB, f MeetingFilter) ([]*passerel
 		for i, s := range f.Statuses {
 			ss[i] = string(s)
 		}
-		q = q.Where("m.status IN (?)", bun.In(nonEmpty(ss)))
+		q = q.Where("m.status IN (?)", bun.List(nonEmpty(ss)))
 	}
 	if !f.Since.IsZero() {
 		q = q.Where("m.updated_at > ?", f.Since)
@@ -327,7 +327,7 @@ func MeetingsByID(ctx context.Context, db bun.IDB, ids []int64) ([]*passerelle.M
 		return nil, nil
 	}
 	var rows []meetingRow
-	if err := selectMeetings(db, &rows).Where("m.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := selectMeetings(db, &rows).Where("m.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	ms, err := meetingsWithThemes(ctx, db, rows)

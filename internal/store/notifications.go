@@ -65,7 +65,7 @@ func UnreadCount(ctx context.Context, db bun.IDB, userID int64) (int, error) {
 func MarkNotificationsRead(ctx context.Context, db bun.IDB, userID int64, ids []int64) error {
 	q := db.NewUpdate().Model((*notificationRow)(nil)).Set("read_at = ?", Now()).Where("user_id = ? AND read_at IS NULL", userID)
 	if len(ids) > 0 {
-		q = q.Where("id IN (?)", bun.In(ids))
+		q = q.Where("id IN (?)", bun.List(ids))
 	}
 	_, err := q.Exec(ctx)
 	return err

@@ -38,7 +38,7 @@ func (f *HarvestFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 		if len(f.Territories) == 0 {
 			q = q.Where("1 = 0")
 		} else {
-			q = q.Where("p.territory_code IN (?)", bun.In(f.Territories))
+			q = q.Where("p.territory_code IN (?)", bun.List(f.Territories))
 		}
 	}
 	if f.Theme != "" {
@@ -178,7 +178,7 @@ func (f *RecordFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 		if len(f.Territories) == 0 {
 			q = q.Where("1 = 0")
 		} else {
-			q = q.Where("p.territory_code IN (?)", bun.In(f.Territories))
+			q = q.Where("p.territory_code IN (?)", bun.List(f.Territories))
 		}
 	}
 	if f.Theme != "" {

@@ -77,7 +77,7 @@ func withThemes(ctx context.Context, db bun.IDB, rows []practiceRow) ([]*passere
 		ids[i] = rows[i].ID
 	}
 	var themes []practiceThemeRow
-	if err := db.NewSelect().Model(&themes).Where("practice_id IN (?)", bun.In(ids)).Order("practice_id", "theme_slug").Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&themes).Where("practice_id IN (?)", bun.List(ids)).Order("practice_id", "theme_slug").Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, t := range themes {
@@ -95,7 +95,7 @@ func UpdatePracticeContent(ctx context.Context, db bun.IDB, p *passerelle.Practi
 	res, err := db.NewUpdate().Model(r).
 		Column("kind", "title", "summary", "body", "territory_code", "experience", "tool", "updated_at", "version").
 		Where("id = ? AND version = ?", p.ID, expected).
-		Where("status IN (?)", bun.In([]string{string(passerelle.StatusDraft), string(passerelle.StatusChangesRequested)})).
+		Where("status IN (?)", bun.List([]string{string(passerelle.StatusDraft), string(passerelle.StatusChangesRequested)})).
 		Exec(ctx)
 	if err != nil {
 		return false, err
@@ -127,7 +127,7 @@ func updatePracticeThemes(ctx context.Context, db bun.IDB, id int64, slugs []str
 		}
 	}
 	if len(gone) > 0 {
-		if _, err := db.NewDelete().Model((*practiceThemeRow)(nil)).Where("practice_id = ? AND theme_slug IN (?)", id, bun.In(gone)).Exec(ctx); err != nil {
+		if _, err := db.NewDelete().Model((*practiceThemeRow)(nil)).Where("practice_id = ? AND theme_slug IN (?)", id, bun.List(gone)).Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -224,8 +224,8 @@ func LatestComments(ctx context.Context, db bun.IDB, practiceIDs []int64) (map[i
 	}
 	var rows []eventRow
 	err := db.NewSelect().Model(&rows).
-		Where("e.practice_id IN (?)", bun.In(practiceIDs)).
-		Where("e.action IN (?)", bun.In([]string{string(passerelle.ActionRequestChanges), string(passerelle.ActionReject), string(passerelle.ActionApprove)})).
+		Where("e.practice_id IN (?)", bun.List(practiceIDs)).
+		Where("e.action IN (?)", bun.List([]string{string(passerelle.ActionRequestChanges), string(passerelle.ActionReject), string(passerelle.ActionApprove)})).
 		Where("e.comment <> ''").
 		Order("e.id").Scan(ctx)
 	for _, r := range rows {
@@ -301,7 +301,7 @@ func (f *PracticeFilter) applyFields(q *bun.SelectQuery) *bun.SelectQuery {
 			// published index in order instead of sorting.
 			q = q.Where("p.status = ?", st[0])
 		} else {
-			q = q.Where("p.status IN (?)", bun.In(st))
+			q = q.Where("p.status IN (?)", bun.List(st))
 		}
 	}
 	if f.Territories != nil {
@@ -311,7 +311,7 @@ func (f *PracticeFilter) applyFields(q *bun.SelectQuery) *bun.SelectQuery {
 		case 1:
 			q = q.Where("p.territory_code = ?", f.Territories[0])
 		default:
-			q = q.Where("p.territory_code IN (?)", bun.In(f.Territories))
+			q = q.Where("p.territory_code IN (?)", bun.List(f.Territories))
 		}
 	}
 	if f.Theme != "" {

@@ -99,13 +99,13 @@ func FindReuses(ctx context.Context, db bun.IDB, f ReuseFilter) ([]passerelle.Re
 		if len(f.In) == 0 {
 			return nil, 0, nil
 		}
-		q = q.Where("r.territory_code IN (?)", bun.In(f.In))
+		q = q.Where("r.territory_code IN (?)", bun.List(f.In))
 	}
 	if f.From != nil {
 		if len(f.From) == 0 {
 			return nil, 0, nil
 		}
-		q = q.Where("p.territory_code IN (?)", bun.In(f.From))
+		q = q.Where("p.territory_code IN (?)", bun.List(f.From))
 	}
 	n, err := q.OrderExpr("r.id DESC").Limit(int64(max(f.Limit, 1))).ScanAndCount(ctx)
 	if err != nil {

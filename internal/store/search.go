@@ -337,7 +337,7 @@ func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query,
 		}
 		tsq, args := tsquery(sq)
 		err := tx.NewRaw("SELECT s.practice_id AS id, -ts_rank_cd(s.search, "+tsq+") AS score FROM practice_search AS s WHERE s.practice_id IN (?)",
-			append(args, bun.In(ids))...).Scan(ctx, &scores)
+			append(args, bun.List(ids))...).Scan(ctx, &scores)
 		if err != nil {
 			return nil, err
 		}
@@ -414,7 +414,7 @@ func practicesByID(ctx context.Context, db bun.IDB, ids []int64) ([]*passerelle.
 		return []*passerelle.Practice{}, nil
 	}
 	var rows []practiceRow
-	err := selectPractices(db, &rows).Where("p.id IN (?)", bun.In(ids)).
+	err := selectPractices(db, &rows).Where("p.id IN (?)", bun.List(ids)).
 		Where("p.status = ?", string(passerelle.StatusPublished)).Scan(ctx)
 	if err != nil {
 		return nil, err

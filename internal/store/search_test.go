@@ -34,7 +34,7 @@ func newCatalogueFixture(t *testing.T, dialect string) *catalogueFixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db.Close() })
+		t.Cleanup(func() { _ = db.Close() })
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -107,7 +107,7 @@ func InstantSubscribers(ctx context.Context, db bun.IDB, p *passerelle.Practice,
 			AND (s.kind IS NULL OR s.kind = ?)
 			AND (s.territory_code IS NULL OR s.territory_code IN (?))
 			AND (s.theme_slug IS NULL OR s.theme_slug IN (?)))`,
-			string(passerelle.FrequencyInstant), string(p.Kind), bun.In(nonEmpty(chain)), bun.In(nonEmpty(p.Themes))).
+			string(passerelle.FrequencyInstant), string(p.Kind), bun.List(nonEmpty(chain)), bun.List(nonEmpty(p.Themes))).
 		OrderExpr("u.id")
 	var out []Recipient
 	err := q.Scan(ctx, &out)
@@ -144,7 +144,7 @@ func InsertNotifications(ctx context.Context, db bun.IDB, ns []passerelle.Notifi
 		UserID int64 `bun:"user_id"`
 	}
 	err := db.NewSelect().TableExpr("notifications").ColumnExpr("id, user_id").
-		Where("event_id = ? AND user_id IN (?)", ns[0].EventID, bun.In(users)).Scan(ctx, &ids)
+		Where("event_id = ? AND user_id IN (?)", ns[0].EventID, bun.List(users)).Scan(ctx, &ids)
 	out := make(map[int64]int64, len(ids))
 	for _, r := range ids {
 		out[r.UserID] = r.ID
@@ -231,7 +231,7 @@ func PublicationsBetween(ctx context.Context, db bun.IDB, after, upto int64) ([]
 // when another run got there first (the caller then sends nothing).
 func AdvanceDigest(ctx context.Context, db bun.IDB, subIDs []int64, upto int64) (bool, error) {
 	res, err := db.NewUpdate().Model((*subscriptionRow)(nil)).Set("digest_event_id = ?", upto).
-		Where("id IN (?) AND digest_event_id < ?", bun.In(subIDs), upto).Exec(ctx)
+		Where("id IN (?) AND digest_event_id < ?", bun.List(subIDs), upto).Exec(ctx)
 	if err != nil {
 		return false, err
 	}

@@ -137,7 +137,7 @@ func UsersWithRoleOn(ctx context.Context, db bun.IDB, role passerelle.Role, terr
 	}
 	err := db.NewSelect().Model(&rows).
 		Where("disabled_at IS NULL").
-		Where("id IN (SELECT user_id FROM role_grants WHERE role = ? AND territory_code IN (?))", string(role), bun.In(territories)).
+		Where("id IN (SELECT user_id FROM role_grants WHERE role = ? AND territory_code IN (?))", string(role), bun.List(territories)).
 		Order("id").Scan(ctx)
 	if err != nil {
 		return nil, err

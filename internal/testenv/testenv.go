@@ -44,7 +44,7 @@ func Dialects(t testing.TB) []string {
 	}
 	warnOnce.Do(func() {
 		t.Logf("*** %s is not set: PostgreSQL tests are SKIPPED; set it (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them ***", PostgresURLVar)
-		os.Stderr.WriteString("\n*** WARNING: " + PostgresURLVar + " is not set: the PostgreSQL half of the suite is SKIPPED ***\n\n")
+		_, _ = os.Stderr.WriteString("\n*** WARNING: " + PostgresURLVar + " is not set: the PostgreSQL half of the suite is SKIPPED ***\n\n")
 	})
 	return []string{store.SQLite}
 }
@@ -87,7 +87,7 @@ func DatabaseURL(t testing.TB, dialect string) (databaseURL, dataDir string) {
 		t.Fatalf("create schema on %s: %v", base, err)
 	}
 	t.Cleanup(func() {
-		defer admin.Close()
+		defer func() { _ = admin.Close() }()
 		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
 			t.Logf("drop schema %s: %v", schema, err)
 		}
@@ -116,7 +116,7 @@ func openDB(t testing.TB, dialect string) (*store.DB, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 	if b.Files, err = bucket.Open(ctx, "", dataDir); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Files.Close() })
+	t.Cleanup(func() { _ = b.Files.Close() })
 	b.River, err = jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files,
 		MailFrom: MailFrom}, jobs.Config{RunWorkers: opts.RunWorkers})
 	if err != nil {
@@ -208,7 +208,7 @@ func SecondWorker(t testing.TB, b *Bundle) *river.Client[*sql.Tx] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	az, err := authz.New(ctx, db)
 	if err != nil {
 		t.Fatal(err)

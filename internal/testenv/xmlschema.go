@@ -49,7 +49,9 @@ func ValidateXML(t testing.TB, schema string, doc []byte) {
 	if _, err := f.Write(doc); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(xmllint, "--noout", "--nonet", "--schema", filepath.Join(schemaDir(t), schema), f.Name())
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

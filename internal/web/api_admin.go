@@ -45,13 +45,6 @@ func tokenFailure(err error) bool {
 	return c == passerelle.ENotFound || c == passerelle.EConflict
 }
 
-func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) error {
-	if r.ContentLength == 0 {
-		return nil
-	}
-	return decodeJSON(w, r, dst)
-}
-
 type grantJSON struct {
 	Role      string `json:"role"`
 	Territory string `json:"territory"`
@@ -535,7 +528,7 @@ func (s *Server) apiImportTerritories(w http.ResponseWriter, r *http.Request) {
 			s.apiError(w, r, importFormError(err))
 			return
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if err := headerValueProblem("file", h.Filename); err != nil {
 			s.apiError(w, r, err)
 			return

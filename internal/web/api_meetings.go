@@ -600,7 +600,7 @@ func (s *Server) downloadMeetingFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	defer body.Close()
+	defer func() { _ = body.Close() }()
 	h := w.Header()
 	h.Set("Content-Type", a.ContentType)
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})

@@ -86,10 +86,10 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, store func(n
 			return passerelle.Errorf(passerelle.EInvalid, "Could not read the multipart body.")
 		}
 		if part.FormName() != "file" {
-			part.Close()
+			_ = part.Close()
 			continue
 		}
-		defer part.Close()
+		defer func() { _ = part.Close() }()
 		if err := headerValueProblem("file", part.FileName()); err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	defer body.Close()
+	defer func() { _ = body.Close() }()
 	h := w.Header()
 	h.Set("Content-Type", a.ContentType)
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})

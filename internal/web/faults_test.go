@@ -158,7 +158,7 @@ func TestStalledDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer direct.Close()
+	defer func() { _ = direct.Close() }()
 	if _, err := direct.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestStalledDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	az, err := authz.New(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)

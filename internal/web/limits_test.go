@@ -115,8 +115,8 @@ func TestAttachmentQuota(t *testing.T) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		fw, _ := mw.CreateFormFile("file", "trois.pdf")
-		fw.Write(file)
-		mw.Close()
+		_, _ = fw.Write(file)
+		_ = mw.Close()
 		req, _ := http.NewRequest(http.MethodPost, s.URL+"/fiches/"+p.ID+"/pieces-jointes", &buf)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		res := page.do(req).expect(t, "page upload over the quota", http.StatusRequestEntityTooLarge)

@@ -37,7 +37,7 @@ func newOIDCSite(t *testing.T, dialect string) *oidcSite {
 	p.Register(oidcCallback, oidcBase+"/")
 	s := newSite(t, dialect)
 	s.Service.Provider = oidc.New(oidc.Config{Issuer: p.Issuer, ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret,
-		RedirectURL: oidcCallback, Scopes: []string{"openid", "email", "profile"}, Label: "ProConnect",
+		RedirectURL: oidcCallback, Scopes: []string{"openid", "email", "profile"}, Label: "ProConnect", ACRValues: "eidas1",
 		Timeout: 10 * time.Second, RetryAfter: time.Millisecond, Logger: s.Service.Logger})
 	return &oidcSite{site: s, p: p}
 }
@@ -58,7 +58,8 @@ func (o *oidcSite) atProvider(t *testing.T, b *browser, email string) string {
 			t.Fatalf("authorization request without %s: %s", k, auth)
 		}
 	}
-	if q.Get("code_challenge_method") != "S256" || q.Get("response_type") != "code" || q.Get("client_id") != oidctest.ClientID {
+	if q.Get("code_challenge_method") != "S256" || q.Get("response_type") != "code" || q.Get("client_id") != oidctest.ClientID ||
+		q.Get("acr_values") != "eidas1" || q.Get("scope") != "openid email profile" {
 		t.Fatalf("authorization request: %s", auth)
 	}
 	jar, _ := cookiejar.New(nil)

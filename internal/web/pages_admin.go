@@ -421,7 +421,7 @@ func (s *Server) adminImportPage(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var h *multipart.FileHeader
 		if file, h, err = r.FormFile("file"); err == nil {
-			defer file.Close()
+			defer func() { _ = file.Close() }()
 			name = h.Filename
 			err = headerValueProblem("file", name)
 		}

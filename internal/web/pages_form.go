@@ -61,6 +61,7 @@ var formFields = []formField{
 var fieldReasons = []string{
 	passerelle.FieldRequired, passerelle.FieldUnknown, passerelle.FieldInvalid,
 	passerelle.FieldTooLong, passerelle.FieldTooShort, passerelle.FieldTaken, passerelle.FieldCharacters,
+	passerelle.FieldTooComplex,
 }
 
 // formErrors turns the field errors of err (a validation_failed *Error) into

@@ -88,8 +88,8 @@ func (c *apiClient) upload(path, name string, content []byte) *response {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
-	mw.Close()
+	_, _ = fw.Write(content)
+	_ = mw.Close()
 	return c.send(http.MethodPost, path, mw.FormDataContentType(), &buf)
 }
 
@@ -133,9 +133,13 @@ func TestAttachmentsAPI(t *testing.T) {
 			ID, Name, ContentType, URL string
 			Size                       int64
 		}
-		json.Unmarshal([]byte(r.Body), &a)
+		if err := json.Unmarshal([]byte(r.Body), &a); err != nil {
+			t.Fatal(err)
+		}
 		var raw map[string]any
-		json.Unmarshal([]byte(r.Body), &raw)
+		if err := json.Unmarshal([]byte(r.Body), &raw); err != nil {
+			t.Fatal(err)
+		}
 		for _, k := range []string{"id", "name", "size", "content_type", "url"} {
 			if _, ok := raw[k]; !ok {
 				t.Errorf("upload answer lacks %q: %s", k, r.Body)
@@ -159,8 +163,8 @@ func TestAttachmentsAPI(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
-		mw.WriteField("note", "sans fichier")
-		mw.Close()
+		_ = mw.WriteField("note", "sans fichier")
+		_ = mw.Close()
 		if r := author.send(http.MethodPost, base+"/attachments", mw.FormDataContentType(), &buf); r.Status != http.StatusBadRequest || errorCode(t, r) != "validation_failed" {
 			t.Errorf("no file: %d %s", r.Status, r.Body)
 		}
@@ -347,16 +351,16 @@ func TestReviewPages(t *testing.T) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		fw, _ := mw.CreateFormFile("file", "compte-rendu.pdf")
-		fw.Write(pdf)
-		mw.Close()
+		_, _ = fw.Write(pdf)
+		_ = mw.Close()
 		req, _ := http.NewRequest(http.MethodPost, s.URL+"/fiches/"+id+"/pieces-jointes", &buf)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		author.do(req).expect(t, "upload", http.StatusSeeOther, "/fiches/"+id+"/modifier#pieces-jointes")
 		buf.Reset()
 		mw = multipart.NewWriter(&buf)
 		fw, _ = mw.CreateFormFile("file", "compte-rendu.pdf")
-		fw.Write(htmlFile)
-		mw.Close()
+		_, _ = fw.Write(htmlFile)
+		_ = mw.Close()
 		req, _ = http.NewRequest(http.MethodPost, s.URL+"/fiches/"+id+"/pieces-jointes", &buf)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		refused := author.do(req).expect(t, "HTML upload", http.StatusUnsupportedMediaType)

@@ -331,7 +331,7 @@ func (s *testStorage) rewriteIDToken(next http.Handler) http.HandlerFunc {
 			copyResponse(w, rec)
 			return
 		}
-		tok, err := jose.ParseSigned(body["id_token"].(string), []jose.SignatureAlgorithm{jose.RS256})
+		tok, err := jose.ParseSignedCompact(body["id_token"].(string), []jose.SignatureAlgorithm{jose.RS256})
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

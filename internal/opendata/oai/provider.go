@@ -299,7 +299,7 @@ func (p *Provider) answer(ctx context.Context, req *Request, env *envelope) (*Er
 		}
 		out := &metadataFormatsXML{}
 		for _, f := range p.opts.Formats {
-			out.Formats = append(out.Formats, metadataFormatXML{Prefix: f.Prefix, Schema: f.Schema, Namespace: f.Namespace})
+			out.Formats = append(out.Formats, metadataFormatXML(f))
 		}
 		env.ListMetadataFormats = out
 	case VerbListSets:
@@ -349,7 +349,7 @@ func (p *Provider) listSets(ctx context.Context, req *Request, env *envelope) (*
 	end := min(start+p.opts.SetsPageSize, len(sets))
 	out := &listSetsXML{}
 	for _, s := range sets[start:end] {
-		out.Sets = append(out.Sets, setXML{Spec: s.Spec, Name: s.Name})
+		out.Sets = append(out.Sets, setXML(s))
 	}
 	if len(out.Sets) == 0 {
 		if req.Token != nil {
