@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -46,6 +47,31 @@ func (a *Authorizer) Current() *Snapshot {
 // territories and themes when another process or the CLI changed them. Call it
 // once per request so that a change takes effect on the next one.
 func (a *Authorizer) Refresh(ctx context.Context) (*Snapshot, error) {
+	memo, _ := ctx.Value(memoKey{}).(*atomic.Pointer[Snapshot])
+	if memo != nil {
+		if s := memo.Load(); s != nil {
+			return s, nil
+		}
+	}
+	s, err := a.refresh(ctx)
+	if err == nil && memo != nil {
+		memo.Store(s)
+	}
+	return s, err
+}
+
+type memoKey struct{}
+
+// OncePerRequest returns a context in which Refresh checks the policy
+// version once and then answers with that snapshot: a page asks for it from
+// the handler, the service methods and the menus, and one check is enough
+// for a request that changes nothing. Only for reading requests: one that
+// grants a role and then checks it must see the change.
+func OncePerRequest(ctx context.Context) context.Context {
+	return context.WithValue(ctx, memoKey{}, new(atomic.Pointer[Snapshot]))
+}
+
+func (a *Authorizer) refresh(ctx context.Context) (*Snapshot, error) {
 	v, err := store.PolicyVersion(ctx, a.db.Read)
 	if err != nil {
 		return nil, fmt.Errorf("read policy version: %w", err)

@@ -109,16 +109,26 @@ func report(cfg Config, all []Figures, seedTimes map[string]time.Duration, dbs [
 	}
 	fmt.Fprintln(cfg.Out)
 	tw := tabwriter.NewWriter(cfg.Out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "database\tscenario\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t\treq/s ×"+fmt.Sprint(cfg.Clients)+"\tp50 ms\tp95 ms\terrors\tp95 ≤ 100 ms\t")
+	fmt.Fprintln(tw, "database\tscenario\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t\treq/s ×"+fmt.Sprint(cfg.Clients)+"\tof ceiling\tp50 ms\tp95 ms\tp99 ms\terrors\tp95 ≤ 100 ms\t")
 	missed := 0
+	ceiling := map[string]float64{}
 	for _, f := range all {
+		if f.Scenario == ceilingScenario {
+			ceiling[f.Database] = f.Throughput
+		}
+	}
+	for _, f := range all {
+		share := "—"
+		if c := ceiling[f.Database]; c > 0 && f.Throughput > 0 {
+			share = fmt.Sprintf("%.1f %%", 100*f.Throughput/c)
+		}
 		verdict := "yes"
 		if f.Single.P95 > Target || f.Single.Errors > 0 {
 			verdict, missed = "MISSED", missed+1
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\t%.0f\t%s\t%s\t%d\t%s\t\n", f.Database, f.Scenario,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t\t%.0f\t%s\t%s\t%s\t%s\t%d\t%s\t\n", f.Database, f.Scenario,
 			ms(f.Single.P50), ms(f.Single.P95), ms(f.Single.P99), ms(f.Single.Max), f.Single.Errors,
-			f.Throughput, ms(f.Concurrent.P50), ms(f.Concurrent.P95), f.Concurrent.Errors, verdict)
+			f.Throughput, share, ms(f.Concurrent.P50), ms(f.Concurrent.P95), ms(f.Concurrent.P99), f.Concurrent.Errors, verdict)
 	}
 	_ = tw.Flush()
 	for _, f := range all {
@@ -176,16 +186,32 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	seeded := time.Since(began)
 
 	fmt.Fprintf(cfg.Log, "[%s] serving\n", dialect)
+	began = time.Now()
 	srv, err = start(ctx, cfg, env, "serve")
 	if err != nil {
 		return nil, 0, err
 	}
 	defer func() { _ = srv.stop() }()
-	scenarios, err := buildScenarios(ctx, srv.base)
+	if _, err := get(ctx, http.DefaultClient, srv.base+"/api/v1/practices"); err != nil {
+		return nil, 0, fmt.Errorf("first list: %w", err)
+	}
+	fmt.Fprintf(cfg.Out, "[%s] start on %d practices to the first public list served: %.2f s (health checked every 20 ms)\n",
+		dialect, cfg.Practices, time.Since(began).Seconds())
+	scenarios, mix, err := buildScenarios(ctx, srv.base)
 	if err != nil {
 		return nil, 0, err
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2}, Timeout: 30 * time.Second}
+	// Without Accept-Encoding, as wrk and the ceiling: the figures compare
+	// the work of the application, not of compression.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2, DisableCompression: true}, Timeout: 30 * time.Second}
+	var out []Figures
+	// The search mix first, cold: none of its searches was made before.
+	fmt.Fprintf(cfg.Log, "[%s] search mix of %d searches, cold then warm\n", dialect, len(mix))
+	cold := Figures{Database: dialect, Scenario: fmt.Sprintf("search mix, %d searches, cold (API)", len(mix))}
+	cold.Single = single(ctx, client, srv.base, mix, len(mix))
+	warm := Figures{Database: dialect, Scenario: fmt.Sprintf("search mix, %d searches, warm (API)", len(mix))}
+	warm.Single = single(ctx, client, srv.base, mix, len(mix))
+	warm.Concurrent, warm.Throughput = concurrent(ctx, client, srv.base, mix, cfg.Clients, cfg.Duration)
 	// Warm up: the first list loads the catalogue, pages are parsed, the
 	// database's caches fill.
 	for _, sc := range scenarios {
@@ -193,7 +219,13 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 			_, _ = get(ctx, client, srv.base+u)
 		}
 	}
-	var out []Figures
+	// The ceiling, measured in the same run, right before the application.
+	fmt.Fprintf(cfg.Log, "[%s] ceiling: bare net/http server\n", dialect)
+	ceiling, err := measureCeiling(ctx, cfg, client, dialect)
+	if err != nil {
+		return nil, 0, err
+	}
+	out = append(out, ceiling, cold, warm)
 	for _, sc := range scenarios {
 		fmt.Fprintf(cfg.Log, "[%s] %s\n", dialect, sc.name)
 		f := Figures{Database: dialect, Scenario: sc.name}
@@ -210,8 +242,8 @@ type scenario struct {
 }
 
 // buildScenarios asks the server for its territories and themes and builds
-// the requests of each scenario from them.
-func buildScenarios(ctx context.Context, base string) ([]scenario, error) {
+// the requests of each scenario from them, and the search mix.
+func buildScenarios(ctx context.Context, base string) ([]scenario, []string, error) {
 	client := &http.Client{Timeout: 30 * time.Second}
 	var territories struct {
 		Items []struct{ Code, Level string } `json:"items"`
@@ -222,14 +254,14 @@ func buildScenarios(ctx context.Context, base string) ([]scenario, error) {
 	for path, into := range map[string]any{"/api/v1/territories": &territories, "/api/v1/themes": &themes} {
 		body, err := get(ctx, client, base+path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := json.Unmarshal(body, into); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	if len(territories.Items) == 0 || len(themes.Items) == 0 {
-		return nil, errors.New("the server has no territories or themes")
+		return nil, nil, errors.New("the server has no territories or themes")
 	}
 	var browse, pages []string
 	for _, t := range territories.Items {
@@ -259,14 +291,64 @@ func buildScenarios(ctx context.Context, base string) ([]scenario, error) {
 		q := []string{"discrimination", "egalite femmes hommes", "habitants", "decrochage scolaire"}[i%4]
 		searches = append(searches, "/api/v1/practices?q="+url.QueryEscape(q)+"&territory="+url.QueryEscape(t.Code))
 	}
+	// The largest department, a practice, a theme: the pages people open
+	// most.
+	var codes, slugs []string
+	largest, most := "", -1
+	for _, t := range territories.Items {
+		codes = append(codes, t.Code)
+		if t.Level != "department" {
+			continue
+		}
+		body, err := get(ctx, client, base+"/api/v1/practices?territory="+url.QueryEscape(t.Code))
+		if err != nil {
+			return nil, nil, err
+		}
+		var list struct {
+			Total int `json:"total"`
+		}
+		if err := json.Unmarshal(body, &list); err == nil && list.Total > most {
+			largest, most = t.Code, list.Total
+		}
+	}
+	if largest == "" {
+		largest = root
+	}
+	for _, th := range themes.Items {
+		slugs = append(slugs, th.Slug)
+	}
+	body, err := get(ctx, client, base+"/api/v1/practices")
+	if err != nil {
+		return nil, nil, err
+	}
+	var newest struct {
+		Items []struct {
+			ID json.Number `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &newest); err != nil || len(newest.Items) == 0 {
+		return nil, nil, fmt.Errorf("no practice to read: %v", err)
+	}
+	id := newest.Items[len(newest.Items)/2].ID.String()
+	mix, err := searchMix(ctx, base, codes, slugs)
+	if err != nil {
+		return nil, nil, err
+	}
 	return []scenario{
-		{"home page", []string{"/"}},
+		{"home page (HTML)", []string{"/"}},
+		{"territory tree (HTML)", []string{"/territoires"}},
+		{fmt.Sprintf("largest department %s, %d practices (HTML)", largest, most), []string{"/territoires/" + url.PathEscape(largest)}},
+		{"territory pages (HTML)", pages},
+		{"theme page (HTML)", []string{"/themes/" + url.PathEscape(themes.Items[0].Slug)}},
+		{"tool library (HTML)", []string{"/outils"}},
+		{"practice sheet (HTML)", []string{"/fiches/" + id}},
+		{"practice by id (API)", []string{"/api/v1/practices/" + id}},
+		{"newest practices (API)", []string{"/api/v1/practices"}},
 		{"browse by territory (API)", browse},
-		{"territory page (HTML)", pages},
 		{"combined filters (API)", filters},
 		{"search (API)", searches},
 		{"search \"le\" (API)", []string{"/api/v1/practices?q=le"}},
-	}, nil
+	}, mix, nil
 }
 
 func get(ctx context.Context, client *http.Client, u string) ([]byte, error) {
@@ -368,7 +450,7 @@ func start(ctx context.Context, cfg Config, env []string, args ...string) (*serv
 		select {
 		case err := <-s.done:
 			return nil, fmt.Errorf("passerelle %s exited: %v", strings.Join(args, " "), err)
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(20 * time.Millisecond):
 		}
 		if _, err := get(ctx, http.DefaultClient, s.base+"/healthz"); err == nil {
 			return s, nil

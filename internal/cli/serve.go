@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/config"
 	"github.com/passerelle/passerelle/internal/demo"
+	"github.com/passerelle/passerelle/internal/store"
 	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
 	"github.com/passerelle/passerelle/ui"
@@ -20,7 +22,9 @@ import (
 func runServe(ctx context.Context, env Env, args []string) error {
 	var cfg config.Config
 	var loadDemo, workers bool
+	var pprofAddr string
 	err := parse("serve", env, args, &cfg, func(fs *flag.FlagSet) {
+		fs.StringVar(&pprofAddr, "pprof", "", "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (empty: off)")
 		fs.BoolVar(&loadDemo, "demo", false, "load the demo data set into an empty database")
 		fs.BoolVar(&workers, "workers", true, "run the River workers in this process (false: HTTP only, for scale-out)")
 	})
@@ -34,6 +38,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	engine, err := view.New(ui.FS, catalog)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
+	}
+	if pprofAddr != "" {
+		stop, err := servePprof(pprofAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -58,6 +69,22 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 	}
 
+	// The catalogue of public lists is read before the first request, not
+	// by it: at 100,000 practices that takes a second, which the first
+	// reader would otherwise wait — within the search's deadline. A failure
+	// here is not fatal: the first list loads it then.
+	began := time.Now()
+	if err := store.LoadCatalogue(ctx, a.db); err != nil {
+		a.logger.Warn("catalogue not loaded at start", slog.Any("err", err))
+	} else {
+		a.logger.Info("catalogue loaded", slog.Duration("took", time.Since(began)))
+	}
+
+	// What starting left behind (migrations, templates, the demo, the
+	// catalogue's loading) goes back to the system now rather than over
+	// the next minutes: an idle server stays small.
+	debug.FreeOSMemory()
+
 	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger,
 		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, MaxRequests: cfg.MaxRequests,
 		OAIRepositoryID: cfg.OAIRepositoryID, OAIAdminEmail: cfg.OAIAdminEmail})
@@ -74,6 +101,18 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	// Bodies the current Markdown renderer did not render (it changed, or
+	// they were loaded in bulk) are rendered again in the background; until
+	// then their pages render them on view.
+	go func() {
+		n, err := a.svc.RenderStaleBodies(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.logger.Warn("rendering bodies again", slog.Any("error", err))
+		case n > 0:
+			a.logger.Info("bodies rendered again", slog.Int("count", n))
+		}
+	}()
 
 	url := cfg.BaseURL
 	fmt.Fprintf(env.Stdout, "Passerelle is running at %s (database: %s, workers: %t)\n", url, a.db.Dialect, workers)

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -160,35 +161,23 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 	if err != nil {
 		return err
 	}
+	// What is sent, to whom, and whether the subscribers hear of it too,
+	// is read from the workflow's table (passerelle.Transitions); a
+	// comment goes to the other side of the conversation.
 	var typ string
 	var recipients []*passerelle.User
-	switch ev.Action {
-	case passerelle.ActionSubmit:
-		typ = passerelle.NotifySubmitted
-		mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, snap.Tree().Chain(p.TerritoryCode))
-		if err != nil {
-			return err
-		}
-		for _, m := range mods {
-			if passerelle.Moderates(snap, m, p) {
-				recipients = append(recipients, m)
-			}
-		}
-	case passerelle.ActionApprove, passerelle.ActionRequestChanges, passerelle.ActionReject:
-		typ = passerelle.TransitionFor(ev.Action).Notify
-		author, err := store.UserByID(ctx, db.Read, p.AuthorID)
-		if err != nil {
-			return err
-		}
-		if !author.Disabled() {
-			recipients = append(recipients, author)
-		}
-	case passerelle.ActionComment:
+	fanOut := false
+	if ev.Action == passerelle.ActionComment {
 		typ = passerelle.NotifyComment
 		if recipients, err = commentRecipients(ctx, db, snap, p, ev); err != nil {
 			return err
 		}
-	default:
+	} else if t := passerelle.TransitionFor(ev.Action); t != nil && t.Notify != "" {
+		typ, fanOut = t.Notify, t.FanOut
+		if recipients, err = partyRecipients(ctx, db, snap, p, t.Tell); err != nil {
+			return err
+		}
+	} else {
 		return nil
 	}
 	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -202,7 +191,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 			emails = append(emails, river.InsertManyParams{Args: SendEmailArgs{NotificationID: n.ID}})
 		}
 		client := river.ClientFromContext[*sql.Tx](ctx)
-		if ev.Action == passerelle.ActionApprove {
+		if fanOut {
 			// The subscribers are told by a job of their own (fanout.go).
 			if _, err := client.InsertTx(ctx, tx.Tx, FanOutArgs{EventID: ev.ID}, nil); err != nil {
 				return err
@@ -214,6 +203,33 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 		_, err := client.InsertManyTx(ctx, tx.Tx, emails)
 		return err
 	})
+}
+
+// partyRecipients returns who of party is told about p, as of now: the
+// moderators who Moderate it, or its author while enabled.
+func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice, party passerelle.Party) ([]*passerelle.User, error) {
+	switch party {
+	case passerelle.PartyModerator:
+		mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, snap.Tree().Chain(p.TerritoryCode))
+		if err != nil {
+			return nil, err
+		}
+		var out []*passerelle.User
+		for _, m := range mods {
+			if passerelle.Moderates(snap, m, p) {
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	case passerelle.PartyAuthor:
+		author, err := store.UserByID(ctx, db.Read, p.AuthorID)
+		if err != nil || author.Disabled() {
+			return nil, err
+		}
+		return []*passerelle.User{author}, nil
+	default:
+		return nil, fmt.Errorf("jobs: no recipients for party %q", party)
+	}
 }
 
 type emailWorker struct {

@@ -287,3 +287,13 @@ func PlainHTML(src string) template.HTML {
 	}
 	return template.HTML(b.String()) //nolint:gosec // escaped just now
 }
+
+// Stored returns the HTML of src stored when it was saved, html, when the
+// renderer that made it (version) is the current one; otherwise it renders
+// src now (within the budget, as Render).
+func Stored(src, html string, version int) template.HTML {
+	if version == Version {
+		return template.HTML(html) //nolint:gosec // rendered and sanitised when saved
+	}
+	return Render(src)
+}

@@ -56,7 +56,7 @@ func (d contentData) Date(t *time.Time) string { return t.Format(time.DateOnly) 
 // feed entry: summary, body and the fields of its kind. Everything a
 // contributor typed is escaped, or sanitised when it is Markdown.
 func (s *Site) ContentHTML(p *passerelle.Practice) string {
-	d := contentData{site: s, P: p, Body: markdown.Render(p.Body),
+	d := contentData{site: s, P: p, Body: markdown.Stored(p.Body, p.BodyHTML, p.BodyRenderer),
 		Experience: p.Kind == passerelle.KindExperience, Tool: p.Kind == passerelle.KindTool}
 	if t := p.Tool; t != nil {
 		d.Languages = LanguageNames(t.Languages, s.Lang)

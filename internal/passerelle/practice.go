@@ -52,11 +52,16 @@ type Tool struct {
 // Practice is an experience report or a teaching tool, written by a
 // contributor for a territory and published after review.
 type Practice struct {
-	ID            int64
-	Kind          Kind
-	Title         string
-	Summary       string
-	Body          string // Markdown
+	ID      int64
+	Kind    Kind
+	Title   string
+	Summary string
+	Body    string // Markdown
+	// BodyHTML is Body rendered, sanitised, when it was saved, by the
+	// renderer's version BodyRenderer; pages show it as it is when that is
+	// the current version. Neither is part of a revision.
+	BodyHTML      string `json:"-"`
+	BodyRenderer  int    `json:"-"`
 	TerritoryCode string
 	Themes        []string // theme slugs
 	AuthorID      int64

@@ -54,7 +54,15 @@ type Transition struct {
 	By            Party
 	Permission    Permission
 	CommentNeeded bool // a reason is required (request changes, reject)
-	Notify        string
+	// Notify is the notification the transition sends, "" for none; Tell
+	// is who receives it: PartyModerator, every moderator who Moderates
+	// the practice; PartyAuthor, its author (unless disabled). The
+	// notification job (internal/jobs) reads them here and nowhere else.
+	Notify string
+	Tell   Party
+	// FanOut: the transition also tells the subscribers whose
+	// subscriptions match the practice (a publication).
+	FanOut bool
 }
 
 // Transitions is the whole review workflow: every move a practice can make,
@@ -62,11 +70,11 @@ type Transition struct {
 // refused with a conflict (wrong state) or forbidden (wrong party).
 var Transitions = []Transition{
 	{Action: ActionEdit, From: []Status{StatusDraft, StatusChangesRequested}, By: PartyAuthor, Permission: PermEditPractice},
-	{Action: ActionSubmit, From: []Status{StatusDraft, StatusChangesRequested}, To: StatusSubmitted, By: PartyAuthor, Permission: PermEditPractice, Notify: NotifySubmitted},
+	{Action: ActionSubmit, From: []Status{StatusDraft, StatusChangesRequested}, To: StatusSubmitted, By: PartyAuthor, Permission: PermEditPractice, Notify: NotifySubmitted, Tell: PartyModerator},
 	{Action: ActionWithdraw, From: []Status{StatusSubmitted, StatusChangesRequested}, To: StatusWithdrawn, By: PartyAuthor, Permission: PermEditPractice},
-	{Action: ActionApprove, From: []Status{StatusSubmitted}, To: StatusPublished, By: PartyModerator, Permission: PermDecide, Notify: NotifyPublished},
-	{Action: ActionRequestChanges, From: []Status{StatusSubmitted}, To: StatusChangesRequested, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyChangesRequested},
-	{Action: ActionReject, From: []Status{StatusSubmitted}, To: StatusRejected, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyRejected},
+	{Action: ActionApprove, From: []Status{StatusSubmitted}, To: StatusPublished, By: PartyModerator, Permission: PermDecide, Notify: NotifyPublished, Tell: PartyAuthor, FanOut: true},
+	{Action: ActionRequestChanges, From: []Status{StatusSubmitted}, To: StatusChangesRequested, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyChangesRequested, Tell: PartyAuthor},
+	{Action: ActionReject, From: []Status{StatusSubmitted}, To: StatusRejected, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyRejected, Tell: PartyAuthor},
 	{Action: ActionArchive, From: []Status{StatusPublished}, To: StatusArchived, By: PartyModerator, Permission: PermArchive},
 	{Action: ActionUnarchive, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive},
 }

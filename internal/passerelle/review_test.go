@@ -184,3 +184,20 @@ func TestErrors(t *testing.T) {
 	v.Add("title", passerelle.FieldTooLong) // the first reason stays
 	checkFields(t, v.Err(), map[string]string{"title": passerelle.FieldRequired})
 }
+
+// TestTransitionsSayWhoIsTold checks that every transition that sends a
+// notification names who receives it, and that only a publication fans out
+// to the subscribers: the notification job reads nothing else.
+func TestTransitionsSayWhoIsTold(t *testing.T) {
+	for _, tr := range passerelle.Transitions {
+		switch {
+		case tr.Notify == "" && (tr.Tell != "" || tr.FanOut):
+			t.Errorf("%s tells %q (fan-out %v) but sends no notification", tr.Action, tr.Tell, tr.FanOut)
+		case tr.Notify != "" && tr.Tell != passerelle.PartyAuthor && tr.Tell != passerelle.PartyModerator:
+			t.Errorf("%s sends %s to %q, neither the author nor the moderators", tr.Action, tr.Notify, tr.Tell)
+		}
+		if tr.FanOut != (tr.To == passerelle.StatusPublished && tr.Action == passerelle.ActionApprove) {
+			t.Errorf("%s: fan-out %v", tr.Action, tr.FanOut)
+		}
+	}
+}

@@ -123,6 +123,50 @@ func validateDraft(snap *authz.Snapshot, p *passerelle.Practice, v passerelle.Va
 	return v.Err()
 }
 
+// renderBody renders the body of p once, as it is saved
+// (markdown.RenderChecked): pages show the stored HTML whatever their
+// number of readers. Errors: validation_failed naming "body" when the output
+// goes over the budget (the cost was checked before, by checkRendering).
+func renderBody(p *passerelle.Practice) error {
+	html, err := markdown.RenderChecked(p.Body)
+	if err != nil {
+		return &passerelle.Error{Code: passerelle.EValidation, Message: "The body is too complex to lay out.",
+			Fields: map[string]string{"body": passerelle.FieldTooComplex}}
+	}
+	p.BodyHTML, p.BodyRenderer = string(html), markdown.Version
+	return nil
+}
+
+// renderBatch is how many bodies RenderStaleBodies reads at a time.
+const renderBatch = 200
+
+// RenderStaleBodies renders again the bodies that the current renderer did
+// not render (markdown.Version): after the renderer changed, or for
+// practices inserted in bulk. serve runs it at start-up, in the background;
+// until a body is done its page renders it on view. A body beyond the budget
+// (saved before there was one) is stored as plain text. It returns how many
+// it rendered; it stops early, with ctx's error, when ctx ends.
+func (s *Service) RenderStaleBodies(ctx context.Context) (int, error) {
+	n := 0
+	var after int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		stale, err := store.StaleBodies(ctx, s.DB.Bun, markdown.Version, after, renderBatch)
+		if err != nil || len(stale) == 0 {
+			return n, err
+		}
+		for _, b := range stale {
+			if err := store.SetBodyHTML(ctx, s.DB.Bun, b.ID, b.Body, string(markdown.Render(b.Body)), markdown.Version); err != nil {
+				return n, err
+			}
+			n++
+			after = b.ID
+		}
+	}
+}
+
 // checkRendering adds to v a body whose Markdown would cost more than the
 // renderer's budget to render (markdown.Check): it is refused when saved,
 // so that every page shows in bounded time.
@@ -164,6 +208,9 @@ func (s *Service) CreatePractice(ctx context.Context, actor Actor, in PracticeIn
 	}
 	if !mayWrite(snap, actor, passerelle.PermCreatePractice, p.TerritoryCode) {
 		return nil, forbidden("You are not a contributor for this territory.")
+	}
+	if err := renderBody(p); err != nil {
+		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.InsertPractice(ctx, tx, p); err != nil {
@@ -295,6 +342,9 @@ func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in 
 	}
 	if !mayWrite(snap, actor, passerelle.PermEditPractice, p.TerritoryCode) {
 		return nil, forbidden("You are not a contributor for this territory.")
+	}
+	if err := renderBody(p); err != nil {
+		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		ok, err := store.UpdatePracticeContent(ctx, tx, p, expected)

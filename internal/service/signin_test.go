@@ -27,7 +27,7 @@ func TestPasswordBurst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db2.Close() })
+		t.Cleanup(func() { _ = db2.Close() })
 		other := &service.Service{DB: db2, Authz: b.Authz, River: b.River, BaseURL: b.BaseURL, Hasher: testenv.FastHasher, Files: b.Files}
 
 		email := w.ModAuthor.Email

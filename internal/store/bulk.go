@@ -42,7 +42,7 @@ func InsertPractices(ctx context.Context, db bun.IDB, ps []*passerelle.Practice)
 // page cache of 256 MB for the writer instead of 2 MB, so that the indexes
 // being filled stay in memory rather than being read back page by page.
 func PrepareBulkLoad(ctx context.Context, db *DB) error {
-	if db.Dialect != SQLite {
+	if db.isPostgres() {
 		return nil
 	}
 	_, err := db.Bun.ExecContext(ctx, "PRAGMA cache_size = -262144")
@@ -55,7 +55,7 @@ func PrepareBulkLoad(ctx context.Context, db *DB) error {
 // which also lets them be read from their indexes alone.
 func Optimize(ctx context.Context, db *DB) error {
 	var stmts []string
-	if db.Dialect == Postgres {
+	if db.isPostgres() {
 		stmts = []string{"VACUUM (ANALYZE) practices, practice_themes, practice_search, practice_audiences"}
 	} else {
 		stmts = []string{"INSERT INTO practice_search (practice_search) VALUES ('optimize')", "ANALYZE", "PRAGMA optimize"}

@@ -93,6 +93,7 @@ type catalogue struct {
 	pos                                       map[int64]int32  // id → index in entries
 	territories, kinds, formats, themes, auds dict
 	matches                                   matchCache
+	selections                                selectionCache
 	perTerritory                              func() map[string]int // counted once
 }
 
@@ -110,7 +111,8 @@ type matchCache struct {
 // index; on SQLite, the bm25 scores of the most recent matches, once a list
 // needed them.
 type matches struct {
-	in []bool
+	in  []bool
+	key string // in matchCache
 
 	mu     sync.Mutex
 	scores map[int64]float64
@@ -475,6 +477,56 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 	return sel
 }
 
+// selectionCache remembers the latest selections — total, facets and the
+// first entries of a filter — for as long as the catalogue they were made
+// from: the public lists are few (the home page, a territory, a theme, the
+// tools, their first pages), each read far more often than the catalogue
+// changes, and counting the facets walks every entry.
+type selectionCache struct {
+	mu    sync.Mutex
+	found map[string]selection
+	order []string // oldest first
+}
+
+const (
+	selectionCacheSize = 256
+	// maxCachedKeep bounds the entries a cached selection holds.
+	maxCachedKeep = 2 * RankWindow
+)
+
+// selectCached is selectEntries, answered from the cache when the same
+// selection was made before on c. search names the search whose matches
+// inSearch are ("" for none). The selection returned is shared: callers
+// must not change it.
+func (c *catalogue) selectCached(f PracticeFilter, search string, inSearch []bool, withFacets bool, keep int) selection {
+	if keep < 0 || keep > maxCachedKeep {
+		return c.selectEntries(f, inSearch, withFacets, keep)
+	}
+	key := fmt.Sprintf("%t%q|%q|%q|%q|%q|%d|%q|%t|%d", f.Territories == nil, f.Territories, f.Theme, f.Kind, f.Format, f.Audience, f.Year, search, withFacets, keep)
+	m := &c.selections
+	m.mu.Lock()
+	sel, ok := m.found[key]
+	m.mu.Unlock()
+	if ok {
+		return sel
+	}
+	sel = c.selectEntries(f, inSearch, withFacets, keep)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.found == nil {
+		m.found = map[string]selection{}
+	}
+	if _, ok := m.found[key]; !ok {
+		if len(m.order) >= selectionCacheSize {
+			delete(m.found, m.order[0])
+			m.order = m.order[1:]
+		}
+		m.found[key] = sel
+		m.order = append(m.order, key)
+	}
+	return sel
+}
+
 // countByTerritory counts the published practices of each territory, once
 // per catalogue; callers must not change the map.
 func (c *catalogue) countByTerritory() map[string]int {
@@ -516,7 +568,7 @@ func PublishedCountByTerritory(ctx context.Context, db *DB) (map[string]int, err
 // snapshot: SQLite's read transactions always do (and its read pool is
 // query-only); PostgreSQL's need REPEATABLE READ.
 func readOptions(db *DB) *sql.TxOptions {
-	if db.Dialect == Postgres {
+	if db.isPostgres() {
 		return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	}
 	return nil

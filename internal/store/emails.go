@@ -27,7 +27,7 @@ func RecordEmailSent(ctx context.Context, db *DB, s EmailSend) error {
 		s.SentAt = Now()
 	}
 	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := fastCommit(ctx, tx, db.Dialect); err != nil {
+		if err := fastCommit(ctx, tx); err != nil {
 			return err
 		}
 		_, err := tx.NewInsert().Model(&s).On("CONFLICT (key) DO NOTHING").Exec(ctx)
@@ -40,16 +40,12 @@ func RecordEmailSent(ctx context.Context, db *DB, s EmailSend) error {
 // from a crash of the database server after a fraction of a second
 // (PostgreSQL's wal_writer_delay). SQLite in WAL mode with synchronous=NORMAL
 // already commits without waiting for the disk.
-func fastCommit(ctx context.Context, tx bun.Tx, dialect string) error {
-	switch dialect {
-	case Postgres:
-		_, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit TO OFF")
-		return err
-	case SQLite:
+func fastCommit(ctx context.Context, tx bun.Tx) error {
+	if !isPostgres(tx) {
 		return nil
-	default:
-		panic("store: unknown dialect " + dialect)
 	}
+	_, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit TO OFF")
+	return err
 }
 
 // SentEmails returns which of keys were recorded as sent.

@@ -59,7 +59,7 @@ func (db *DB) applyMigration(ctx context.Context, name string) (applied bool, er
 	}
 	base := path.Base(name)
 	err = db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if db.Dialect == Postgres {
+		if db.isPostgres() {
 			// Held until the transaction ends: a second process waits here,
 			// then sees the migration recorded and skips it.
 			// A migration may rewrite a large table, and the lock may be

@@ -83,6 +83,8 @@ type practiceRow struct {
 	Title         string     `bun:"title"`
 	Summary       string     `bun:"summary"`
 	Body          string     `bun:"body"`
+	BodyHTML      string     `bun:"body_html"`
+	BodyRenderer  int        `bun:"body_renderer"`
 	TerritoryCode *string    `bun:"territory_code"`
 	AuthorID      int64      `bun:"author_id"`
 	Status        string     `bun:"status"`
@@ -104,7 +106,7 @@ type practiceRow struct {
 func (r *practiceRow) domain() *passerelle.Practice {
 	p := &passerelle.Practice{
 		ID: r.ID, Kind: passerelle.Kind(r.Kind), Title: r.Title, Summary: r.Summary, Body: r.Body,
-		AuthorID: r.AuthorID, AuthorName: r.AuthorName, Status: passerelle.Status(r.Status),
+		BodyHTML: r.BodyHTML, BodyRenderer: r.BodyRenderer, AuthorID: r.AuthorID, AuthorName: r.AuthorName, Status: passerelle.Status(r.Status),
 		Revision: r.Revision, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		SubmittedAt: r.SubmittedAt, PublishedAt: r.PublishedAt, PublicChangedAt: r.PublicChangedAt,
 	}
@@ -125,7 +127,7 @@ func (r *practiceRow) domain() *passerelle.Practice {
 func practiceToRow(p *passerelle.Practice) *practiceRow {
 	r := &practiceRow{
 		ID: p.ID, Kind: string(p.Kind), Title: p.Title, Summary: p.Summary, Body: p.Body,
-		AuthorID: p.AuthorID, Status: string(p.Status), Revision: p.Revision, Version: p.Version,
+		BodyHTML: p.BodyHTML, BodyRenderer: p.BodyRenderer, AuthorID: p.AuthorID, Status: string(p.Status), Revision: p.Revision, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt,
 	}
 	if p.TerritoryCode != "" {

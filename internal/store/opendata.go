@@ -242,23 +242,19 @@ func EarliestRecord(ctx context.Context, db bun.IDB) (time.Time, bool, error) {
 // tells a harvester exactly where to resume: a change still being committed
 // when the response was read carries a later datestamp, or was waited for.
 func SettleChanges(ctx context.Context, db *DB) (time.Time, error) {
-	switch db.Dialect {
-	case SQLite:
-		// The triggers read the process's clock. A write transaction that
-		// stamped a change before now either committed or still holds the
-		// database's write lock: taking the lock waits for it.
-		now := time.Now().UTC()
-		err := db.InTx(ctx, func(context.Context, bun.Tx) error { return nil })
-		return now, err
-	case Postgres:
+	if db.isPostgres() {
 		var now time.Time
 		if err := db.Bun.NewRaw("SELECT clock_timestamp()").Scan(ctx, &now); err != nil {
 			return time.Time{}, err
 		}
 		return now.UTC(), SettleBefore(ctx, db)
-	default:
-		panic("store: unknown dialect " + db.Dialect)
 	}
+	// SQLite: the triggers read the process's clock. A write transaction
+	// that stamped a change before now either committed or still holds the
+	// database's write lock: taking the lock waits for it.
+	now := time.Now().UTC()
+	err := db.InTx(ctx, func(context.Context, bun.Tx) error { return nil })
+	return now, err
 }
 
 // KeptSetting returns the value of the server setting name, recording value

@@ -93,7 +93,7 @@ func UpdatePracticeContent(ctx context.Context, db bun.IDB, p *passerelle.Practi
 	r := practiceToRow(p)
 	r.Version = expected + 1
 	res, err := db.NewUpdate().Model(r).
-		Column("kind", "title", "summary", "body", "territory_code", "experience", "tool", "updated_at", "version").
+		Column("kind", "title", "summary", "body", "body_html", "body_renderer", "territory_code", "experience", "tool", "updated_at", "version").
 		Where("id = ? AND version = ?", p.ID, expected).
 		Where("status IN (?)", bun.List([]string{string(passerelle.StatusDraft), string(passerelle.StatusChangesRequested)})).
 		Exec(ctx)
@@ -409,4 +409,31 @@ func CountByTerritory(ctx context.Context, db bun.IDB, f PracticeFilter) (map[st
 		out[r.Value] = r.Count
 	}
 	return out, err
+}
+
+// StaleBody is the body of a practice rendered by another version of the
+// renderer (or never).
+type StaleBody struct {
+	ID   int64  `bun:"id"`
+	Body string `bun:"body"`
+}
+
+// StaleBodies returns up to limit practices after afterID whose body was
+// not rendered by version, by id.
+func StaleBodies(ctx context.Context, db bun.IDB, version int, afterID int64, limit int) ([]StaleBody, error) {
+	var out []StaleBody
+	err := db.NewSelect().Model((*practiceRow)(nil)).Column("p.id", "p.body").
+		Where("p.body_renderer <> ?", version).Where("p.id > ?", afterID).
+		OrderExpr("p.id").Limit(int64(limit)).Scan(ctx, &out)
+	return out, err
+}
+
+// SetBodyHTML stores the rendering of body by version, unless the body
+// changed meanwhile (its edit stored its own rendering). It changes
+// nothing the public sees of the practice: no trigger fires.
+func SetBodyHTML(ctx context.Context, db bun.IDB, id int64, body, html string, version int) error {
+	_, err := db.NewUpdate().Model((*practiceRow)(nil)).
+		Set("body_html = ?", html).Set("body_renderer = ?", version).
+		Where("id = ? AND body = ?", id, body).Exec(ctx)
+	return err
 }

@@ -94,7 +94,21 @@ type ReuseFilter struct {
 // first, and how many there are in all.
 func FindReuses(ctx context.Context, db bun.IDB, f ReuseFilter) ([]passerelle.Reuse, int, error) {
 	var rows []reuseRow
-	q := reuseSelect(db, &rows).Where("p.status = ?", string(passerelle.StatusPublished))
+	q := reuseSelect(db, &rows)
+	if f.From != nil {
+		// The reuses lead, the practices are read by id: a territory's
+		// practices are tens of thousands where its reuses are a few, and
+		// SQLite, without statistics on the reuses, would otherwise walk
+		// every practice of the territory (CROSS JOIN keeps the order on
+		// SQLite; PostgreSQL plans it as the inner join it is).
+		q = db.NewSelect().Model(&rows).ColumnExpr("r.*").
+			ColumnExpr("u.name AS user_name").ColumnExpr("p.title AS practice_title").
+			ColumnExpr("COALESCE(p.territory_code, '') AS practice_territory").
+			Join("CROSS JOIN practices AS p").
+			Join("JOIN users AS u ON u.id = r.user_id").
+			Where("p.id = r.practice_id")
+	}
+	q = q.Where("p.status = ?", string(passerelle.StatusPublished))
 	if f.In != nil {
 		if len(f.In) == 0 {
 			return nil, 0, nil

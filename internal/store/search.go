@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 	"modernc.org/sqlite"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -87,9 +86,6 @@ const SearchTimeout = 3 * time.Second
 // reader asks for. Deeper walks of the whole catalogue go through feeds and
 // exports.
 const MaxOffset = 10_000
-
-// isPostgres tells the dialect of the connection behind q.
-func isPostgres(db bun.IDB) bool { return db.Dialect().Name() == dialect.PG }
 
 // searchCond returns the condition matching the practices that contain
 // the terms of q, for the dialect of db; an empty query matches nothing.
@@ -188,7 +184,7 @@ func FindPractices(ctx context.Context, db *DB, f PracticeFilter, withFacets boo
 	f.Offset = min(max(f.Offset, 0), MaxOffset)
 	var res *Results
 	err := db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
-		if db.Dialect == Postgres {
+		if db.isPostgres() {
 			ms := strconv.FormatInt(SearchTimeout.Milliseconds(), 10)
 			if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = "+ms); err != nil {
 				return err
@@ -206,7 +202,7 @@ func FindPractices(ctx context.Context, db *DB, f PracticeFilter, withFacets boo
 		// PostgreSQL's own statement timeout, or SQLite's deadline, says
 		// the search is too broad. PostgreSQL silent past the deadline is
 		// another matter: an outage (store.Outage), not the reader's fault.
-		if isTimeout(err) || (db.Dialect == SQLite && errors.Is(ctx.Err(), context.DeadlineExceeded)) {
+		if isTimeout(err) || (!db.isPostgres() && errors.Is(ctx.Err(), context.DeadlineExceeded)) {
 			return nil, passerelle.Errorf(passerelle.EInvalid, "The search took too long: add words or filters.")
 		}
 		return nil, err
@@ -257,7 +253,11 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 			keep = max(keep, RankWindow)
 		}
 	}
-	sel := c.selectEntries(f, inSearch, withFacets, keep)
+	searchKey := ""
+	if hasQuery {
+		searchKey = found.key
+	}
+	sel := c.selectCached(f, searchKey, inSearch, withFacets, keep)
 	order := sel.positions
 	if hasQuery && f.Offset < RankWindow && len(order) > 0 {
 		if order, err = rankMatches(ctx, tx, c, sq, order, found); err != nil {
@@ -313,7 +313,7 @@ func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Quer
 			in[p] = true
 		}
 	}
-	found := &matches{in: in}
+	found := &matches{in: in, key: key}
 	c.matches.put(key, found)
 	return found, nil
 }

@@ -441,3 +441,34 @@ func TestSearchPagesDeep(t *testing.T) {
 		}
 	})
 }
+
+// TestSelectionsRemembered: a list asked again on the same catalogue gets
+// the same page, total and facets from the selections kept with it; "no
+// territory" and "any territory" are told apart; a change is seen at once.
+func TestSelectionsRemembered(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		f := newCatalogueFixture(t, dialect)
+		f.publish(t, passerelle.Practice{Title: "Forum", TerritoryCode: "59350"})
+		f.publish(t, passerelle.Practice{Title: "Jardin", TerritoryCode: "62193", Themes: []string{"education"}})
+		for range 2 {
+			res := f.find(t, store.PracticeFilter{})
+			if got := titles(res.Items); res.Total != 2 || !slices.Equal(got, []string{"Jardin", "Forum"}) || len(res.Facets["theme"]) != 2 {
+				t.Fatalf("all: %d %q %v", res.Total, got, res.Facets)
+			}
+			checkFacets(t, res)
+			if res := f.find(t, store.PracticeFilter{Territories: []string{}}); res.Total != 0 {
+				t.Errorf("no territory: %d", res.Total)
+			}
+			if res := f.find(t, store.PracticeFilter{Territories: []string{"62193"}}); res.Total != 1 {
+				t.Errorf("Calais: %d", res.Total)
+			}
+		}
+		f.publish(t, passerelle.Practice{Title: "Atelier", TerritoryCode: "62193"})
+		if res := f.find(t, store.PracticeFilter{Territories: []string{"62193"}}); res.Total != 2 || res.Items[0].Title != "Atelier" {
+			t.Errorf("Calais after a publication: %d %q", res.Total, titles(res.Items))
+		}
+		if res := f.find(t, store.PracticeFilter{}); res.Total != 3 {
+			t.Errorf("all after a publication: %d", res.Total)
+		}
+	})
+}

@@ -374,7 +374,7 @@ func ServerSecret(ctx context.Context, db bun.IDB, name string) ([]byte, error) 
 // watermark past it would miss that publication for good. On SQLite the
 // single writer connection already serialises this: nothing to wait for.
 func SettleBefore(ctx context.Context, db *DB) error {
-	if db.Dialect != Postgres {
+	if !db.isPostgres() {
 		return nil
 	}
 	// A fresh transaction id, committed at once: every writer that could

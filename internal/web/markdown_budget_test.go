@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/passerelle/passerelle/internal/markdown"
 	"github.com/passerelle/passerelle/internal/testenv"
 )
 
@@ -70,6 +72,69 @@ func TestMarkdownBudgetAtSave(t *testing.T) {
 			"starts_at": day + "T09:30", "ends_at": day + "T12:00", "place": "Lille", "description": nested}, http.StatusBadRequest, nil)
 		if f := fieldsOf(r); f["description"] != "too_complex" {
 			t.Errorf("meeting: fields %v, want description: too_complex", f)
+		}
+	})
+}
+
+// A body is rendered once, when saved: the page shows the stored HTML
+// without rendering it again; a body the current renderer did not render
+// (stored before, or loaded in bulk) is rendered on view until
+// RenderStaleBodies stores it — as plain text when it is beyond the budget.
+func TestBodyRenderedOnce(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		s := newSite(t, dialect)
+		w := s.World
+		in := testenv.CompleteExperience("59350", "Forum de l'emploi")
+		body := "## Le forum\n\nDes **entreprises** rencontrent des habitants."
+		in.Body = &body
+		p, err := s.Service.CreatePractice(ctx, w.LilleAuthor, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.BodyRenderer != markdown.Version || !strings.Contains(p.BodyHTML, "<strong>entreprises</strong>") {
+			t.Fatalf("stored rendering: version %d, %q", p.BodyRenderer, p.BodyHTML)
+		}
+		page := func() string {
+			b := s.browser(t)
+			b.login(w.LilleAuthor.Email, "", "/")
+			return b.get("/fiches/"+idOf(p)).expect(t, "the page", http.StatusOK).Body
+		}
+		// The page shows what is stored, not a new rendering of the body.
+		set := func(html string, version int) {
+			t.Helper()
+			if _, err := s.DB.Bun.NewRaw("UPDATE practices SET body_html = ?, body_renderer = ? WHERE id = ?", html, version, p.ID).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set("<p>rendu enregistré</p>", markdown.Version)
+		if got := page(); !strings.Contains(got, "rendu enregistré") || strings.Contains(got, "<strong>entreprises</strong>") {
+			t.Error("the page does not show the stored rendering")
+		}
+		// Rendered by another version: rendered on view, then again by
+		// RenderStaleBodies.
+		set("<p>rendu ancien</p>", markdown.Version-1)
+		if got := page(); strings.Contains(got, "rendu ancien") || !strings.Contains(got, "<strong>entreprises</strong>") {
+			t.Error("a body rendered by another version is not rendered on view")
+		}
+		// A body stored before the budget, beyond it.
+		slow := strings.Repeat(">", 50_000)
+		if _, err := s.DB.Bun.NewRaw("UPDATE practices SET body = ? WHERE id = ?", slow, p.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Service.RenderStaleBodies(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("RenderStaleBodies: %d, %v; want 1", n, err)
+		}
+		got, err := s.Service.Practice(ctx, w.LilleAuthor, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.BodyRenderer != markdown.Version || strings.Contains(got.BodyHTML, "<blockquote") || !strings.HasPrefix(got.BodyHTML, "<p>&gt;&gt;&gt;") {
+			t.Errorf("a body beyond the budget is stored as %.100q (version %d), want plain text", got.BodyHTML, got.BodyRenderer)
+		}
+		if n, err := s.Service.RenderStaleBodies(ctx); err != nil || n != 0 {
+			t.Errorf("RenderStaleBodies again: %d, %v; want 0", n, err)
 		}
 	})
 }

@@ -341,6 +341,19 @@ func TestOIDCSignIn(t *testing.T) {
 			o.signIn(t, o.browser(t), "ulysse@asso.example.org")
 		})
 
+		t.Run("ProConnect style: userinfo as a signed JWT, no email_verified, usual_name", func(t *testing.T) {
+			o.p.ProConnectStyle(true)
+			defer o.p.ProConnectStyle(false)
+			o.p.AddUser(oidctest.User{ID: "pc-1", Email: "paul.pro@ville.example.fr", EmailVerified: true, GivenName: "Paul", FamilyName: "Proconnect"})
+			b := o.browser(t)
+			o.refused(t, b, o.atProvider(t, b, "paul.pro@ville.example.fr"), http.StatusUnauthorized, passerelle.SignInUnverified)
+			svc.TrustProviderEmail = true
+			defer func() { svc.TrustProviderEmail = false }()
+			b = o.browser(t)
+			o.signIn(t, b, "paul.pro@ville.example.fr")
+			b.get("/compte").expect(t, "account", http.StatusOK).contains(t, "account", "Paul Proconnect", "paul.pro@ville.example.fr")
+		})
+
 		t.Run("rotated keys", func(t *testing.T) {
 			o.signIn(t, o.browser(t), "agnes.agent@mairie.example.fr") // the client knows the current key
 			o.p.RotateKeys(false)

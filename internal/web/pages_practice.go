@@ -70,7 +70,7 @@ func (s *Server) practiceDetail(ctx context.Context, actor *passerelle.User, p *
 	can := s.svc.Abilities(ctx, actor, p)
 	d := view.PracticeDetail{
 		PracticeCard: card(snap, p),
-		BodyHTML:     markdown.Render(p.Body),
+		BodyHTML:     markdown.Stored(p.Body, p.BodyHTML, p.BodyRenderer),
 		Revision:     p.Revision,
 		CreatedAt:    p.CreatedAt,
 		PublishedAt:  p.PublishedAt,

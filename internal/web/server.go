@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/httpcache"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
@@ -65,7 +66,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	// database (sessions, admission); then every request gets a deadline.
 	// Compression wraps everything, the error pages of a panic included
 	// (internal/httpcache).
-	r.Use(httpcache.Compress, s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline)
+	r.Use(httpcache.Compress, s.recoverer, s.securityHeaders, s.answerHealth, s.logRequests, s.admit, s.deadline, policyOncePerRead)
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
@@ -129,6 +130,18 @@ func (s *Server) answerHealth(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			s.healthz(w, r)
 			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// policyOncePerRead lets a GET or HEAD check the policy version once, however
+// many times the handler, the service and the menus ask for the snapshot
+// (authz.OncePerRequest).
+func policyOncePerRead(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			r = r.WithContext(authz.OncePerRequest(r.Context()))
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -88,6 +88,8 @@ func Start(t testing.TB) *Provider {
 	}))
 	r.Get("/logged-out", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("signed out")) })
 	r.Post("/oauth/token", st.rewriteIDToken(provider))
+	r.Get("/userinfo", st.rewriteUserinfo(provider))
+	r.Post("/userinfo", st.rewriteUserinfo(provider))
 	r.Mount("/", provider)
 	srv.Config.Handler = r
 	srv.Start()
@@ -159,6 +161,15 @@ func (p *Provider) SetAudience(aud string) {
 	p.st.audience = aud
 }
 
+// ProConnectStyle makes the provider answer userinfo as ProConnect does:
+// a JWT signed with its key (Content-Type application/jwt), without
+// email_verified, the last name as usual_name.
+func (p *Provider) ProConnectStyle(on bool) {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	p.st.proConnect = on
+}
+
 // Logouts returns how many sessions were ended through end_session.
 func (p *Provider) Logouts() int {
 	p.st.mu.Lock()
@@ -210,6 +221,7 @@ type testStorage struct {
 	published  []*key
 	lifetime   time.Duration
 	audience   string
+	proConnect bool
 	logouts    int
 }
 
@@ -369,4 +381,47 @@ func copyResponse(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// rewriteUserinfo passes userinfo requests to the provider and, in
+// ProConnect style, answers its claims as a signed JWT without
+// email_verified and with usual_name.
+func (s *testStorage) rewriteUserinfo(next http.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		on, k := s.proConnect, s.signing
+		s.mu.Unlock()
+		if !on {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var claims map[string]any
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &claims) != nil {
+			copyResponse(w, rec)
+			return
+		}
+		delete(claims, "email_verified")
+		if fam, ok := claims["family_name"]; ok {
+			claims["usual_name"] = fam
+			delete(claims, "family_name")
+		}
+		delete(claims, "name")
+		payload, _ := json.Marshal(claims)
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: k.priv, KeyID: k.id}},
+			(&jose.SignerOptions{}).WithType("JWT"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		signed, err := signer.Sign(payload)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		out, _ := signed.CompactSerialize()
+		w.Header().Set("Content-Type", "application/jwt")
+		_, _ = w.Write([]byte(out))
+	}
 }
