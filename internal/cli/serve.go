@@ -87,7 +87,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 
 	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger,
 		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, MaxRequests: cfg.MaxRequests,
-		OAIRepositoryID: cfg.OAIRepositoryID, OAIAdminEmail: cfg.OAIAdminEmail})
+		OAIRepositoryID: cfg.OAIRepositoryID, OAIAdminEmail: cfg.OAIAdminEmail, TrustedProxies: cfg.TrustedProxies})
 	if env.Handler != nil {
 		handler = env.Handler(handler)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -45,6 +46,11 @@ type Config struct {
 	// OAIAdminEmail is the contact OAI-PMH's Identify declares; empty
 	// defaults to the address of MailFrom.
 	OAIAdminEmail string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (--trusted-proxies): the client of a request they pass on is
+	// the last address of that header that is not one of them.
+	TrustedProxies []netip.Prefix
+	trustedProxies string
 	// BaseURLDerived is true when BaseURL was not given and comes from Addr.
 	BaseURLDerived bool
 	// ShutdownTimeout bounds a graceful stop; the contract asks for an exit
@@ -93,6 +99,7 @@ func (c *Config) settings() []setting {
 		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
 		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
 		{"attachment-quota", "PASSERELLE_ATTACHMENT_QUOTA", "500MB", "storage of attachments per account, practices and meetings together (same syntax as --max-attachment-size)", &c.attachmentQuota},
+		{"trusted-proxies", "PASSERELLE_TRUSTED_PROXIES", "", "reverse proxies whose X-Forwarded-For gives the client's address, comma-separated addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8); empty: the connection's address", &c.trustedProxies},
 		{"claim-ttl", "PASSERELLE_CLAIM_TTL", "48h", "how long a moderator's claim on a submission holds (e.g. 48h, 90m)", &c.claimTTL},
 		// Deadlines, admission and workers (issue 10).
 		{"request-timeout", "PASSERELLE_REQUEST_TIMEOUT", "15s", "how long a request may work before it answers 503 (e.g. 15s)", &c.requestTimeout},
@@ -168,6 +175,11 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("bad --attachment-quota %q: expected a size such as 500MB", c.attachmentQuota)
 	}
 	c.AttachmentQuota = q
+	proxies, err := ParseProxies(c.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("bad --trusted-proxies %q: %v", c.trustedProxies, err)
+	}
+	c.TrustedProxies = proxies
 	d, err := time.ParseDuration(c.claimTTL)
 	if err != nil || d < time.Minute {
 		return fmt.Errorf("bad --claim-ttl %q: expected a duration of a minute or more, such as 48h", c.claimTTL)
@@ -303,6 +315,27 @@ func (c *Config) finishOAI() error {
 	}
 	c.OAIAdminEmail = a.Address
 	return nil
+}
+
+// ParseProxies reads a comma-separated list of addresses and CIDR ranges.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // ParseSize reads a size such as "20MB", "512KB", "1GB" or "1048576"

@@ -49,6 +49,10 @@ func TestReviewSettings(t *testing.T) {
 	if err != nil || c.MaxAttachmentSize != 20<<20 || c.AttachmentQuota != 500<<20 || c.ClaimTTL != 48*time.Hour || c.AttachmentsURL != "" {
 		t.Fatalf("defaults: %+v, %v", c, err)
 	}
+	if c, err := parse("--trusted-proxies", " 127.0.0.1, 10.1.0.0/16 ,::1"); err != nil || len(c.TrustedProxies) != 3 ||
+		c.TrustedProxies[1].String() != "10.1.0.0/16" || c.TrustedProxies[2].String() != "::1/128" {
+		t.Errorf("trusted proxies: %v, %v", c, err)
+	}
 	c, err = parse("--max-attachment-size", "5MB", "--attachment-quota", "2GB", "--claim-ttl", "90m", "--attachments-url", "s3://bucket?region=eu-west-3")
 	if err != nil || c.MaxAttachmentSize != 5<<20 || c.AttachmentQuota != 2<<30 || c.ClaimTTL != 90*time.Minute {
 		t.Fatalf("given: %+v, %v", c, err)
@@ -56,6 +60,8 @@ func TestReviewSettings(t *testing.T) {
 	for _, args := range [][]string{
 		{"--max-attachment-size", "lots"},
 		{"--max-attachment-size", "0"},
+		{"--trusted-proxies", "nope"},
+		{"--trusted-proxies", "10.0.0.0/33"},
 		{"--attachment-quota", "0"},
 		{"--attachment-quota", "beaucoup"},
 		{"--claim-ttl", "2d"},

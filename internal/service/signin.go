@@ -30,7 +30,8 @@ func WithClient(ctx context.Context, addr string) context.Context {
 	return context.WithValue(ctx, clientKey{}, addr)
 }
 
-func clientOf(ctx context.Context) string {
+// ClientOf returns the client address WithClient put in ctx, or "".
+func ClientOf(ctx context.Context) string {
 	addr, _ := ctx.Value(clientKey{}).(string)
 	return addr
 }
@@ -120,7 +121,7 @@ func (s *Service) checkThrottled(ctx context.Context, email, password string, ha
 		th   passerelle.Throttle
 	}
 	keys := []key{{passerelle.AccountKey(email), passerelle.AccountThrottle}}
-	if src := passerelle.SourceKey(clientOf(ctx)); src != "" {
+	if src := passerelle.SourceKey(ClientOf(ctx)); src != "" {
 		keys = append(keys, key{src, passerelle.SourceThrottle})
 	}
 	now := time.Now()

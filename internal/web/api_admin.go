@@ -21,6 +21,9 @@ import (
 // in the service; these handlers decode, call and encode.
 // clientKey is the rate-limit key of the client address.
 func clientKey(r *http.Request) string {
+	if addr := service.ClientOf(r.Context()); addr != "" {
+		return "ip:" + addr // behind a trusted proxy, the client's (authenticate)
+	}
 	ip := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(ip); err == nil {
 		ip = host

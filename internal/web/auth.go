@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +30,7 @@ func (s *Server) sessionCookie() string {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Password checks are throttled per client address too.
-		ctx := service.WithClient(r.Context(), r.RemoteAddr)
+		ctx := service.WithClient(r.Context(), s.clientAddr(r))
 		if isAPI(r) {
 			if h := r.Header.Get("Authorization"); h != "" {
 				token, ok := strings.CutPrefix(h, "Bearer ")
@@ -132,6 +134,43 @@ func (l *failureLimiter) fail(keys ...string) {
 	for _, k := range keys {
 		l.fails[k] = append(l.prune(k, now), now)
 	}
+}
+
+// clientAddr returns the address of the client of r: the connection's,
+// or, when that is one of the trusted proxies, the last address of
+// X-Forwarded-For that is not one of them (the one the proxy saw; what
+// comes before it is the client's own say).
+func (s *Server) clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(addr) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr.String() // a garbled header: the last proxy's own address
+		}
+		if !s.trusted(hop) {
+			return hop.Unmap().String()
+		}
+		addr = hop
+	}
+	return addr.String()
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkPassword authenticates: the service counts the attempt against the

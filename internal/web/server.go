@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"time"
 
@@ -38,6 +39,9 @@ type Options struct {
 	// when zero); LongRequestTimeout the exports, uploads and downloads
 	// (DefaultLongRequestTimeout when zero). See deadlines.go.
 	RequestTimeout, LongRequestTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (clientAddr); none: the connection's address.
+	TrustedProxies []netip.Prefix
 	// MaxRequests is how many requests may be in progress at once
 	// (DefaultMaxRequests when zero); more wait a moment, then get 503.
 	MaxRequests int
