@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -24,6 +25,9 @@ type Env struct {
 	// Ready, when set, receives the listening address once serve accepts
 	// connections (for tests that start Main on 127.0.0.1:0).
 	Ready func(addr string)
+	// Handler, when set, wraps serve's HTTP handler (tests install the
+	// check of every answer against the OpenAPI document).
+	Handler func(http.Handler) http.Handler
 }
 
 type command struct {

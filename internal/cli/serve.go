@@ -88,6 +88,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger,
 		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, MaxRequests: cfg.MaxRequests,
 		OAIRepositoryID: cfg.OAIRepositoryID, OAIAdminEmail: cfg.OAIAdminEmail, TrustedProxies: cfg.TrustedProxies})
+	if env.Handler != nil {
+		handler = env.Handler(handler)
+	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn)}
 

@@ -306,23 +306,30 @@ func TestAPICoreLoop(t *testing.T) {
 				Comment *string   `json:"comment"`
 			} `json:"items"`
 		}
-		anon.get(path+"/history").ok(http.StatusOK, &hist)
-		var steps []string
-		for i, e := range hist.Items {
-			from, to, comment := "-", "-", "<absent>"
-			if e.From != nil {
-				from = *e.From
+		// The author sees the whole review; the public only that the
+		// sheet was published, without who decided or why (the visibility
+		// rule of passerelle.Audience).
+		steps := func(c *client) []string {
+			hist.Items = nil
+			c.get(path+"/history").ok(http.StatusOK, &hist)
+			var steps []string
+			for i, e := range hist.Items {
+				from, to, comment := "-", "-", "<absent>"
+				if e.From != nil {
+					from = *e.From
+				}
+				if e.To != nil {
+					to = *e.To
+				}
+				if e.Comment != nil {
+					comment = *e.Comment
+				}
+				steps = append(steps, e.Actor.Name+" "+e.Action+" "+from+">"+to+" "+comment)
+				if (c != anon && e.Actor.ID == "") || e.At.IsZero() || (i > 0 && e.At.Before(hist.Items[i-1].At)) {
+					t.Errorf("history entry %d: %+v", i, e)
+				}
 			}
-			if e.To != nil {
-				to = *e.To
-			}
-			if e.Comment != nil {
-				comment = *e.Comment
-			}
-			steps = append(steps, e.Actor.Name+" "+e.Action+" "+from+">"+to+" "+comment)
-			if e.Actor.ID == "" || e.At.IsZero() || (i > 0 && e.At.Before(hist.Items[i-1].At)) {
-				t.Errorf("history entry %d: %+v", i, e)
-			}
+			return steps
 		}
 		wantSteps := []string{
 			"Lila Lille create ->draft ",
@@ -331,8 +338,11 @@ func TestAPICoreLoop(t *testing.T) {
 			"Lila Lille submit draft>submitted ",
 			"Nora Nord approve submitted>published Bravo",
 		}
-		if !slices.Equal(steps, wantSteps) {
-			t.Errorf("history:\n%s\nwant:\n%s", strings.Join(steps, "\n"), strings.Join(wantSteps, "\n"))
+		if got := steps(author); !slices.Equal(got, wantSteps) {
+			t.Errorf("author's history:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantSteps, "\n"))
+		}
+		if got, want := steps(anon), []string{" approve submitted>published "}; !slices.Equal(got, want) {
+			t.Errorf("public history:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 		var revs struct {
 			Items []struct {

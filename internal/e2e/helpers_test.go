@@ -204,11 +204,15 @@ func (s *site) serve(extra ...string) *server {
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := &server{t: s.t, cancel: cancel, done: make(chan int, 1), stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	ready := make(chan string, 1)
+	// Every answer on a documented route is checked against the OpenAPI
+	// document; mismatches fail the test when it ends, after the server
+	// stopped (cleanups run last-registered first).
+	check := func(h http.Handler) http.Handler { return testenv.CheckAPI(s.t, h) }
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, extra...)
 	args = append(args, s.flags()...)
 	go func() {
 		srv.done <- cli.Main(ctx, args, cli.Env{Stdin: strings.NewReader(""), Stdout: srv.stdout, Stderr: srv.stderr,
-			Ready: func(addr string) { ready <- addr }})
+			Ready: func(addr string) { ready <- addr }, Handler: check})
 	}()
 	select {
 	case addr := <-ready:

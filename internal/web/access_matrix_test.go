@@ -127,7 +127,7 @@ func newMatrix(t *testing.T, dialect string) *matrix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(svc, engine, web.Options{BaseURL: b.BaseURL, Dialect: dialect, Logger: b.Service.Logger}))
+	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(svc, engine, web.Options{BaseURL: b.BaseURL, Dialect: dialect, Logger: b.Service.Logger})))
 	t.Cleanup(srv.Close)
 	m.url = srv.URL
 	m.b = b

@@ -35,8 +35,8 @@ func (s *site) extraServer(t *testing.T, secure bool) string {
 	if secure {
 		base = "https://passerelle.test"
 	}
-	srv := httptest.NewServer(web.New(s.Service, engine, web.Options{BaseURL: base, Secure: secure, Dialect: s.Dialect,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(s.Service, engine, web.Options{BaseURL: base, Secure: secure, Dialect: s.Dialect,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -37,7 +37,7 @@ func serveFaults(t *testing.T, svc *service.Service, opts web.Options) string {
 		t.Fatal(err)
 	}
 	opts.BaseURL, opts.Logger = "http://passerelle.test", slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.New(svc, engine, opts))
+	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(svc, engine, opts)))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -52,8 +52,8 @@ func (s *site) countingServer(t *testing.T) (string, *levelCounter) {
 		t.Fatal(err)
 	}
 	h := &levelCounter{counts: map[slog.Level]int{}}
-	srv := httptest.NewServer(web.New(s.Service, engine, web.Options{BaseURL: "http://passerelle.test", Dialect: s.Dialect,
-		Logger: slog.New(h)}))
+	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(s.Service, engine, web.Options{BaseURL: "http://passerelle.test", Dialect: s.Dialect,
+		Logger: slog.New(h)})))
 	t.Cleanup(srv.Close)
 	return srv.URL, h
 }

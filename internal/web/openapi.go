@@ -41,3 +41,7 @@ func (s *Server) openAPI() http.HandlerFunc {
 		_, _ = w.Write(body)
 	}
 }
+
+// OpenAPIDocument returns the document as embedded, for tools and tests
+// that check live answers against it.
+func OpenAPIDocument() []byte { return openAPIDocument }

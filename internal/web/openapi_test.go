@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
 	"github.com/passerelle/passerelle/ui"
@@ -219,4 +221,26 @@ func resolve(t *testing.T, doc any, ref string) any {
 		cur = m[part]
 	}
 	return cur
+}
+
+// TestOpenAPIAttachmentTypes keeps the downloads' documented types equal to
+// the types accepted at upload.
+func TestOpenAPIAttachmentTypes(t *testing.T) {
+	raw, _ := fetchOpenAPI(t, routerHandler(t))
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]json.RawMessage `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Sorted(maps.Keys(passerelle.AttachmentTypes))
+	for _, p := range []string{"/api/v1/attachments/{id}", "/api/v1/meetings/{id}/attachments/{file}"} {
+		if got := slices.Sorted(maps.Keys(doc.Paths[p]["get"].Responses["200"].Content)); !slices.Equal(got, want) {
+			t.Errorf("GET %s: documented types %v, accepted types %v", p, got, want)
+		}
+	}
 }

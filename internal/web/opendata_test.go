@@ -50,8 +50,8 @@ func newOpenData(t *testing.T, dialect string) *openData {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(b.Service, engine, web.Options{BaseURL: odBaseURL, Dialect: dialect,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(b.Service, engine, web.Options{BaseURL: odBaseURL, Dialect: dialect,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})))
 	t.Cleanup(srv.Close)
 	od := &openData{Bundle: b, World: w, URL: srv.URL, Published: map[string]*passerelle.Practice{}}
 	ctx := context.Background()

@@ -48,7 +48,7 @@ func newSite(t *testing.T, dialect string) *site {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	srv := httptest.NewServer(web.New(b.Service, engine, web.Options{BaseURL: "http://passerelle.test", Dialect: dialect, Logger: logger}))
+	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(b.Service, engine, web.Options{BaseURL: "http://passerelle.test", Dialect: dialect, Logger: logger})))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
 		if missing := cat.Missing(); len(missing) > 0 {

@@ -74,7 +74,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	// Refuses cross-site form posts (Origin or Sec-Fetch-Site of another
 	// site) on every route; API clients authenticate with bearer tokens, which
 	// a cross-site form cannot send.
-	r.Use(crossOriginProtection)
+	r.Use(s.crossOriginProtection)
 	r.Use(s.checkInput) // input.go: no control character gets further
 	r.Use(s.authenticate)
 	// Validators and 304 on every GET answered 200 without an ETag of its
@@ -156,7 +156,17 @@ var crossOrigin = func() *http.CrossOriginProtection {
 	return c
 }()
 
-func crossOriginProtection(next http.Handler) http.Handler { return crossOrigin.Handler(next) }
+// crossOriginProtection refuses cross-site unsafe requests with the error
+// of the contract: JSON on the API, the error page for people.
+func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := crossOrigin.Check(r); err != nil {
+			s.fail(w, r, passerelle.Errorf(passerelle.EForbidden, "Cross-origin request refused."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // hstsMaxAge is how long browsers keep to https once told (two years, as
 // the preload list asks).
