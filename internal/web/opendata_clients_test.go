@@ -101,7 +101,7 @@ func TestXLSXReadIndependently(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			b, err := io.ReadAll(f)
 			if err != nil {
 				t.Fatal(err)
