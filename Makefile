@@ -53,11 +53,16 @@ bench: build ## seed 100,000 practices into temporary SQLite and PostgreSQL data
 	$(MAKE) --no-print-directory bench-review
 	$(MAKE) --no-print-directory bench-authz
 	$(MAKE) --no-print-directory bench-notify
+	$(MAKE) --no-print-directory bench-markdown
 
 .PHONY: faults
 faults: build ## fault suite: stalled PostgreSQL network, SIGKILL during e-mail bursts, full SQLite disk, bad settings, throughput; prints figures (root, ~10 min; FAULTS=stall,kill to choose; not in test or CI)
 	$(GO) build -trimpath -o bin/passerelle-faults ./cmd/passerelle-faults
 	./bin/passerelle-faults --binary $(BIN) $(if $(FAULTS),--only $(FAULTS))
+
+.PHONY: bench-markdown
+bench-markdown: ## time the most expensive Markdown bodies the budget accepts (goal ≤ 50 ms each on one core) and the refused ones shown as text
+	$(GO) test -run='^$$' -bench='^BenchmarkRender(WorstAccepted|Refused)$$' -cpu=1 ./internal/markdown/
 
 .PHONY: bench-notify
 bench-notify: ## time a publication to 10,000 instant subscribers (≤ 10 s PostgreSQL, ≤ 30 s SQLite) and River's pick-up latency p50/p95
