@@ -111,7 +111,7 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	if cfg.RunWorkers {
 		n := cfg.MaxWorkers
 		if n <= 0 {
-			n = DefaultWorkers(deps.DB.Dialect)
+			n = DefaultWorkers(deps.DB)
 		}
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: n},
@@ -138,11 +138,11 @@ func FetchTimings(db *store.DB) (poll, cooldown time.Duration) {
 
 // DefaultWorkers is how many jobs of the default queue run at once: on
 // SQLite, whose single writer serialises them anyway, fewer.
-func DefaultWorkers(dialect string) int {
-	if dialect == store.SQLite {
-		return 4
+func DefaultWorkers(db *store.DB) int {
+	if db.ConcurrentWriters() {
+		return 10
 	}
-	return 10
+	return 4
 }
 
 // DefaultMailWorkers is how many e-mail jobs run at once.
