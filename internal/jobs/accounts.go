@@ -172,69 +172,13 @@ func (w *passwordResetWorker) Work(ctx context.Context, job *river.Job[SendPassw
 	return w.deps.deliver(ctx, passwordResetEmail(w.deps.BaseURL, u, reset.ID, token, hash))
 }
 
-// accountText is what the account e-mails say in one language.
-type accountText struct {
-	hello                                                           string
-	invSubject, invIntro, invRole, invAction, invExpiry, invIgnore  string
-	resetSubject, resetIntro, resetAction, resetExpiry, resetIgnore string
-	roles                                                           map[passerelle.Role]string
-}
-
-var accountTexts = map[string]accountText{
-	"fr": {
-		hello:      "Bonjour %s,",
-		invSubject: "[Passerelle] Invitation à rejoindre Passerelle",
-		invIntro:   "%[1]s vous invite à rejoindre Passerelle, la plateforme d’échange des chefs et cheffes de projet de la politique de la ville.",
-		invRole:    "Votre rôle : %[1]s sur le territoire %[2]s (et les territoires rattachés).",
-		invAction:  "Pour accepter l’invitation et choisir votre mot de passe, ouvrez ce lien :",
-		invExpiry:  "Ce lien fonctionne une seule fois, pendant 7 jours.",
-		invIgnore:  "Si vous ne vous attendiez pas à cette invitation, ignorez ce message.",
-
-		resetSubject: "[Passerelle] Réinitialisation de votre mot de passe",
-		resetIntro:   "Vous avez demandé à réinitialiser le mot de passe de votre compte Passerelle.",
-		resetAction:  "Pour choisir un nouveau mot de passe, ouvrez ce lien :",
-		resetExpiry:  "Ce lien fonctionne une seule fois, pendant une heure.",
-		resetIgnore:  "Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
-		roles: map[passerelle.Role]string{
-			passerelle.RoleContributor: "contributeur ou contributrice",
-			passerelle.RoleModerator:   "modérateur ou modératrice",
-		},
-	},
-	"en": {
-		hello:      "Hello %s,",
-		invSubject: "[Passerelle] Invitation to join Passerelle",
-		invIntro:   "%[1]s invites you to join Passerelle, the platform where urban-policy project leaders share their practices.",
-		invRole:    "Your role: %[1]s on %[2]s (and the territories below it).",
-		invAction:  "To accept the invitation and choose your password, open this link:",
-		invExpiry:  "This link works once, for 7 days.",
-		invIgnore:  "If you did not expect this invitation, ignore this message.",
-
-		resetSubject: "[Passerelle] Resetting your password",
-		resetIntro:   "You asked to reset the password of your Passerelle account.",
-		resetAction:  "To choose a new password, open this link:",
-		resetExpiry:  "This link works once, for one hour.",
-		resetIgnore:  "If you did not ask for this, ignore this message: your password stays as it is.",
-		roles: map[passerelle.Role]string{
-			passerelle.RoleContributor: "contributor",
-			passerelle.RoleModerator:   "moderator",
-		},
-	},
-}
-
-func accountTextFor(lang string) (accountText, string) {
-	if t, ok := accountTexts[lang]; ok {
-		return t, lang
-	}
-	return accountTexts["fr"], "fr"
-}
-
 // letter builds a plain-text and an HTML body from paragraphs, the link
 // after the paragraph at index linkAfter.
 func letter(lang, name string, paras []string, linkAfter int, link string) (string, string) {
-	hello, _ := accountTextFor(lang)
+	hello := words(lang).T("mail.hello", "name", name)
 	var txt, htm strings.Builder
-	fmt.Fprintf(&txt, "%s\n\n", fmt.Sprintf(hello.hello, name))
-	fmt.Fprintf(&htm, "<p>%s</p>\n", html.EscapeString(fmt.Sprintf(hello.hello, name)))
+	fmt.Fprintf(&txt, "%s\n\n", hello)
+	fmt.Fprintf(&htm, "<p>%s</p>\n", html.EscapeString(hello))
 	for i, p := range paras {
 		fmt.Fprintf(&txt, "%s\n\n", p)
 		fmt.Fprintf(&htm, "<p>%s</p>\n", html.EscapeString(p))
@@ -258,31 +202,32 @@ func passwordResetKey(id int64) string { return "password-reset-" + strconv.Form
 func linkRevision(hash string) string { return hash[:min(12, len(hash))] }
 
 func invitationEmail(baseURL string, inv *passerelle.Invitation, territory, token, hash string) *mail.Message {
-	t, lang := accountTextFor(inv.Lang)
+	t := words(inv.Lang)
 	inviter := inv.InvitedByName
 	if inviter == "" {
 		inviter = "Passerelle"
 	}
-	role := t.roles[inv.Role]
-	if role == "" {
-		role = string(inv.Role)
+	role := string(inv.Role)
+	if key := "mail.account.role." + role; t.Has(key) {
+		role = t.T(key)
 	}
-	txt, htm := letter(lang, inv.Name, []string{
-		fmt.Sprintf(t.invIntro, inviter),
-		fmt.Sprintf(t.invRole, role, territory),
-		t.invAction,
-		t.invExpiry,
-		t.invIgnore,
+	txt, htm := letter(t.Lang(), inv.Name, []string{
+		t.T("mail.account.invitation.intro", "inviter", inviter),
+		t.T("mail.account.invitation.role", "role", role, "territory", territory),
+		t.T("mail.account.invitation.action"),
+		t.T("mail.account.invitation.expiry"),
+		t.T("mail.account.invitation.ignore"),
 	}, 2, InvitationURL(baseURL, token))
 	return &mail.Message{Key: invitationKey(inv.ID), Revision: linkRevision(hash), To: inv.Email, ToName: inv.Name,
-		Subject: t.invSubject, Text: txt, HTML: htm}
+		Subject: t.T("mail.account.invitation.subject"), Text: txt, HTML: htm}
 }
 
 func passwordResetEmail(baseURL string, u *passerelle.User, resetID int64, token, hash string) *mail.Message {
-	t, lang := accountTextFor(u.Lang)
-	txt, htm := letter(lang, u.Name, []string{t.resetIntro, t.resetAction, t.resetExpiry, t.resetIgnore}, 1, PasswordResetURL(baseURL, token))
+	t := words(u.Lang)
+	txt, htm := letter(t.Lang(), u.Name, []string{t.T("mail.account.reset.intro"), t.T("mail.account.reset.action"),
+		t.T("mail.account.reset.expiry"), t.T("mail.account.reset.ignore")}, 1, PasswordResetURL(baseURL, token))
 	return &mail.Message{Key: passwordResetKey(resetID), Revision: linkRevision(hash), To: u.Email, ToName: u.Name,
-		Subject: t.resetSubject, Text: txt, HTML: htm}
+		Subject: t.T("mail.account.reset.subject"), Text: txt, HTML: htm}
 }
 
 // addAccountWorkers registers the workers of the account e-mails.

@@ -118,9 +118,9 @@ func (w *noopWorker) Work(context.Context, *river.Job[noopArgs]) error {
 
 // BenchmarkRiverPickup measures River's pick-up latency — from the commit of
 // the transaction inserting a job to the start of its work — with the
-// application's polling settings (jobs.go: FetchPollInterval 200 ms,
-// FetchCooldown 50 ms; neither driver listens for notifications). It
-// reports p50 and p95 in milliseconds.
+// application's settings (jobs.FetchTimings: on PostgreSQL River is told
+// by LISTEN/NOTIFY, on SQLite it polls every 200 ms). It reports p50 and
+// p95 in milliseconds.
 func BenchmarkRiverPickup(bm *testing.B) {
 	for _, dialect := range testenv.Dialects(bm) {
 		bm.Run(dialect, func(bm *testing.B) {
@@ -129,8 +129,9 @@ func BenchmarkRiverPickup(bm *testing.B) {
 			worker := &noopWorker{started: make(chan time.Time, 1)}
 			workers := river.NewWorkers()
 			river.AddWorker(workers, worker)
+			poll, cooldown := jobs.FetchTimings(tb.DB)
 			client, err := river.NewClient(tb.DB.RiverDriver(), &river.Config{Workers: workers, Logger: discardLogger(),
-				FetchPollInterval: 200 * time.Millisecond, FetchCooldown: 50 * time.Millisecond,
+				FetchPollInterval: poll, FetchCooldown: cooldown,
 				Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}})
 			if err != nil {
 				bm.Fatal(err)

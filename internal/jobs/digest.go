@@ -264,13 +264,13 @@ func (w *sendDigestWorker) Work(ctx context.Context, job *river.Job[SendDigestAr
 	if err != nil {
 		return err
 	}
-	words := emailWords(u.Lang)
-	data := emailData{Message: words["digest_"+string(d.Frequency)], Subject: fmt.Sprintf(words["digest_subject_n"], len(ps))}
+	tr := words(u.Lang)
+	data := emailData{Message: tr.T("mail.digest." + string(d.Frequency)), Subject: tr.T("mail.digest.subject_n", "count", strconv.Itoa(len(ps)))}
 	switch {
 	case len(ps) == 0:
-		data.Message, data.Subject = "", words["digest_subject_meetings"]
+		data.Message, data.Subject = "", tr.T("mail.digest.subject_meetings")
 	case len(ps) == 1:
-		data.Subject = words["digest_subject_1"]
+		data.Subject = tr.T("mail.digest.subject_1")
 	}
 	data.Meetings = meetingItems
 	for _, p := range ps {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"fmt"
 	htemplate "html/template"
 	"net/url"
 	"strconv"
@@ -19,7 +18,8 @@ import (
 )
 
 // The e-mail templates: one text and one HTML template per e-mail, in every
-// language; the words come from emailTexts in the recipient's language.
+// language; the words come from the locale files (see words) in the
+// recipient's language.
 //
 //go:embed emails/*.tmpl
 var emailFS embed.FS
@@ -31,47 +31,12 @@ var (
 	}).ParseFS(emailFS, "emails/*.html.tmpl"))
 )
 
-// emailTexts holds the words of the e-mails around their variable parts.
-var emailTexts = map[string]map[string]string{
-	"fr": {
-		"hello":            "Bonjour %s,",
-		"comment":          "Commentaire :",
-		"link":             "Voir la fiche",
-		"review":           "Relire la fiche",
-		"footer":           "Vous recevez ce message parce que vous participez au réseau Passerelle.",
-		"unsubscribe_link": "Se désabonner de ces messages",
-		"preferences_link": "Mes préférences de messages",
-		"digest_daily":     "Nouvelles fiches publiées depuis votre dernier récapitulatif quotidien :",
-		"digest_weekly":    "Nouvelles fiches publiées depuis votre dernier récapitulatif hebdomadaire :",
-		"digest_subject_1": "[Passerelle] Récapitulatif : 1 nouvelle fiche",
-		"digest_subject_n": "[Passerelle] Récapitulatif : %d nouvelles fiches",
-		"reminder_1":       "La fiche « %s » attend une relecture depuis %d jours.",
-		"reminder_2":       "La fiche « %s » attend une relecture depuis %d jours ; ses modérateurs n’ont pas encore décidé, nous vous la signalons.",
-		"reminder_subject": "[Passerelle] Rappel : « %s » attend une relecture",
-	},
-	"en": {
-		"hello":            "Hello %s,",
-		"comment":          "Comment:",
-		"link":             "See the practice",
-		"review":           "Review the practice",
-		"footer":           "You receive this message because you take part in the Passerelle network.",
-		"unsubscribe_link": "Unsubscribe from these messages",
-		"preferences_link": "My message preferences",
-		"digest_daily":     "New practices published since your last daily digest:",
-		"digest_weekly":    "New practices published since your last weekly digest:",
-		"digest_subject_1": "[Passerelle] Digest: 1 new practice",
-		"digest_subject_n": "[Passerelle] Digest: %d new practices",
-		"reminder_1":       "The practice “%s” has been waiting for review for %d days.",
-		"reminder_2":       "The practice “%s” has been waiting for review for %d days; its moderators have not decided yet, so we let you know.",
-		"reminder_subject": "[Passerelle] Reminder: “%s” is waiting for review",
-	},
-}
-
-func emailWords(lang string) map[string]string {
-	if t, ok := emailTexts[lang]; ok {
-		return t
-	}
-	return emailTexts["fr"]
+// templateWords are the words the e-mail templates show as .T.<name>: name →
+// key in the locale files.
+var templateWords = map[string]string{
+	"comment": "mail.comment", "link": "mail.link", "review": "mail.review", "meeting_link": "mail.meeting_link",
+	"footer": "mail.footer", "unsubscribe_link": "mail.unsubscribe_link", "preferences_link": "mail.preferences_link",
+	"digest_meetings": "mail.digest.meetings",
 }
 
 // emailItem is one practice listed in a digest.
@@ -124,16 +89,13 @@ func (d Deps) render(ctx context.Context, name, key string, u *passerelle.User, 
 	if err != nil {
 		return nil, err
 	}
-	words := emailWords(u.Lang)
-	data.Lang = u.Lang
-	if data.Lang != "en" {
-		data.Lang = "fr"
+	tr := words(u.Lang)
+	data.Lang = tr.Lang()
+	data.T = make(map[string]string, len(templateWords)+1)
+	for name, key := range templateWords {
+		data.T[name] = tr.T(key)
 	}
-	data.T = make(map[string]string, len(words))
-	for k, v := range words {
-		data.T[k] = v
-	}
-	data.T["hello"] = fmt.Sprintf(words["hello"], u.Name)
+	data.T["hello"] = tr.T("mail.hello", "name", u.Name)
 	data.UnsubscribeURL = UnsubscribeURL(d.BaseURL, secret, u.ID, category, time.Now())
 	data.PreferencesURL = strings.TrimRight(d.BaseURL, "/") + "/preferences"
 	var txt, htm bytes.Buffer
@@ -158,8 +120,7 @@ func (d Deps) render(ctx context.Context, name, key string, u *passerelle.User, 
 
 // notificationEmail is the e-mail of one in-app notification.
 func (d Deps) notificationEmail(ctx context.Context, u *passerelle.User, n *passerelle.Notification, p *passerelle.Practice, ev *passerelle.Event) (*mail.Message, error) {
-	t := textsFor(u.Lang)
-	data := emailData{Subject: "[Passerelle] " + fmt.Sprintf(t[n.Type].subject, p.Title), Message: n.Message,
+	data := emailData{Subject: "[Passerelle] " + words(u.Lang).T("mail."+n.Type+".subject", "title", p.Title), Message: n.Message,
 		Comment: ev.Comment, Link: PracticeURL(d.BaseURL, p.ID)}
 	return d.render(ctx, "notification", "notification-"+strconv.FormatInt(n.ID, 10), u, passerelle.CategoryOf(n.Type), data)
 }

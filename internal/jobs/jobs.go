@@ -106,15 +106,12 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 		// minutes. Long jobs (the fan-out) commit in batches as they go.
 		JobTimeout:           20 * time.Second,
 		RescueStuckJobsAfter: 30 * time.Second,
-		// Neither the SQLite nor the database/sql driver listens for
-		// notifications, so River polls; keep the pick-up latency low.
-		FetchPollInterval: 200 * time.Millisecond,
-		FetchCooldown:     50 * time.Millisecond,
 	}
+	rc.FetchPollInterval, rc.FetchCooldown = FetchTimings(deps.DB)
 	if cfg.RunWorkers {
 		n := cfg.MaxWorkers
 		if n <= 0 {
-			n = DefaultWorkers(deps.DB.Dialect)
+			n = DefaultWorkers(deps.DB)
 		}
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: n},
@@ -125,13 +122,27 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	return river.NewClient(deps.DB.RiverDriver(), rc)
 }
 
+// FetchTimings are how often River looks for new jobs unprompted, and the
+// least time between two looks. On PostgreSQL River is told of each new
+// job by LISTEN/NOTIFY as it commits, and the poll is only the fallback; an
+// inserting client notifies a queue at most once per cooldown, so the
+// cooldown is short, or a job committed just after another would wait for
+// the poll. On SQLite, which cannot notify another process, River polls:
+// often, to keep the pick-up latency low.
+func FetchTimings(db *store.DB) (poll, cooldown time.Duration) {
+	if db.Notifies() {
+		return time.Second, 5 * time.Millisecond
+	}
+	return 200 * time.Millisecond, 50 * time.Millisecond
+}
+
 // DefaultWorkers is how many jobs of the default queue run at once: on
 // SQLite, whose single writer serialises them anyway, fewer.
-func DefaultWorkers(dialect string) int {
-	if dialect == store.SQLite {
-		return 4
+func DefaultWorkers(db *store.DB) int {
+	if db.ConcurrentWriters() {
+		return 10
 	}
-	return 10
+	return 4
 }
 
 // DefaultMailWorkers is how many e-mail jobs run at once.

@@ -84,7 +84,6 @@ func (d Deps) digestMeetings(ctx context.Context, digestID int64, lang string) (
 	if err != nil {
 		return nil, err
 	}
-	words := emailWords(lang)
 	var out []emailItem
 	for _, n := range news {
 		m := byID[n.MeetingID]
@@ -96,7 +95,7 @@ func (d Deps) digestMeetings(ctx context.Context, digestID int64, lang string) (
 			it.Territory = t.Name
 		}
 		if n.Kind == passerelle.NewsRecord {
-			it.Summary = words["digest_record"]
+			it.Summary = words(lang).T("mail.digest.record")
 		}
 		out = append(out, it)
 	}

@@ -472,8 +472,7 @@ func MeetingURL(baseURL string, id int64) string {
 // invitation when method is set.
 func (d Deps) meetingEmail(ctx context.Context, u *passerelle.User, n *passerelle.Notification, m *passerelle.Meeting,
 	notice *passerelle.MeetingNotice, method passerelle.ICalMethod) (*mail.Message, error) {
-	words := meetingWordsFor(u.Lang)
-	data := emailData{Subject: "[Passerelle] " + fmt.Sprintf(words.subjects[n.Type], m.Title), Message: n.Message,
+	data := emailData{Subject: "[Passerelle] " + words(u.Lang).T("mail."+n.Type+".subject", "title", m.Title), Message: n.Message,
 		Comment: meetingDetails(u.Lang, m), Link: MeetingURL(d.BaseURL, m.ID)}
 	msg, err := d.render(ctx, "meeting", "meeting-notification-"+strconv.FormatInt(n.ID, 10), u, notice.Category, data)
 	if err != nil {
@@ -501,12 +500,12 @@ func (d Deps) meetingEmail(ctx context.Context, u *passerelle.User, n *passerell
 // IcalNames returns the words of the iCalendar files in lang, with the
 // theme names of snap.
 func IcalNames(snap *authz.Snapshot, lang string) ical.Names {
-	words := meetingWordsFor(lang)
+	tr := words(lang)
 	themes := map[string]string{}
 	if snap != nil {
 		for _, t := range snap.Themes() {
 			themes[t.Slug] = t.Name
 		}
 	}
-	return ical.Names{Themes: themes, OnlineLabel: words.online, PageLabel: words.page, CancelPrefix: words.cancelled}
+	return ical.Names{Themes: themes, OnlineLabel: tr.T("mail.meeting.online"), PageLabel: tr.T("mail.meeting.page"), CancelPrefix: tr.T("mail.meeting.cancelled")}
 }

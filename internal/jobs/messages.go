@@ -2,95 +2,32 @@ package jobs
 
 import (
 	"fmt"
+	"sync"
 
-	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/view"
+	"github.com/passerelle/passerelle/ui"
 )
 
-// text is what a notification says in one language.
-type text struct {
-	inApp   string // %[1]s: practice title, %[2]s: actor name
-	subject string // %[1]s: practice title
-	comment string // label before the moderator's comment
-	link    string // label of the link to the practice
-	hello   string // %s: recipient name
-	footer  string
-}
-
-var texts = map[string]map[string]text{
-	"fr": {
-		passerelle.NotifySubmitted: {
-			inApp:   "« %[1]s » a été soumise pour relecture par %[2]s.",
-			subject: "Nouvelle fiche à relire : « %[1]s »",
-		},
-		passerelle.NotifyPublished: {
-			inApp:   "Votre fiche « %[1]s » a été publiée par %[2]s.",
-			subject: "Votre fiche « %[1]s » est publiée",
-		},
-		passerelle.NotifyChangesRequested: {
-			inApp:   "%[2]s demande des modifications sur votre fiche « %[1]s ».",
-			subject: "Modifications demandées sur « %[1]s »",
-		},
-		passerelle.NotifyRejected: {
-			inApp:   "Votre fiche « %[1]s » n’a pas été retenue par %[2]s.",
-			subject: "Votre fiche « %[1]s » n’a pas été retenue",
-		},
-		passerelle.NotifyNew: {
-			inApp:   "Nouvelle fiche publiée : « %[1]s ».",
-			subject: "Nouvelle fiche : « %[1]s »",
-		},
-		passerelle.NotifyComment: {
-			inApp:   "%[2]s a écrit un commentaire sur la fiche « %[1]s ».",
-			subject: "Nouveau commentaire sur « %[1]s »",
-		},
-		"": {
-			comment: "Commentaire :",
-			link:    "Voir la fiche",
-			hello:   "Bonjour %s,",
-			footer:  "Vous recevez ce message parce que vous participez au réseau Passerelle.",
-		},
-	},
-	"en": {
-		passerelle.NotifySubmitted: {
-			inApp:   "“%[1]s” was submitted for review by %[2]s.",
-			subject: "New practice to review: “%[1]s”",
-		},
-		passerelle.NotifyPublished: {
-			inApp:   "Your practice “%[1]s” was published by %[2]s.",
-			subject: "Your practice “%[1]s” is published",
-		},
-		passerelle.NotifyChangesRequested: {
-			inApp:   "%[2]s asks for changes to your practice “%[1]s”.",
-			subject: "Changes requested on “%[1]s”",
-		},
-		passerelle.NotifyRejected: {
-			inApp:   "Your practice “%[1]s” was not accepted by %[2]s.",
-			subject: "Your practice “%[1]s” was not accepted",
-		},
-		passerelle.NotifyNew: {
-			inApp:   "New practice published: “%[1]s”.",
-			subject: "New practice: “%[1]s”",
-		},
-		passerelle.NotifyComment: {
-			inApp:   "%[2]s commented on the practice “%[1]s”.",
-			subject: "New comment on “%[1]s”",
-		},
-		"": {
-			comment: "Comment:",
-			link:    "See the practice",
-			hello:   "Hello %s,",
-			footer:  "You receive this message because you take part in the Passerelle network.",
-		},
-	},
-}
-
-func textsFor(lang string) map[string]text {
-	if t, ok := texts[lang]; ok {
-		return t
+// The words of the notifications and e-mails live with the pages' in the
+// locale files, ui/locales/mail.fr.json and mail.en.json (keys "mail.…"),
+// read through the pages' catalogue (internal/view), so that translators
+// find them where they find every other text and the parity tests of the
+// locales cover them. A notification's words are "mail.<type>.in_app" and
+// "mail.<type>.subject", <type> being its passerelle.Notify… value.
+var mailCatalog = sync.OnceValue(func() *view.Catalog {
+	c, err := view.LoadCatalog(ui.FS)
+	if err != nil {
+		// The files are embedded in the binary: an error is a build
+		// mistake that the locale tests catch first.
+		panic(fmt.Sprintf("jobs: the locale files: %v", err))
 	}
-	return texts["fr"]
-}
+	return c
+})
+
+// words returns the translator of lang (French for an unknown language).
+func words(lang string) *view.Translator { return mailCatalog().Translator(lang) }
 
 // InAppMessage returns the in-app message of a notification in lang.
 func InAppMessage(lang, typ, title, actor string) string {
-	return fmt.Sprintf(textsFor(lang)[typ].inApp, title, actor)
+	return words(lang).T("mail."+typ+".in_app", "title", title, "actor", actor)
 }

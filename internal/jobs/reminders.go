@@ -166,13 +166,13 @@ func (w *sendReminderWorker) Work(ctx context.Context, job *river.Job[SendRemind
 	if p.Status != passerelle.StatusSubmitted || !passerelle.Moderates(snap, u, p) || !prefs.Wants(passerelle.EmailReviews) {
 		return nil
 	}
-	words := emailWords(u.Lang)
+	tr := words(u.Lang)
 	waited := 0
 	if p.SubmittedAt != nil {
 		waited = int(time.Since(*p.SubmittedAt).Hours() / 24)
 	}
-	data := emailData{Subject: fmt.Sprintf(words["reminder_subject"], p.Title),
-		Message: fmt.Sprintf(words["reminder_"+strconv.Itoa(min(max(job.Args.Level, 1), 2))], p.Title, waited),
+	data := emailData{Subject: tr.T("mail.reminder.subject", "title", p.Title),
+		Message: tr.T("mail.reminder."+strconv.Itoa(min(max(job.Args.Level, 1), 2)), "title", p.Title, "days", strconv.Itoa(waited)),
 		Link:    PracticeURL(w.deps.BaseURL, p.ID)}
 	key := fmt.Sprintf("reminder-%d-%d-%s-%d", p.ID, u.ID, job.Args.Day, job.Args.Level)
 	m, err := w.deps.render(ctx, "reminder", key, u, passerelle.EmailReviews, data)

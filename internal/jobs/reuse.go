@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
@@ -28,21 +27,9 @@ func (NotifyReuseArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-func init() {
-	// What the notification says; the e-mail shows the note as its comment.
-	texts["fr"][passerelle.NotifyReused] = text{
-		inApp:   "%[2]s a repris votre fiche « %[1]s » sur le territoire « %[3]s ».",
-		subject: "Votre fiche « %[1]s » a essaimé",
-	}
-	texts["en"][passerelle.NotifyReused] = text{
-		inApp:   "%[2]s reused your practice “%[1]s” in the territory “%[3]s”.",
-		subject: "Your practice “%[1]s” travelled",
-	}
-}
-
 // reuseMessage is the in-app message of a reuse in lang.
 func reuseMessage(lang, title, actor, territory string) string {
-	return fmt.Sprintf(textsFor(lang)[passerelle.NotifyReused].inApp, title, actor, territory)
+	return words(lang).T("mail."+passerelle.NotifyReused+".in_app", "title", title, "actor", actor, "territory", territory)
 }
 
 type notifyReuseWorker struct {

@@ -204,10 +204,57 @@ func (p *Practice) ValidateDraft() error {
 	return v.Err()
 }
 
+// Requirement is one field a practice needs before it can be submitted:
+// for every kind (Kind empty) or only for one.
+type Requirement struct {
+	Field string // as in SheetFields
+	Kind  Kind   // empty: every kind
+}
+
+// Requirements is the one definition of a complete practice: what
+// ValidateComplete checks, what the form marks "required" and what its
+// checklist lists, in the order of the form. A list field (themes,
+// audience) needs at least one item.
+var Requirements = []Requirement{
+	{"title", ""}, {"summary", ""}, {"body", ""}, {"territory", ""}, {"themes", ""},
+	{"experience.context", KindExperience}, {"experience.actions", KindExperience}, {"experience.results", KindExperience},
+	{"tool.audience", KindTool}, {"tool.format", KindTool}, {"tool.license", KindTool},
+}
+
+// RequiredFields returns the fields a practice of kind k needs before it
+// can be submitted, in the order of Requirements.
+func RequiredFields(k Kind) []string {
+	var out []string
+	for _, r := range Requirements {
+		if r.Kind == "" || r.Kind == k {
+			out = append(out, r.Field)
+		}
+	}
+	return out
+}
+
+// IsRequired reports whether field is required to submit a practice of some
+// kind.
+func IsRequired(field string) bool {
+	return slices.ContainsFunc(Requirements, func(r Requirement) bool { return r.Field == field })
+}
+
+// Missing returns the required fields of p (RequiredFields of its kind)
+// that are empty, in order; nil when p is complete enough to submit.
+func (p *Practice) Missing() []string {
+	texts := sheetTexts(p)
+	var out []string
+	for _, f := range RequiredFields(p.Kind) {
+		if strings.TrimSpace(texts[f]) == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // ValidateComplete checks what a practice needs before it can be submitted,
-// naming every missing field: title, summary, body, territory, at least one
-// theme, and for an experience its context, actions and results, for a tool
-// its audience, format and licence.
+// naming every missing field (Missing, from Requirements) along with what
+// ValidateDraft refuses.
 func (p *Practice) ValidateComplete() error {
 	v := Validation{}
 	if err := p.ValidateDraft(); err != nil {
@@ -215,40 +262,8 @@ func (p *Practice) ValidateComplete() error {
 			v.Add(f, r)
 		}
 	}
-	required := map[string]string{"summary": p.Summary, "body": p.Body, "territory": p.TerritoryCode}
-	for f, val := range required {
-		if val == "" {
-			v.Add(f, FieldRequired)
-		}
-	}
-	if len(p.Themes) == 0 {
-		v.Add("themes", FieldRequired)
-	}
-	switch p.Kind {
-	case KindExperience:
-		e := p.Experience
-		if e == nil {
-			e = &Experience{}
-		}
-		for f, val := range map[string]string{"experience.context": e.Context, "experience.actions": e.Actions, "experience.results": e.Results} {
-			if val == "" {
-				v.Add(f, FieldRequired)
-			}
-		}
-	case KindTool:
-		t := p.Tool
-		if t == nil {
-			t = &Tool{}
-		}
-		if len(t.Audience) == 0 {
-			v.Add("tool.audience", FieldRequired)
-		}
-		if t.Format == "" {
-			v.Add("tool.format", FieldRequired)
-		}
-		if t.License == "" {
-			v.Add("tool.license", FieldRequired)
-		}
+	for _, f := range p.Missing() {
+		v.Add(f, FieldRequired)
 	}
 	return v.Err()
 }

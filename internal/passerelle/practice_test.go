@@ -274,3 +274,23 @@ func TestPracticeStates(t *testing.T) {
 		t.Error("Kind.Valid accepts only experience and tool")
 	}
 }
+
+// TestRequirements: an empty practice misses exactly its kind's required
+// fields, and ValidateComplete names exactly those.
+func TestRequirements(t *testing.T) {
+	for _, k := range []passerelle.Kind{passerelle.KindExperience, passerelle.KindTool} {
+		p := &passerelle.Practice{Kind: k, Title: "T"}
+		want := passerelle.RequiredFields(k)[1:] // the title is given
+		if got := p.Missing(); !slices.Equal(got, want) {
+			t.Errorf("%s: Missing = %v, want %v", k, got, want)
+		}
+		fields := map[string]string{}
+		for _, f := range want {
+			fields[f] = passerelle.FieldRequired
+		}
+		checkFields(t, p.ValidateComplete(), fields)
+		if !passerelle.IsRequired("themes") || passerelle.IsRequired("tool.duration") {
+			t.Error("IsRequired")
+		}
+	}
+}

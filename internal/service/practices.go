@@ -353,6 +353,10 @@ func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in 
 		} else if !ok {
 			return staleVersion()
 		}
+		// Edits in one sitting (autosave) are one entry of the history.
+		if merged, err := store.ExtendEdit(ctx, tx, p.ID, actor.ID, p.UpdatedAt.Add(-EditBurst), p.UpdatedAt); err != nil || merged {
+			return err
+		}
 		return store.InsertEvent(ctx, tx, &passerelle.Event{PracticeID: p.ID, At: p.UpdatedAt, ActorID: actor.ID,
 			Action: passerelle.ActionEdit, From: p.Status, To: p.Status})
 	})

@@ -183,6 +183,21 @@ func InsertEvent(ctx context.Context, db bun.IDB, e *passerelle.Event) error {
 	return nil
 }
 
+// ExtendEdit moves to at the latest entry of a practice's history when it
+// is an edit by actorID made at or after since, and reports whether it did:
+// edits in one sitting are one entry.
+func ExtendEdit(ctx context.Context, db bun.IDB, practiceID, actorID int64, since, at time.Time) (bool, error) {
+	last := db.NewSelect().TableExpr("practice_events").ColumnExpr("MAX(id)").Where("practice_id = ?", practiceID)
+	res, err := db.NewUpdate().TableExpr("practice_events").Set("at = ?", at).
+		Where("id = (?)", last).Where("action = ?", string(passerelle.ActionEdit)).
+		Where("actor_id = ?", actorID).Where("at >= ?", since).Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
 // GetEvent returns one history entry with its actor's name.
 func GetEvent(ctx context.Context, db bun.IDB, id int64) (*passerelle.Event, error) {
 	var r eventRow
@@ -273,7 +288,14 @@ type PracticeFilter struct {
 	// Query is a reader's search text (see search.Parse): French words
 	// matched whatever their accents and inflection. Text made only of stop
 	// words matches nothing.
-	Query       string
+	Query string
+	// Named says what each term of Query (in the order of search.Parse)
+	// names among territories and themes; the public lists also find a
+	// practice by the territories and themes it names (see names.go).
+	Named []TermNames
+	// ByDate orders a search by publication, newest first, rather than by
+	// relevance.
+	ByDate      bool
 	AuthorID    int64
 	Limit       int
 	Offset      int

@@ -269,6 +269,9 @@ type PracticeFormData struct {
 	// Languages are the languages a tool may be in: BCP 47 codes and their
 	// names, in the order to offer them.
 	Languages []Option
+	// Writing is the help around the form: which inputs are required, the
+	// checklist, autosave and preview (models_writing.go).
+	Writing WritingAids
 }
 
 // LanguageChoice is one checkbox of a tool's languages.

@@ -147,6 +147,11 @@ func samplePages() map[string]struct {
 				{Field: "themes", Message: "Choisissez au moins un thème."},
 				{Field: "ended_on", Message: "La date de fin doit suivre la date de début."},
 			},
+			Writing: WritingAids{Required: map[string]bool{"title": true, "summary": true, "body": true, "territory": true,
+				"themes": true, "context": true, "actions": true, "results": true, "audience": true, "format": true, "license": true},
+				Checklist: []ChecklistItem{{Input: "title", Label: "Titre", Done: true}, {Input: "summary", Label: "Résumé"},
+					{Input: "audience", Label: "Public visé", Kind: "tool", Hidden: true}},
+				Missing: "Résumé"},
 		}}, map[string]string{"fr": "Nouvelle fiche", "en": "New practice"}},
 		"my_practices": {&Page{Title: "Mes fiches", Path: "/mes-fiches", User: sampleUser, Data: &MyPracticesData{
 			Practices: mine,

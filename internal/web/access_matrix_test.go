@@ -365,6 +365,10 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "archive a published practice", setup: mxPractice("published"), fresh: true, req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/archive", "id"), nil),
 			want: "401 403 403 | 403 403 403 403 403 | 200 200 403 403 403 | 200"},
 		{name: "unarchive", setup: mxPractice("archived"), fresh: true, req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/unarchive", "id"), nil), want: moderatorOnly},
+		{name: "autosave a draft", setup: mxPractice("draft"), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/brouillon", ids["id"]), page: true,
+				form: url.Values{"title": {"Titre revu"}}}
+		}, want: "401 404 200 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
 		{name: "decide through the page", setup: mxPractice("submitted"), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/decision", ids["id"]), page: true,
 				form: url.Values{"decision": {"approve"}}}

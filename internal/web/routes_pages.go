@@ -83,9 +83,12 @@ func (s *Server) pageRoutes(r chi.Router) {
 	// A practice and its workflow.
 	get("/fiches/nouvelle", s.newPracticePage)             // contributors (signedIn; the form offers their territories)
 	r.Post("/fiches/nouvelle", s.createPracticePage)       // contributors on the territory: service.CreatePractice
+	r.Post("/fiches/brouillon", s.autosaveNewPage)         // contributors on the territory: service.CreatePractice (JSON, pages_writing.go)
+	r.Post("/fiches/apercu", s.previewPage)                // signed in: service.PreviewBody (JSON)
 	get("/fiches/{id}", s.practicePage)                    // service.visible; buttons from service.Abilities
 	get("/fiches/{id}/modifier", s.editPracticePage)       // the author: service.check (edit)
 	r.Post("/fiches/{id}/modifier", s.updatePracticePage)  // the author: service.check (edit)
+	r.Post("/fiches/{id}/brouillon", s.autosavePage)       // the author: service.check (edit) (JSON, pages_writing.go)
 	r.Post("/fiches/{id}/soumettre", s.submitPracticePage) // the author: service.check (submit)
 	r.Post("/fiches/{id}/retirer", s.withdrawPage)         // the author: service.check (withdraw)
 	r.Post("/fiches/{id}/supprimer", s.deleteDraftPage)    // the author, drafts: service.checkActivity (delete)

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// writingAids computes the help beside the practice form f: the required
+// inputs, the checklist and what the submit button says, all from
+// passerelle.Requirements through Practice.Missing — the rule Submit
+// applies, so that the form never promises what the service refuses.
+func writingAids(tr *view.Translator, f view.PracticeForm) view.WritingAids {
+	aids := view.WritingAids{Required: map[string]bool{}}
+	in := practiceInput(f, 0)
+	missing := map[passerelle.Kind][]string{}
+	for _, k := range []passerelle.Kind{passerelle.KindExperience, passerelle.KindTool} {
+		kind := k
+		in.Kind = &kind
+		missing[k] = service.PracticeOf(in).Missing()
+	}
+	chosen := passerelle.Kind(f.Kind)
+	if !chosen.Valid() {
+		chosen = passerelle.KindExperience // the service's default for a new draft
+	}
+	var names []string
+	for _, r := range passerelle.Requirements {
+		i := slices.IndexFunc(formFields, func(ff formField) bool { return ff.domain == r.Field })
+		if i < 0 {
+			continue // every required field has its input (TestWritingAidsCoverRequirements)
+		}
+		ff := formFields[i]
+		aids.Required[ff.input] = true
+		k := r.Kind
+		if k == "" {
+			k = chosen
+		}
+		item := view.ChecklistItem{Input: ff.input, Label: tr.T(ff.label), Kind: string(r.Kind),
+			Done:   !slices.Contains(missing[k], r.Field),
+			Hidden: f.Kind != "" && r.Kind != "" && r.Kind != passerelle.Kind(f.Kind)}
+		if !item.Done && (r.Kind == "" || r.Kind == chosen) {
+			names = append(names, item.Label)
+		}
+		aids.Checklist = append(aids.Checklist, item)
+	}
+	aids.Complete = len(names) == 0
+	aids.Missing = strings.Join(names, ", ")
+	return aids
+}
+
+// draftSaved is the answer to a draft saved automatically (writing.js): what
+// the form needs to go on — its id, the version to base the next save on,
+// where to upload files — and the sentence to show ("Enregistré à 10 h 42").
+type draftSaved struct {
+	ID        string `json:"id"`
+	Version   int    `json:"version"`
+	Message   string `json:"message"`
+	EditURL   string `json:"edit_url"`
+	UploadURL string `json:"upload_url"`
+}
+
+// writingError is the answer to a refused autosave, upload or preview: a
+// message to show, and the fields at fault with their messages.
+type writingError struct {
+	Message string            `json:"message"`
+	Fields  []writingFieldErr `json:"fields,omitempty"`
+	Stale   bool              `json:"stale,omitempty"` // the practice changed elsewhere: stop saving
+}
+
+type writingFieldErr struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// writingFail answers err to writing.js, translated; an internal error is
+// logged and never shown.
+func (s *Server) writingFail(w http.ResponseWriter, r *http.Request, err error) {
+	tr := s.tr(r)
+	code := errorCode(err)
+	status := statusOf[code]
+	if status == 0 || status >= 500 {
+		if code != passerelle.EUnavailable {
+			s.logger.ErrorContext(r.Context(), "writing", slog.Any("err", err))
+		}
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		writeJSON(w, status, writingError{Message: tr.T("writing.error.server")})
+		return
+	}
+	body := writingError{Message: tr.T("error.code." + code)}
+	var e *passerelle.Error
+	if errors.As(err, &e) && e.Code == passerelle.EConflict && e.Fields["version"] == "stale" {
+		body.Message, body.Stale = tr.T("writing.error.stale"), true
+	} else if code == passerelle.EValidation || code == passerelle.ETooLarge || code == passerelle.EUnsupported {
+		for _, fe := range formErrors(tr, err) {
+			body.Fields = append(body.Fields, writingFieldErr{Field: fe.Field, Message: fe.Message})
+		}
+		if len(body.Fields) > 0 {
+			body.Message = body.Fields[0].Message
+		}
+	}
+	writeJSON(w, status, body)
+}
+
+// clock says the time of day of t for the reader: "10 h 42", "10:42".
+func clock(tr *view.Translator, t time.Time) string {
+	t = t.In(view.Location)
+	return tr.T("writing.clock", "hour", fmt.Sprint(t.Hour()), "hour2", fmt.Sprintf("%02d", t.Hour()),
+		"minute", fmt.Sprintf("%02d", t.Minute()))
+}
+
+// autosave saves the practice form of r as a draft — a new one when id is
+// 0 — through the same service methods as the form's "save" button, and
+// answers JSON (draftSaved or writingError).
+func (s *Server) autosave(w http.ResponseWriter, r *http.Request, id int64) {
+	u := userFrom(r.Context())
+	if u == nil {
+		s.writingFail(w, r, passerelle.Errorf(passerelle.EUnauthn, "Sign in."))
+		return
+	}
+	if err := parseForm(w, r, maxPracticeForm); err != nil {
+		s.writingFail(w, r, err)
+		return
+	}
+	f, version, _ := practiceForm(r)
+	var p *passerelle.Practice
+	var err error
+	if id == 0 {
+		p, err = s.svc.CreatePractice(r.Context(), u, practiceInput(f, 0))
+	} else {
+		p, err = s.svc.UpdatePractice(r.Context(), u, id, practiceInput(f, version))
+	}
+	if err != nil {
+		s.writingFail(w, r, err)
+		return
+	}
+	tr := s.tr(r)
+	writeJSON(w, http.StatusOK, draftSaved{ID: idString(p.ID), Version: p.Version,
+		Message:   tr.T("writing.autosave.saved", "time", clock(tr, p.UpdatedAt)),
+		EditURL:   practiceURL(p.ID) + "/modifier",
+		UploadURL: practiceURL(p.ID) + "/pieces-jointes"})
+}
+
+// autosaveNewPage saves a new draft as it is being typed.
+func (s *Server) autosaveNewPage(w http.ResponseWriter, r *http.Request) { s.autosave(w, r, 0) }
+
+// autosavePage saves a draft as it is being typed.
+func (s *Server) autosavePage(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.writingFail(w, r, err)
+		return
+	}
+	s.autosave(w, r, id)
+}
+
+// previewPage renders the body of the form as the sheet will show it
+// (service.PreviewBody): JSON {"html": …} or a writingError.
+func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r, maxPracticeForm); err != nil {
+		s.writingFail(w, r, err)
+		return
+	}
+	html, err := s.svc.PreviewBody(r.Context(), userFrom(r.Context()), strings.ReplaceAll(r.PostForm.Get("body"), "\r\n", "\n"))
+	if err != nil {
+		s.writingFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"html": html})
+}

@@ -1,0 +1,164 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/testenv"
+)
+
+// TestWritingRequiredAndChecklist: the form marks as required exactly the
+// fields of passerelle.Requirements, its checklist follows what is saved,
+// and the submit button names what is missing until nothing is.
+func TestWritingRequiredAndChecklist(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		b := s.browser(t)
+		b.login(s.World.LilleAuthor.Email, "", "/")
+		res := b.get("/fiches/nouvelle").expect(t, "new form", http.StatusOK)
+		res.contains(t, "new form",
+			`<legend>Thèmes <span class="required">(obligatoire)</span></legend>`,
+			`<label for="license">Licence <span class="required">(obligatoire)</span></label>`,
+			`<select id="license" name="license" required`,
+			`<label for="audience">Public visé <span class="required">(obligatoire)</span></label>`,
+			`<label for="results">Résultats <span class="required">(obligatoire)</span></label>`,
+			"Pour soumettre, complétez\u00a0: Titre, Résumé",
+			`data-input="themes" data-label="Thèmes" class="todo"`,
+			`<h2 id="checklist-title">Avant de soumettre</h2>`)
+		// Not required: no marker.
+		res.lacks(t, "new form", `<label for="duration">Durée <span class="required">`, `<label for="lessons">Enseignements <span class="required">`)
+		for _, r := range passerelle.Requirements {
+			if !strings.Contains(res.Body, `data-input="`+inputOf(r.Field)+`"`) {
+				t.Errorf("checklist lacks %s", r.Field)
+			}
+		}
+
+		form := url.Values{
+			"kind": {"tool"}, "title": {"Jeu de l’oie du quartier"}, "summary": {"Un jeu."},
+			"body": {"Règles du jeu."}, "territory": {"59350"}, "audience": {"Collégiens"}, "format": {"game"},
+			"action": {"save"},
+		}
+		res = b.post("/fiches/nouvelle", form).expect(t, "save", http.StatusSeeOther)
+		edit := res.Location() + "/modifier"
+		res = b.get(edit).expect(t, "edit form", http.StatusOK)
+		res.contains(t, "edit form", "Pour soumettre, complétez\u00a0: Thèmes, Licence",
+			`data-input="title" data-label="Titre" class="done"`,
+			`data-input="context" data-kind="experience" data-label="Contexte" class="todo" hidden`)
+		form.Set("themes", "education")
+		form.Set("license", "CC-BY-4.0")
+		form.Set("version", res.value("version"))
+		b.post(edit, form).expect(t, "complete", http.StatusSeeOther)
+		res = b.get(edit).expect(t, "complete form", http.StatusOK)
+		res.contains(t, "complete form", `id="submit-button" data-ready="Enregistrer et soumettre"`, `>Enregistrer et soumettre</button>`)
+		res.lacks(t, "complete form", `class="todo">`)
+	})
+}
+
+// inputOf is the input of the form that holds a field of the domain.
+func inputOf(field string) string {
+	_, after, ok := strings.Cut(field, ".")
+	if ok {
+		return after
+	}
+	return field
+}
+
+// TestWritingAutosaveAndPreview: a draft typed in the form is created by
+// the first autosave, saved again on the version it answered, refused with
+// a reason (never a 500) when the text is wrong or the version stale; the
+// history tells one edit for the sitting; the preview renders the body as
+// the sheet does.
+func TestWritingAutosaveAndPreview(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		anon := s.browser(t)
+		res := anon.post("/fiches/brouillon", url.Values{"title": {"x"}}, "Accept", "application/json")
+		res.expect(t, "anonymous autosave", http.StatusUnauthorized)
+
+		b := s.browser(t)
+		b.login(s.World.LilleAuthor.Email, "", "/")
+		res = b.post("/fiches/brouillon", url.Values{"kind": {"tool"}, "title": {"Jeu de l’oie"}, "territory": {"59350"}})
+		res.expect(t, "first autosave", http.StatusOK)
+		var saved struct {
+			ID        string `json:"id"`
+			Version   int    `json:"version"`
+			Message   string `json:"message"`
+			EditURL   string `json:"edit_url"`
+			UploadURL string `json:"upload_url"`
+		}
+		decode(t, res, &saved)
+		if saved.ID == "" || saved.Version != 1 || !strings.HasPrefix(saved.Message, "Enregistré à ") || !strings.Contains(saved.Message, "\u00a0h\u00a0") ||
+			saved.EditURL != "/fiches/"+saved.ID+"/modifier" || saved.UploadURL != "/fiches/"+saved.ID+"/pieces-jointes" {
+			t.Fatalf("first autosave = %+v", saved)
+		}
+		form := url.Values{"kind": {"tool"}, "title": {"Jeu de l’oie du quartier"}, "territory": {"59350"},
+			"body": {"Règles"}, "version": {"1"}}
+		res = b.post("/fiches/"+saved.ID+"/brouillon", form).expect(t, "second autosave", http.StatusOK)
+		decode(t, res, &saved)
+		if saved.Version != 2 {
+			t.Errorf("version = %d, want 2", saved.Version)
+		}
+		// Based on version 1 again (another tab): stale, and says so.
+		res = b.post("/fiches/"+saved.ID+"/brouillon", form).expect(t, "stale autosave", http.StatusConflict)
+		var refused struct {
+			Message string `json:"message"`
+			Stale   bool   `json:"stale"`
+			Fields  []struct{ Field, Message string }
+		}
+		decode(t, res, &refused)
+		if !refused.Stale || !strings.Contains(refused.Message, "modifiée ailleurs") {
+			t.Errorf("stale = %+v", refused)
+		}
+		form.Set("version", "2")
+		form.Set("title", "")
+		res = b.post("/fiches/"+saved.ID+"/brouillon", form).expect(t, "no title", http.StatusBadRequest)
+		refused.Stale = false
+		decode(t, res, &refused)
+		if len(refused.Fields) != 1 || refused.Fields[0].Field != "title" || refused.Message == "" {
+			t.Errorf("no title = %+v", refused)
+		}
+		// The page shows the saved text; the history one creation, one edit.
+		b.get("/fiches/"+saved.ID+"/modifier").contains(t, "edit form", "Jeu de l’oie du quartier", `data-id="`+saved.ID+`"`,
+			`data-url="/fiches/`+saved.ID+`/brouillon"`)
+		id, _ := strconv.ParseInt(saved.ID, 10, 64)
+		events, err := s.Service.History(context.Background(), s.World.LilleAuthor, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 2 || events[1].Action != passerelle.ActionEdit {
+			t.Errorf("history = %+v, want a creation and one edit", events)
+		}
+
+		// Another contributor cannot autosave over it.
+		other := s.browser(t)
+		other.login(s.World.RoubaixAuthor.Email, "", "/")
+		other.post("/fiches/"+saved.ID+"/brouillon", form).expect(t, "someone else's draft", http.StatusNotFound)
+
+		res = b.post("/fiches/apercu", url.Values{"body": {"## Déroulé\n\n| Étape | Durée |\n|---|---|\n| Accueil | 10 min |\n\n<script>alert(1)</script>"}})
+		res.expect(t, "preview", http.StatusOK)
+		var preview struct{ HTML string }
+		decode(t, res, &preview)
+		if !strings.Contains(preview.HTML, "<td>10 min</td>") || !strings.Contains(preview.HTML, "<h3>Déroulé</h3>") || strings.Contains(preview.HTML, "<script") {
+			t.Errorf("preview = %q", preview.HTML)
+		}
+		anon.post("/fiches/apercu", url.Values{"body": {"x"}}).expect(t, "anonymous preview", http.StatusUnauthorized)
+		res = b.post("/fiches/apercu", url.Values{"body": {strings.Repeat("é", 100_001)}}).expect(t, "long preview", http.StatusBadRequest)
+		decode(t, res, &refused)
+		if len(refused.Fields) != 1 || refused.Fields[0].Field != "body" {
+			t.Errorf("long preview = %+v", refused)
+		}
+	})
+}
+
+func decode(t *testing.T, res *response, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(res.Body), v); err != nil {
+		t.Fatalf("%v: %q", err, res.Body)
+	}
+}
