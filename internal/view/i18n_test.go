@@ -163,7 +163,9 @@ func TestNoUnusedKeys(t *testing.T) {
 		"meetings.record.title", "meetings.attendance.title",
 		"oidc.account.cannot_remove",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
-		"mail."}
+		"mail.",
+		// Durations (models_desk.go).
+		"desk.duration."}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

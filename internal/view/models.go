@@ -22,6 +22,9 @@ type Page struct {
 	// its selection: its Atom feed (announced in the page's head for feed
 	// readers) and its spreadsheets.
 	Exports *Exports
+	// Waiting is how many submissions wait in a moderator's territories,
+	// shown beside their desk in the menu.
+	Waiting int
 }
 
 // LangURL is the current page in lang: the same path and query, with lang

@@ -103,6 +103,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/prise-en-charge", s.claimPage)                           // moderators: service.checkActivity (claim)
 	r.Post("/fiches/{id}/prise-en-charge/liberer", s.releasePage)                 // moderators: service.checkActivity (release)
 	get("/relecture", s.queuePage)                                                // moderators, their territories: service.Queue
+	get("/bureau", s.deskPage)                                                    // moderators, their territories: service.Desk (others: service.Landing)
 
 	// One's practices, notifications, subscriptions and e-mails.
 	get("/mes-fiches", s.myPracticesPage)                    // signed in, own: service.MyPractices
