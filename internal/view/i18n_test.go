@@ -162,6 +162,8 @@ func TestNoUnusedKeys(t *testing.T) {
 		"meetings.feed.", "meetings.csv.", "meetings.files.error.", "meetings.form.stale", "meetings.record.not_yet",
 		"meetings.record.title", "meetings.attendance.title",
 		"oidc.account.cannot_remove",
+		// The PDF of a sheet (internal/web/pages_pdf.go).
+		"readers.pdf.",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
 		"mail.",
 		// Durations (models_desk.go).

@@ -257,6 +257,9 @@ type PracticeData struct {
 	// Presentations are the meetings where the practice was presented
 	// (models_meetings.go).
 	Presentations []PresentationView
+	// Readers is what a published sheet offers its readers
+	// (models_readers.go).
+	Readers ReadersView
 }
 
 // LoginData is the Data of the "login" page.
