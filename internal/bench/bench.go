@@ -11,9 +11,6 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +30,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/passerelle/passerelle/internal/store"
 )
 
 // Config says what to measure.
@@ -150,7 +148,7 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	databaseURL := ""
 	if dialect == "postgres" {
 		var drop func()
-		databaseURL, drop, err = tempDatabase(ctx, cfg.PostgresURL)
+		databaseURL, drop, err = store.TempDatabase(ctx, cfg.PostgresURL, "passerelle_bench")
 		if err != nil {
 			return nil, 0, err
 		}
@@ -478,46 +476,6 @@ func freeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
-}
-
-// tempDatabase creates an empty database on the server of adminURL and
-// returns its URL and a function dropping it.
-func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) {
-	admin, err := sql.Open("pgx", adminURL)
-	if err != nil {
-		return "", nil, err
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "passerelle_bench_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		_ = admin.Close()
-		return "", nil, fmt.Errorf("create database on %s: %w", redact(adminURL), err)
-	}
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		_ = admin.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	q := u.Query()
-	q.Del("search_path")
-	u.RawQuery = q.Encode()
-	drop := func() {
-		defer func() { _ = admin.Close() }()
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			fmt.Fprintf(os.Stderr, "drop database %s: %v\n", name, err)
-		}
-	}
-	return u.String(), drop, nil
-}
-
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "the server"
-	}
-	return u.Redacted()
 }
 
 // DefaultBinary is where make build puts passerelle.

@@ -1,8 +1,6 @@
 package browser
 
 import (
-	"context"
-	"io"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -12,42 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/passerelle/passerelle/internal/cli"
 	"github.com/passerelle/passerelle/internal/testenv"
 )
-
-// startDemo is startServer that also returns the data directory, where the
-// outbox is.
-func startDemo(t *testing.T, dialect string) (base, dataDir string) {
-	dbURL, dataDir := testenv.DatabaseURL(t, dialect)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	args := []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"}
-	if dbURL != "" {
-		args = append(args, "--database-url", dbURL)
-	}
-	go func() {
-		done <- cli.Main(ctx, args, cli.Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: testWriter{t}, Ready: func(addr string) { ready <- addr }})
-	}()
-	select {
-	case addr := <-ready:
-		t.Cleanup(func() {
-			cancel()
-			if code := <-done; code != 0 {
-				t.Errorf("server exited with %d", code)
-			}
-		})
-		return "http://" + addr, dataDir
-	case code := <-done:
-		cancel()
-		t.Fatalf("server exited with %d before listening", code)
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatal("server did not start within 60 s")
-	}
-	return "", ""
-}
 
 // TestAdministrationInBrowser: an administrator goes through the
 // administration pages and invites a contributor; the contributor accepts
@@ -60,7 +24,7 @@ func TestAdministrationInBrowser(t *testing.T) {
 	axe := axeSource(t)
 	for _, dialect := range testenv.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
-			base, dataDir := startDemo(t, dialect)
+			base, dataDir := startServerDir(t, dialect)
 			ctx := newBrowser(t)
 			shots := artifactsDir(t)
 			visit := func(path, name string) {

@@ -71,6 +71,13 @@ func artifactsDir(t *testing.T) string {
 // returns its base URL; the server stops with the test. extra are more
 // flags.
 func startServer(t *testing.T, dialect string, extra ...string) string {
+	base, _ := startServerDir(t, dialect, extra...)
+	return base
+}
+
+// startServerDir is startServer that also returns the data directory, where
+// the outbox is.
+func startServerDir(t *testing.T, dialect string, extra ...string) (base, dataDir string) {
 	dbURL, dataDir := testenv.DatabaseURL(t, dialect)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -91,7 +98,7 @@ func startServer(t *testing.T, dialect string, extra ...string) string {
 				t.Errorf("server exited with %d", code)
 			}
 		})
-		return "http://" + addr
+		return "http://" + addr, dataDir
 	case code := <-done:
 		cancel()
 		t.Fatalf("server exited with %d before listening", code)
@@ -101,7 +108,7 @@ func startServer(t *testing.T, dialect string, extra ...string) string {
 		cancel()
 		t.Fatal("server did not start within 3 minutes")
 	}
-	return ""
+	return "", ""
 }
 
 type testWriter struct{ t *testing.T }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"gocloud.dev/blob"
@@ -80,7 +81,8 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	}
 	a.river = rc
 	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, AttachmentQuota: cfg.AttachmentQuota, ClaimTTL: cfg.ClaimTTL, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
+		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, AttachmentQuota: cfg.AttachmentQuota, ClaimTTL: cfg.ClaimTTL,
+		OverdueAfter: time.Duration(cfg.ReminderDays) * 24 * time.Hour, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
 	if cfg.OIDCIssuer != "" {
 		// Lazy: the provider is asked for its discovery document at the
 		// first sign-in, so that one that is down never delays start-up.

@@ -35,25 +35,15 @@ func TestParseSize(t *testing.T) {
 }
 
 func TestReviewSettings(t *testing.T) {
-	parse := func(args ...string) (*Config, error) {
-		var c Config
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		c.Register(fs)
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		return &c, c.Finish()
-	}
-	c, err := parse()
+	c, err := parseArgs()
 	if err != nil || c.MaxAttachmentSize != 20<<20 || c.AttachmentQuota != 500<<20 || c.ClaimTTL != 48*time.Hour || c.AttachmentsURL != "" {
 		t.Fatalf("defaults: %+v, %v", c, err)
 	}
-	if c, err := parse("--trusted-proxies", " 127.0.0.1, 10.1.0.0/16 ,::1"); err != nil || len(c.TrustedProxies) != 3 ||
+	if c, err := parseArgs("--trusted-proxies", " 127.0.0.1, 10.1.0.0/16 ,::1"); err != nil || len(c.TrustedProxies) != 3 ||
 		c.TrustedProxies[1].String() != "10.1.0.0/16" || c.TrustedProxies[2].String() != "::1/128" {
 		t.Errorf("trusted proxies: %v, %v", c, err)
 	}
-	c, err = parse("--max-attachment-size", "5MB", "--attachment-quota", "2GB", "--claim-ttl", "90m", "--attachments-url", "s3://bucket?region=eu-west-3")
+	c, err = parseArgs("--max-attachment-size", "5MB", "--attachment-quota", "2GB", "--claim-ttl", "90m", "--attachments-url", "s3://bucket?region=eu-west-3")
 	if err != nil || c.MaxAttachmentSize != 5<<20 || c.AttachmentQuota != 2<<30 || c.ClaimTTL != 90*time.Minute {
 		t.Fatalf("given: %+v, %v", c, err)
 	}
@@ -68,7 +58,7 @@ func TestReviewSettings(t *testing.T) {
 		{"--claim-ttl", "10s"},
 		{"--attachments-url", "no scheme"},
 	} {
-		if _, err := parse(args...); err == nil {
+		if _, err := parseArgs(args...); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
@@ -77,22 +67,12 @@ func TestReviewSettings(t *testing.T) {
 // TestFaultSettings: deadlines, admission and workers, their defaults and
 // the values refused, each naming its flag.
 func TestFaultSettings(t *testing.T) {
-	parse := func(args ...string) (*Config, error) {
-		var c Config
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		c.Register(fs)
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		return &c, c.Finish()
-	}
-	c, err := parse()
+	c, err := parseArgs()
 	if err != nil || c.RequestTimeout != 15*time.Second || c.LongRequestTimeout != 5*time.Minute || c.MaxRequests != 64 ||
 		c.JobWorkers != 0 || c.MailWorkers != 8 {
 		t.Fatalf("defaults: %+v, %v", c, err)
 	}
-	c, err = parse("--request-timeout", "30s", "--long-request-timeout", "10m", "--max-requests", "200", "--job-workers", "6", "--mail-workers", "16")
+	c, err = parseArgs("--request-timeout", "30s", "--long-request-timeout", "10m", "--max-requests", "200", "--job-workers", "6", "--mail-workers", "16")
 	if err != nil || c.RequestTimeout != 30*time.Second || c.LongRequestTimeout != 10*time.Minute || c.MaxRequests != 200 ||
 		c.JobWorkers != 6 || c.MailWorkers != 16 {
 		t.Fatalf("given: %+v, %v", c, err)
@@ -111,8 +91,21 @@ func TestFaultSettings(t *testing.T) {
 		{name: "words", args: []string{"--mail-workers", "many"}, flag: "--mail-workers"},
 	}
 	for _, tc := range tests {
-		if _, err := parse(tc.args...); err == nil || !strings.Contains(err.Error(), tc.flag) {
+		if _, err := parseArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.flag) {
 			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.flag)
 		}
 	}
+}
+
+// parseArgs registers the settings on a flag set, parses args and checks
+// them, as the binary does.
+func parseArgs(args ...string) (*Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.Register(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return &c, c.Finish()
 }

@@ -1,40 +1,28 @@
 package config
 
 import (
-	"flag"
-	"io"
 	"slices"
 	"strings"
 	"testing"
 )
 
 func TestOIDCSettings(t *testing.T) {
-	parse := func(args ...string) (*Config, error) {
-		var c Config
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		c.Register(fs)
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		return &c, c.Finish()
-	}
-	c, err := parse()
+	c, err := parseArgs()
 	if err != nil || c.OIDCIssuer != "" || c.OIDCTrustEmail {
 		t.Fatalf("defaults: %+v, %v", c, err)
 	}
 	full := []string{"--oidc-issuer", "https://fca.integ01.dev-agentconnect.fr/api/v2", "--oidc-client-id", "id", "--oidc-client-secret", "s"}
-	c, err = parse(full...)
+	c, err = parseArgs(full...)
 	if err != nil || !slices.Equal(c.OIDCScopes, []string{"openid", "email"}) || c.OIDCLabel != "fca.integ01.dev-agentconnect.fr" {
 		t.Fatalf("issuer: %+v, %v", c, err)
 	}
-	c, err = parse(append(full, "--oidc-scopes", "email given_name usual_name uid siret", "--oidc-label", "ProConnect",
+	c, err = parseArgs(append(full, "--oidc-scopes", "email given_name usual_name uid siret", "--oidc-label", "ProConnect",
 		"--oidc-acr-values", " eidas1 ", "--oidc-trust-unverified-email", "true")...)
 	if err != nil || !slices.Equal(c.OIDCScopes, []string{"openid", "email", "given_name", "usual_name", "uid", "siret"}) ||
 		c.OIDCLabel != "ProConnect" || c.OIDCACRValues != "eidas1" || !c.OIDCTrustEmail {
 		t.Fatalf("ProConnect: %+v, %v", c, err)
 	}
-	if _, err := parse("--oidc-issuer", "http://localhost:9998", "--oidc-client-id", "id", "--oidc-client-secret", "s"); err != nil {
+	if _, err := parseArgs("--oidc-issuer", "http://localhost:9998", "--oidc-client-id", "id", "--oidc-client-secret", "s"); err != nil {
 		t.Fatalf("http on localhost: %v", err)
 	}
 	for _, tt := range []struct {
@@ -50,7 +38,7 @@ func TestOIDCSettings(t *testing.T) {
 		{"bad scope", append(slices.Clone(full), "--oidc-scopes", `openid "email"`), "--oidc-scopes"},
 		{"bad trust", append(slices.Clone(full), "--oidc-trust-unverified-email", "maybe"), "--oidc-trust-unverified-email"},
 	} {
-		if _, err := parse(tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := parseArgs(tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want one naming %s", tt.name, err, tt.want)
 		}
 	}

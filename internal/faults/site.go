@@ -3,9 +3,6 @@ package faults
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -56,7 +53,7 @@ func NewSite(ctx context.Context, cfg *Config, dialect, dataDir string) (*Site, 
 	}
 	s.DataDir = dataDir
 	if dialect == store.Postgres {
-		u, drop, err := tempDatabase(ctx, cfg.PostgresURL)
+		u, drop, err := store.TempDatabase(ctx, cfg.PostgresURL, "passerelle_faults")
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -332,41 +329,6 @@ func freeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
-}
-
-// tempDatabase creates an empty database on the server of adminURL and
-// returns its URL and a function dropping it.
-func tempDatabase(ctx context.Context, adminURL string) (string, func(), error) {
-	if adminURL == "" {
-		return "", nil, errors.New("no PostgreSQL server (--postgres or PASSERELLE_TEST_DATABASE_URL)")
-	}
-	admin, err := sql.Open("pgx", adminURL)
-	if err != nil {
-		return "", nil, err
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "passerelle_faults_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		_ = admin.Close()
-		return "", nil, fmt.Errorf("create database: %w", err)
-	}
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		_ = admin.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	q := u.Query()
-	q.Del("search_path")
-	u.RawQuery = q.Encode()
-	drop := func() {
-		defer func() { _ = admin.Close() }()
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			fmt.Fprintf(os.Stderr, "drop database %s: %v\n", name, err)
-		}
-	}
-	return u.String(), drop, nil
 }
 
 // api is a client of the JSON API with one account's token.

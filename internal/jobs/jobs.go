@@ -111,7 +111,7 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	if cfg.RunWorkers {
 		n := cfg.MaxWorkers
 		if n <= 0 {
-			n = DefaultWorkers(deps.DB.Dialect)
+			n = DefaultWorkers(deps.DB)
 		}
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: n},
@@ -138,11 +138,11 @@ func FetchTimings(db *store.DB) (poll, cooldown time.Duration) {
 
 // DefaultWorkers is how many jobs of the default queue run at once: on
 // SQLite, whose single writer serialises them anyway, fewer.
-func DefaultWorkers(dialect string) int {
-	if dialect == store.SQLite {
-		return 4
+func DefaultWorkers(db *store.DB) int {
+	if db.ConcurrentWriters() {
+		return 10
 	}
-	return 10
+	return 4
 }
 
 // DefaultMailWorkers is how many e-mail jobs run at once.
@@ -185,7 +185,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 		}
 	} else if t := passerelle.TransitionFor(ev.Action); t != nil && t.Notify != "" {
 		typ, fanOut = t.Notify, t.FanOut
-		if recipients, err = partyRecipients(ctx, db, snap, p, t.Tell); err != nil {
+		if recipients, err = partyRecipients(ctx, db, snap, p, ev, t.Told(ev.From)); err != nil {
 			return err
 		}
 	} else {
@@ -217,8 +217,9 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 }
 
 // partyRecipients returns who of party is told about p, as of now: the
-// moderators who Moderate it, or its author while enabled.
-func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice, party passerelle.Party) ([]*passerelle.User, error) {
+// moderators who Moderate it, who holds its review (passerelle.PartyHolder),
+// or its author while enabled.
+func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice, ev *passerelle.Event, party passerelle.Party) ([]*passerelle.User, error) {
 	switch party {
 	case passerelle.PartyModerator:
 		mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, snap.Tree().Chain(p.TerritoryCode))
@@ -232,6 +233,15 @@ func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p 
 			}
 		}
 		return out, nil
+	case passerelle.PartyHolder:
+		h, err := holder(ctx, db, snap, p, ev)
+		if err != nil {
+			return nil, err
+		} else if h != nil {
+			return []*passerelle.User{h}, nil
+		}
+		mods, _, err := nearestModerators(ctx, db, snap, p)
+		return mods, err
 	case passerelle.PartyAuthor:
 		author, err := store.UserByID(ctx, db.Read, p.AuthorID)
 		if err != nil || author.Disabled() {
@@ -241,6 +251,42 @@ func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p 
 	default:
 		return nil, fmt.Errorf("jobs: no recipients for party %q", party)
 	}
+}
+
+// holder returns who holds the review of p as of ev (passerelle.Holder):
+// the live claim's moderator, or the moderator who asked for the changes a
+// resubmission answers; nil when nobody does.
+func holder(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice, ev *passerelle.Event) (*passerelle.User, error) {
+	user := func(id int64) (*passerelle.User, error) {
+		if id == 0 {
+			return nil, nil
+		}
+		u, err := store.UserByID(ctx, db.Read, id)
+		if passerelle.ErrorCode(err) == passerelle.ENotFound {
+			return nil, nil
+		}
+		return u, err
+	}
+	c, err := store.GetClaim(ctx, db.Read, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var claimant, returnee *passerelle.User
+	if c != nil {
+		if claimant, err = user(c.ModeratorID); err != nil {
+			return nil, err
+		}
+	}
+	if ev.From == passerelle.StatusChangesRequested {
+		history, err := store.ListEvents(ctx, db.Read, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if returnee, err = user(passerelle.ReturnsTo(history, ev.ID)); err != nil {
+			return nil, err
+		}
+	}
+	return passerelle.Holder(snap, p, c, claimant, returnee, time.Now()), nil
 }
 
 type emailWorker struct {

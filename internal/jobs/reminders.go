@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
+	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -73,17 +74,9 @@ func QueueReminders(ctx context.Context, deps Deps, client *river.Client[*sql.Tx
 			continue
 		}
 		chain := snap.Tree().Chain(p.TerritoryCode)
-		// The closest territory of the chain that has moderators.
-		level1, at := []*passerelle.User(nil), -1
-		for i, code := range chain {
-			mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, []string{code})
-			if err != nil {
-				return 0, err
-			}
-			if mods = deciders(snap, mods, p); len(mods) > 0 {
-				level1, at = mods, i
-				break
-			}
+		level1, at, err := nearestModerators(ctx, db, snap, p)
+		if err != nil {
+			return 0, err
 		}
 		for _, u := range level1 {
 			params = append(params, river.InsertManyParams{Args: SendReminderArgs{PracticeID: p.ID, UserID: u.ID, Day: day, Level: 1}})
@@ -107,6 +100,26 @@ func QueueReminders(ctx context.Context, deps Deps, client *river.Client[*sql.Tx
 		return err
 	})
 	return len(params), err
+}
+
+// nearestModerators returns the moderators of the nearest territory of p's
+// chain that has any who Moderate it, and its index in the chain
+// (passerelle.NearestModerators).
+func nearestModerators(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice) ([]*passerelle.User, int, error) {
+	chain := snap.Tree().Chain(p.TerritoryCode)
+	levels := make([][]*passerelle.User, 0, len(chain))
+	for _, code := range chain {
+		mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, []string{code})
+		if err != nil {
+			return nil, -1, err
+		}
+		levels = append(levels, mods)
+		if got, _ := passerelle.NearestModerators(snap, p, levels[len(levels)-1:]); len(got) > 0 {
+			break // no need to read the levels above
+		}
+	}
+	mods, at := passerelle.NearestModerators(snap, p, levels)
+	return mods, at, nil
 }
 
 // deciders keeps the moderators who may decide on p (passerelle.Moderates).

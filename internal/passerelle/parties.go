@@ -1,5 +1,7 @@
 package passerelle
 
+import "time"
+
 // Who is who around a practice. Each predicate below is the one definition
 // of its rule: the service, the jobs and the pages call it rather than
 // restating it, so that a change of the rule is a change of one function.
@@ -49,4 +51,54 @@ func TakesPart(pol Policy, u *User, p *Practice) bool {
 		return true
 	}
 	return p.TerritoryCode != "" && pol.Can(u, PermReadUnpublished, p.TerritoryCode)
+}
+
+// NearestModerators returns, of the moderators of each territory of p's
+// chain (levels[i] for chain[i], the practice's own territory first), those
+// of the nearest territory that has moderators who Moderate p, and that
+// territory's index in the chain; -1 when no territory of the chain has
+// any. They are who hears of a submission nobody holds, and who is
+// reminded first of one waiting too long; the levels above come in only
+// on escalation.
+func NearestModerators(pol Policy, p *Practice, levels [][]*User) ([]*User, int) {
+	for i, mods := range levels {
+		var out []*User
+		for _, m := range mods {
+			if Moderates(pol, m, p) {
+				out = append(out, m)
+			}
+		}
+		if len(out) > 0 {
+			return out, i
+		}
+	}
+	return nil, -1
+}
+
+// Holder returns who holds the review of p: the moderator of its claim c
+// (passed as claimant) while the claim is live at now and they still
+// Moderate p; else, for a resubmission, the moderator who asked for the
+// changes it answers (returnee, see ReturnsTo) while they still Moderate
+// p; else nil — nobody holds it.
+func Holder(pol Policy, p *Practice, c *Claim, claimant, returnee *User, now time.Time) *User {
+	if c.Live(now) && claimant != nil && claimant.ID == c.ModeratorID && Moderates(pol, claimant, p) {
+		return claimant
+	}
+	if returnee != nil && Moderates(pol, returnee, p) {
+		return returnee
+	}
+	return nil
+}
+
+// ReturnsTo returns the moderator a resubmission goes back to: who asked
+// for the changes it answers (the actor of the last request_changes of the
+// history, oldest first, before the event at), or 0. The review is theirs
+// again while they still Moderate the practice (Holder).
+func ReturnsTo(history []Event, before int64) int64 {
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].ID < before && history[i].Action == ActionRequestChanges {
+			return history[i].ActorID
+		}
+	}
+	return 0
 }

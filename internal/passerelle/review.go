@@ -44,6 +44,13 @@ const (
 	// PartyModerator is a moderator whose territories cover the practice's,
 	// never its author.
 	PartyModerator Party = "moderator"
+	// PartyHolder is who holds the review of a submission (only ever told,
+	// never acting as such; see Holder): the moderator of its live claim,
+	// or of a resubmission the moderator who asked for the changes; when
+	// nobody holds it, the moderators of the nearest territory of its
+	// chain that has any (NearestModerators). Moderators above them hear
+	// of it only on escalation (the review reminders of internal/jobs).
+	PartyHolder Party = "holder"
 )
 
 // Transition is one allowed move of the workflow.
@@ -60,6 +67,10 @@ type Transition struct {
 	// notification job (internal/jobs) reads them here and nowhere else.
 	Notify string
 	Tell   Party
+	// TellOnReturn, when set, replaces Tell when the practice comes back
+	// from changes requested (a resubmission): the review is under way, so
+	// its holder is told rather than every moderator (PartyHolder).
+	TellOnReturn Party
 	// FanOut: the transition also tells the subscribers whose
 	// subscriptions match the practice (a publication).
 	FanOut bool
@@ -70,7 +81,7 @@ type Transition struct {
 // refused with a conflict (wrong state) or forbidden (wrong party).
 var Transitions = []Transition{
 	{Action: ActionEdit, From: []Status{StatusDraft, StatusChangesRequested}, By: PartyAuthor, Permission: PermEditPractice},
-	{Action: ActionSubmit, From: []Status{StatusDraft, StatusChangesRequested}, To: StatusSubmitted, By: PartyAuthor, Permission: PermEditPractice, Notify: NotifySubmitted, Tell: PartyModerator},
+	{Action: ActionSubmit, From: []Status{StatusDraft, StatusChangesRequested}, To: StatusSubmitted, By: PartyAuthor, Permission: PermEditPractice, Notify: NotifySubmitted, Tell: PartyModerator, TellOnReturn: PartyHolder},
 	{Action: ActionWithdraw, From: []Status{StatusSubmitted, StatusChangesRequested}, To: StatusWithdrawn, By: PartyAuthor, Permission: PermEditPractice},
 	{Action: ActionApprove, From: []Status{StatusSubmitted}, To: StatusPublished, By: PartyModerator, Permission: PermDecide, Notify: NotifyPublished, Tell: PartyAuthor, FanOut: true},
 	{Action: ActionRequestChanges, From: []Status{StatusSubmitted}, To: StatusChangesRequested, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyChangesRequested, Tell: PartyAuthor},
@@ -88,6 +99,15 @@ func TransitionFor(action Action) *Transition {
 		}
 	}
 	return nil
+}
+
+// Told returns who receives the transition's notification when it starts
+// from status: TellOnReturn for a return from changes requested, else Tell.
+func (t *Transition) Told(from Status) Party {
+	if from == StatusChangesRequested && t.TellOnReturn != "" {
+		return t.TellOnReturn
+	}
+	return t.Tell
 }
 
 // Allows reports whether the transition may start from status.

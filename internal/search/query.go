@@ -81,7 +81,7 @@ func Parse(text string) Query {
 		seen[key] = true
 		term := Term{Text: strings.Join(ws, " "), Stems: stems, Exclude: exclude}
 		if len(ws) == 1 {
-			for _, v := range Variants(ws[0]) {
+			for _, v := range append(Variants(ws[0]), xPlural(ws[0])...) {
 				if vs := Stem(v); vs != stems[0] && !stopWords[v] && !slices.Contains(term.AltStems, vs) {
 					term.Alternatives = append(term.Alternatives, v)
 					term.AltStems = append(term.AltStems, vs)
@@ -191,4 +191,18 @@ func (q Query) FTS5() string {
 		expr = "(" + expr + ") NOT " + n
 	}
 	return expr
+}
+
+// xPlural returns the other number of a word in "-eu" / "-eux" ("jeu",
+// "jeux"; "lieu", "lieux"), which Snowball leaves apart. It serves the
+// query side only: a word typed either way also looks for the other, and
+// the index need not change.
+func xPlural(w string) []string {
+	switch n := len(w); {
+	case n >= 3 && strings.HasSuffix(w, "eu"):
+		return []string{w + "x"}
+	case n >= 4 && strings.HasSuffix(w, "eux"):
+		return []string{w[:n-1]}
+	}
+	return nil
 }

@@ -158,3 +158,38 @@ func TestHighlight(t *testing.T) {
 		t.Error("found a word that is not there")
 	}
 }
+
+func TestTermNames(t *testing.T) {
+	for _, tc := range []struct {
+		name, query, text string
+		want              bool
+	}{
+		{"accents", "egalite", "Égalité femmes-hommes", true},
+		{"plural", "jeu", "Jeux de société", true},
+		{"plural of a name", "discrimination", "Lutte contre les discriminations", true},
+		{"case", "nord", "Nord", true},
+		{"another word", "nord", "Pas-de-Calais", false},
+		{"phrase in order", `"mission locale"`, "Mission locale de Roubaix", true},
+		{"phrase out of order", `"locale mission"`, "Mission locale", false},
+		{"feminine", "diplomee", "Les diplômés", true},
+		{"stop word only", "les", "Les diplômés", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := search.Parse(tc.query)
+			got := len(q.Terms) == 1 && q.Terms[0].Names(tc.text)
+			if got != tc.want {
+				t.Errorf("%q names %q = %v, want %v", tc.query, tc.text, got, tc.want)
+			}
+			if got {
+				keys := search.Keys(tc.text)
+				found := false
+				for _, k := range q.Terms[0].FirstKeys() {
+					found = found || slices.Contains(keys, k)
+				}
+				if !found {
+					t.Errorf("%q: none of %q in the keys %q of %q", tc.query, q.Terms[0].FirstKeys(), keys, tc.text)
+				}
+			}
+		})
+	}
+}

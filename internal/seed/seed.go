@@ -84,7 +84,7 @@ func Practices(ctx context.Context, db *store.DB, opts Options) (first, last int
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 1
-		if db.Dialect == store.Postgres {
+		if db.ConcurrentWriters() {
 			opts.Workers = runtime.NumCPU()
 		}
 	}

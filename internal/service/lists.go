@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -35,7 +36,10 @@ type ListQuery struct {
 	Audience  string // of a tool, whatever its case and accents
 	Year      string // of publication
 	Q         string
-	Page      string // 1-based, as received
+	// Sort orders a search: "relevance" (the default) or "date" (newest
+	// publication first). Lists without a search are always by date.
+	Sort string
+	Page string // 1-based, as received
 }
 
 // ListResult is one page of published practices.
@@ -94,6 +98,16 @@ func (s *Service) Published(ctx context.Context, q ListQuery, withFacets bool) (
 		}
 		f.Year = y
 	}
+	switch q.Sort {
+	case "", "relevance":
+	case "date":
+		f.ByDate = true
+	default:
+		v.Add("sort", passerelle.FieldUnknown)
+	}
+	if strings.TrimSpace(q.Q) != "" {
+		f.Named = namedBy(snap.Tree(), snap.Themes(), search.Parse(q.Q))
+	}
 	page := 1
 	if q.Page != "" {
 		n, err := strconv.Atoi(q.Page)
@@ -120,6 +134,80 @@ func (s *Service) Published(ctx context.Context, q ListQuery, withFacets bool) (
 		}
 	}
 	return res, nil
+}
+
+// namedBy resolves what each term of sq names among the territories (with
+// everything below each) and the themes, for the search to find practices
+// by where they come from and what they are about: "Nord" finds every
+// practice of the Nord and of its towns and neighbourhoods.
+func namedBy(tree *passerelle.Tree, themes []passerelle.Theme, sq search.Query) []store.TermNames {
+	idx := namesOf(tree, themes)
+	out := make([]store.TermNames, len(sq.Terms))
+	for i, term := range sq.Terms {
+		seen := map[string]bool{}
+		for _, k := range term.FirstKeys() {
+			for _, t := range idx.territories[k] {
+				if seen[t.Code] || !term.Names(t.Name) {
+					continue
+				}
+				for _, c := range tree.Subtree(t.Code) {
+					if !seen[c] {
+						seen[c] = true
+						out[i].Territories = append(out[i].Territories, c)
+					}
+				}
+			}
+			for _, th := range idx.themes[k] {
+				if !slices.Contains(out[i].Themes, th.Slug) && term.Names(th.Name) {
+					out[i].Themes = append(out[i].Themes, th.Slug)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// nameIndex files the territories and themes of one snapshot under the
+// stems of their names (search.Keys), so that a search looks up the few a
+// word may name rather than reading every name.
+type nameIndex struct {
+	tree        *passerelle.Tree
+	themeList   []passerelle.Theme
+	territories map[string][]*passerelle.Territory
+	themes      map[string][]passerelle.Theme
+}
+
+// lastNames is the index of the latest snapshot: snapshots change when
+// territories, themes or roles do, far less often than readers search.
+var lastNames atomic.Pointer[nameIndex]
+
+func namesOf(tree *passerelle.Tree, themes []passerelle.Theme) *nameIndex {
+	if idx := lastNames.Load(); idx != nil && idx.tree == tree && len(idx.themeList) == len(themes) &&
+		(len(themes) == 0 || &idx.themeList[0] == &themes[0]) {
+		return idx
+	}
+	idx := &nameIndex{tree: tree, themeList: themes, territories: map[string][]*passerelle.Territory{}, themes: map[string][]passerelle.Theme{}}
+	var walk func(codes []string, depth int)
+	walk = func(codes []string, depth int) {
+		for _, c := range codes {
+			if t := tree.Get(c); t != nil {
+				for _, k := range search.Keys(t.Name) {
+					idx.territories[k] = append(idx.territories[k], t)
+				}
+			}
+			if depth < 64 { // a tree is shallow; bad data must not recurse forever
+				walk(tree.Children(c), depth+1)
+			}
+		}
+	}
+	walk(tree.Roots(), 0)
+	for _, th := range themes {
+		for _, k := range search.Keys(th.Name) {
+			idx.themes[k] = append(idx.themes[k], th)
+		}
+	}
+	lastNames.Store(idx)
+	return idx
 }
 
 // snippet returns the extract of p shown under a search result: from the

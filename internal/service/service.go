@@ -40,6 +40,10 @@ type Service struct {
 	// ClaimTTL is how long a moderator's claim holds
 	// (passerelle.DefaultClaimTTL when zero).
 	ClaimTTL time.Duration
+	// OverdueAfter is how long a submission waits before the moderators'
+	// desk calls it overdue (DefaultOverdueAfter when zero): the review
+	// reminders' delay.
+	OverdueAfter time.Duration
 	// MailFrom is the sender of the e-mails ("Name <address>"), the
 	// organiser's address in the meetings' iCalendar files.
 	MailFrom string

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -49,6 +50,8 @@ type catalogueEntry struct {
 	year      int32
 	themes    []int32
 	audiences []int32
+	author    int32 // index in dict "authors" (display names)
+	partners  []int32
 }
 
 // dict numbers the values of one attribute.
@@ -92,9 +95,13 @@ type catalogue struct {
 	entries                                   []catalogueEntry // newest publication first
 	pos                                       map[int64]int32  // id → index in entries
 	territories, kinds, formats, themes, auds dict
-	matches                                   matchCache
-	selections                                selectionCache
-	perTerritory                              func() map[string]int // counted once
+	authors, partners                         dict
+	// names indexes the words of the values of the dictionaries searched
+	// by name (see names.go), built on the first search that needs it.
+	names        func() *nameIndex
+	matches      matchCache
+	selections   selectionCache
+	perTerritory func() map[string]int // counted once
 }
 
 // matchCache remembers what the latest searches found, for as long as the
@@ -113,12 +120,18 @@ type matchCache struct {
 type matches struct {
 	in  []bool
 	key string // in matchCache
+	// named counts, for each entry, the terms found in its names, out of
+	// terms; nil when no term named any (see names.go).
+	named []uint8
+	terms int
 
 	mu     sync.Mutex
 	scores map[int64]float64
 }
 
-const matchCacheSize = 32
+// A search by several words that name territories or themes also keeps
+// each word's matches (see names.go), hence room for a few per search.
+const matchCacheSize = 96
 
 func (m *matchCache) get(key string) *matches {
 	m.mu.Lock()
@@ -211,6 +224,7 @@ func refreshCatalogue(ctx context.Context, tx bun.IDB, cur *catalogue, version i
 
 func (c *catalogue) index() {
 	c.perTerritory = sync.OnceValue(c.countPerTerritory)
+	c.names = sync.OnceValue(c.indexNames)
 	c.pos = make(map[int64]int32, len(c.entries))
 	for i, e := range c.entries {
 		c.pos[e.id] = int32(i)
@@ -220,7 +234,8 @@ func (c *catalogue) index() {
 // apply returns a copy of c with the practices ids reloaded.
 func (c *catalogue) apply(ctx context.Context, tx bun.IDB, version int64, ids map[int64]bool) (*catalogue, error) {
 	next := &catalogue{version: version, territories: c.territories.clone(), kinds: c.kinds.clone(),
-		formats: c.formats.clone(), themes: c.themes.clone(), auds: c.auds.clone()}
+		formats: c.formats.clone(), themes: c.themes.clone(), auds: c.auds.clone(),
+		authors: c.authors.clone(), partners: c.partners.clone()}
 	list := make([]int64, 0, len(ids))
 	for id := range ids {
 		list = append(list, id)
@@ -276,10 +291,16 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 	// Fields are separated by \x1f, records by \x1e. The publication time is
 	// read as text that sorts as the database sorts: SQLite's own text (all
 	// times are UTC), PostgreSQL's formatted.
-	record := "p.id || char(31) || p.published_at || char(31) || ifnull(p.territory_code, '') || char(31) || p.kind || char(31) || ifnull(json_extract(p.tool, '$.format'), '')"
+	// Then the author's name (control characters blanked) and the
+	// partners of an experience as a JSON array (which escapes them).
+	record := "p.id || char(31) || p.published_at || char(31) || ifnull(p.territory_code, '') || char(31) || p.kind || char(31) || ifnull(json_extract(p.tool, '$.format'), '')" +
+		" || char(31) || ifnull((SELECT replace(replace(u.name, char(31), ' '), char(30), ' ') FROM users AS u WHERE u.id = p.author_id), '')" +
+		" || char(31) || ifnull(json_extract(p.experience, '$.partners'), '')"
 	agg := "group_concat(%s, char(30))"
 	if pg {
-		record = "p.id || chr(31) || to_char(p.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || chr(31) || coalesce(p.territory_code, '') || chr(31) || p.kind || chr(31) || coalesce(p.tool::jsonb ->> 'format', '')"
+		record = "p.id || chr(31) || to_char(p.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || chr(31) || coalesce(p.territory_code, '') || chr(31) || p.kind || chr(31) || coalesce(p.tool::jsonb ->> 'format', '')" +
+			" || chr(31) || coalesce((SELECT replace(replace(u.name, chr(31), ' '), chr(30), ' ') FROM users AS u WHERE u.id = p.author_id), '')" +
+			" || chr(31) || coalesce((p.experience::jsonb -> 'partners')::text, '')"
 		agg = "string_agg(%s, chr(30))"
 	}
 	published := func(q *bun.SelectQuery, col string) *bun.SelectQuery {
@@ -307,7 +328,7 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 	byID := map[int64]int{}
 	for rec := range strings.SplitSeq(list.String, "\x1e") {
 		f := strings.Split(rec, "\x1f")
-		if len(f) != 5 {
+		if len(f) != 7 {
 			continue
 		}
 		id, err := strconv.ParseInt(f[0], 10, 64)
@@ -324,6 +345,17 @@ func loadEntries(ctx context.Context, tx bun.IDB, c *catalogue, ids []int64) ([]
 		}
 		if f[4] != "" {
 			e.format = c.formats.id(f[4])
+		}
+		e.author = c.authors.id(f[5])
+		if f[6] != "" {
+			var partners []string
+			if json.Unmarshal([]byte(f[6]), &partners) == nil {
+				for _, v := range partners {
+					if v = strings.TrimSpace(v); v != "" {
+						e.partners = append(e.partners, c.partners.id(v))
+					}
+				}
+			}
 		}
 		byID[id] = len(out)
 		out = append(out, e)

@@ -38,3 +38,8 @@ func (db *DB) isPostgres() bool {
 		panic("store: unknown dialect " + db.Dialect)
 	}
 }
+
+// ConcurrentWriters reports whether the database takes writes from many
+// connections at once (PostgreSQL) rather than from one writer at a time
+// (SQLite): how many job or bulk-load workers are worth running.
+func (db *DB) ConcurrentWriters() bool { return db.isPostgres() }

@@ -298,7 +298,14 @@ type PracticeFilter struct {
 	// Query is a reader's search text (see search.Parse): French words
 	// matched whatever their accents and inflection. Text made only of stop
 	// words matches nothing.
-	Query       string
+	Query string
+	// Named says what each term of Query (in the order of search.Parse)
+	// names among territories and themes; the public lists also find a
+	// practice by the territories and themes it names (see names.go).
+	Named []TermNames
+	// ByDate orders a search by publication, newest first, rather than by
+	// relevance.
+	ByDate      bool
 	AuthorID    int64
 	Limit       int
 	Offset      int

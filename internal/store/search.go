@@ -241,8 +241,18 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 			}
 			return res, nil
 		}
-		if found, err = searchMatches(ctx, tx, c, sq); err != nil {
-			return nil, err
+		// What the search finds by text and by name, remembered as one.
+		key := textKey(tx, sq) + "|names:" + namesKey(f.Named)
+		if found = c.matches.get(key); found == nil {
+			named, anyNamed := c.namedEntries(sq, f.Named)
+			if anyNamed {
+				found, err = namedMatches(ctx, tx, c, sq, named, key)
+			} else if found, err = searchMatches(ctx, tx, c, sq); err == nil {
+				c.matches.put(key, found)
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		inSearch = found.in
 	}
@@ -259,7 +269,7 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 	}
 	sel := c.selectCached(f, searchKey, inSearch, withFacets, keep)
 	order := sel.positions
-	if hasQuery && f.Offset < RankWindow && len(order) > 0 {
+	if hasQuery && !f.ByDate && f.Offset < RankWindow && len(order) > 0 {
 		if order, err = rankMatches(ctx, tx, c, sq, order, found); err != nil {
 			return nil, err
 		}
@@ -281,11 +291,7 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 // the database as one string, not a row each: a common word finds most of
 // the catalogue. They are remembered with the catalogue.
 func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query) (*matches, error) {
-	// PostgreSQL receives the words as typed (folded), SQLite their stems.
-	key := sq.FTS5()
-	if isPostgres(tx) {
-		key = fmt.Sprintf("%+v", sq.Terms)
-	}
+	key := textKey(tx, sq)
 	if found := c.matches.get(key); found != nil {
 		return found, nil
 	}
@@ -316,6 +322,15 @@ func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Quer
 	found := &matches{in: in, key: key}
 	c.matches.put(key, found)
 	return found, nil
+}
+
+// textKey identifies a search of the full-text index: PostgreSQL receives
+// the words as typed (folded), SQLite their stems.
+func textKey(tx bun.IDB, sq search.Query) string {
+	if isPostgres(tx) {
+		return fmt.Sprintf("%+v", sq.Terms)
+	}
+	return sq.FTS5()
 }
 
 // rankMatches orders the window of positions (entries of c in list order)
@@ -350,6 +365,10 @@ func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query,
 		if score, err = bm25Scores(ctx, tx, sq, found); err != nil {
 			return nil, err
 		}
+	}
+	if found.named != nil {
+		out := orderByRelevance(c, window, score, found)
+		return append(out, positions[len(window):]...), nil
 	}
 	// The scored entries of the window by score; the others (older than
 	// the scored matches) after them, by date.

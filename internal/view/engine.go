@@ -268,6 +268,7 @@ func (e *Engine) funcs(tr *Translator) template.FuncMap {
 		"date":     func(v any) string { return withTime(v, tr.Date) },
 		"datetime": func(v any) string { return withTime(v, tr.DateTime) },
 		"since":    func(v any) string { return withTime(v, tr.Since) },
+		"waited":   func(v any) string { return withTime(v, tr.waitedSince) }, // a length of time: "3 jours" (models_desk.go)
 		"isodate": func(v any) string {
 			return withTime(v, func(t time.Time) string { return t.In(Location).Format("2006-01-02") })
 		},

@@ -244,7 +244,8 @@ func TestQueueOldestFirst(t *testing.T) {
 	if a < 0 || b < 0 || a > b {
 		t.Errorf("queue not oldest first (%d, %d)", a, b)
 	}
-	if !strings.Contains(out, "il y a 9 jours") || !strings.Contains(out, "il y a 2 heures") {
+	// A length of time, never "depuis il y a …".
+	if !strings.Contains(out, "en attente depuis 9 jours") || !strings.Contains(out, "en attente depuis 2 heures") {
 		t.Error("waiting time missing")
 	}
 }

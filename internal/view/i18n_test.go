@@ -163,8 +163,12 @@ func TestNoUnusedKeys(t *testing.T) {
 		"meetings.record.title", "meetings.attendance.title",
 		"oidc.account.cannot_remove",
 		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed",
+		// The PDF of a sheet (internal/web/pages_pdf.go).
+		"readers.pdf.",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
-		"mail."}
+		"mail.",
+		// Durations (models_desk.go).
+		"desk.duration."}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

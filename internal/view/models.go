@@ -20,6 +20,9 @@ type Page struct {
 	// its selection: its Atom feed (announced in the page's head for feed
 	// readers) and its spreadsheets.
 	Exports *Exports
+	// Waiting is how many submissions wait in a moderator's territories,
+	// shown beside their desk in the menu.
+	Waiting int
 }
 
 // Exports are the open-data versions of the practices a page lists.
@@ -236,6 +239,9 @@ type PracticeData struct {
 	// Presentations are the meetings where the practice was presented
 	// (models_meetings.go).
 	Presentations []PresentationView
+	// Readers is what a published sheet offers its readers
+	// (models_readers.go).
+	Readers ReadersView
 }
 
 // LoginData is the Data of the "login" page.

@@ -33,6 +33,8 @@ type Option struct {
 // catalogue as received, to show them again.
 type SearchForm struct {
 	Q, Territory, Theme, Kind, Format, Audience, Year string
+	// Sort orders a search: "" or "relevance" (best match first), "date".
+	Sort string
 }
 
 // SearchResult is a practice found, with its extract around the words

@@ -183,5 +183,7 @@ func samplePages() map[string]struct {
 		// Network meetings: sample_meetings_test.go.
 		"meetings": sampleMeeting("meetings"), "meeting": sampleMeeting("meeting"), "meeting_form": sampleMeeting("meeting_form"),
 		"meeting_attendance": sampleMeeting("meeting_attendance"), "meeting_record": sampleMeeting("meeting_record"),
+		// The moderator's desk: sample_desk_test.go.
+		"desk": sampleDesk(),
 	}
 }

@@ -403,6 +403,8 @@ func TestAccessMatrix(t *testing.T) {
 			want: "401 403 403 | 403 403 403 403 403 | 200 200 200- 200- 200- | 200"},
 		{name: "queue page", setup: mxPractice("submitted"), req: mxPage(mxPath("/relecture")),
 			want: "303 403 403 | 403 403 403 403 403 | 200 200 200- 200- 200- | 200"},
+		{name: "desk page", setup: mxPractice("submitted"), req: mxPage(mxPath("/bureau")),
+			want: "303 303 303 | 303 303 303 303 303 | 200 200 200- 200- 200- | 200"},
 		{name: "notifications", setup: mxPractice("submitted"), req: mxGet(mxPath("/api/v1/notifications")),
 			want: "401 200- 200- | 200- 200- 200- 200- 200- | 200 200 200- 200- 200- | 200-"},
 
@@ -505,7 +507,7 @@ func TestAccessMatrix(t *testing.T) {
 						switch p := row.req(ids).path; p {
 						case "/api/v1/notifications":
 							holds = strings.Contains(body, `"practice_id":"`+strconv.FormatInt(id, 10)+`"`)
-						case "/relecture":
+						case "/relecture", "/bureau":
 							holds = strings.Contains(body, fmt.Sprintf(`href="/fiches/%d"`, id))
 						default:
 							holds = strings.Contains(body, `"id":"`+strconv.FormatInt(id, 10)+`"`)
@@ -527,7 +529,7 @@ func TestAccessMatrix(t *testing.T) {
 
 // isList reports whether path answers a list rather than one object.
 func mxIsList(p string) bool {
-	for _, l := range []string{"/api/v1/review-queue", "/relecture", "/api/v1/notifications"} {
+	for _, l := range []string{"/api/v1/review-queue", "/relecture", "/bureau", "/api/v1/notifications"} {
 		if p == l {
 			return true
 		}

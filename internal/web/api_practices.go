@@ -116,14 +116,14 @@ func knownParams(r *http.Request, names ...string) error {
 // item carries a "snippet" (HTML: escaped text, matches in <mark>) and the
 // answer lists the words left out of the search in "ignored".
 func (s *Server) apiListPractices(w http.ResponseWriter, r *http.Request) {
-	if err := knownParams(r, "territory", "theme", "kind", "format", "audience", "year", "q", "page"); err != nil {
+	if err := knownParams(r, "territory", "theme", "kind", "format", "audience", "year", "q", "sort", "page"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
 	q := r.URL.Query()
 	res, err := s.svc.Published(r.Context(), service.ListQuery{Territory: q.Get("territory"), Theme: q.Get("theme"),
 		Kind: q.Get("kind"), Format: q.Get("format"), Audience: q.Get("audience"), Year: q.Get("year"),
-		Q: q.Get("q"), Page: q.Get("page")}, true)
+		Q: q.Get("q"), Sort: q.Get("sort"), Page: q.Get("page")}, true)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

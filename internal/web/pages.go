@@ -75,6 +75,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		} else {
 			s.logger.ErrorContext(ctx, "page: policy snapshot", slog.Any("err", err))
 		}
+		if p.User.IsModerator {
+			var err error
+			if p.Waiting, err = s.svc.WaitingCount(ctx, u); err != nil {
+				s.logger.ErrorContext(ctx, "page: waiting count", slog.Any("err", err))
+			}
+		}
 		n, err := s.svc.UnreadCount(ctx, u)
 		if err != nil {
 			s.logger.ErrorContext(ctx, "page: unread count", slog.Any("err", err))

@@ -68,7 +68,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, token, expires)
 	next := data.Next
 	if next == "" {
-		next = "/"
+		// Nothing asked for: a moderator lands on their desk, a
+		// contributor on their practices.
+		if next, err = s.svc.Landing(ctx, u); err != nil {
+			next = "/"
+		}
 	}
 	s.redirectWithFlash(w, r, next, "login")
 }

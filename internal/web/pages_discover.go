@@ -108,7 +108,7 @@ func (s *Server) toolsPage(w http.ResponseWriter, r *http.Request) {
 
 // searchParams are the parameters of the search page, in the order of its
 // URLs.
-var searchParams = []string{"q", "territory", "theme", "kind", "format", "audience", "year"}
+var searchParams = []string{"q", "territory", "theme", "kind", "format", "audience", "year", "sort"}
 
 // discover renders the search page or the tool catalogue (page "tools",
 // where kind is always tool). Unknown or malformed filter values give an
@@ -124,12 +124,12 @@ func (s *Server) discover(w http.ResponseWriter, r *http.Request, page, path, ti
 	tools := page == "tools"
 	q := r.URL.Query()
 	form := view.SearchForm{Q: q.Get("q"), Territory: q.Get("territory"), Theme: q.Get("theme"), Kind: q.Get("kind"),
-		Format: q.Get("format"), Audience: q.Get("audience"), Year: q.Get("year")}
+		Format: q.Get("format"), Audience: q.Get("audience"), Year: q.Get("year"), Sort: q.Get("sort")}
 	if tools {
 		form.Kind = ""
 	}
 	lq := service.ListQuery{Territory: form.Territory, Theme: form.Theme, Kind: form.Kind, Format: form.Format,
-		Audience: form.Audience, Year: form.Year, Q: form.Q, Page: q.Get("page")}
+		Audience: form.Audience, Year: form.Year, Q: form.Q, Sort: form.Sort, Page: q.Get("page")}
 	if tools {
 		lq.Kind = string(passerelle.KindTool)
 	}
@@ -229,6 +229,8 @@ func formValue(f view.SearchForm, name string) string {
 		return strings.TrimSpace(f.Audience)
 	case "year":
 		return f.Year
+	case "sort":
+		return f.Sort
 	}
 	return ""
 }
@@ -238,6 +240,8 @@ func filterLabel(tr *view.Translator, name string) string {
 	switch name {
 	case "q":
 		return tr.T("discover.filter.q")
+	case "sort":
+		return tr.T("readers.search.sort")
 	case "territory":
 		return tr.T("discover.filter.territory")
 	case "theme":
@@ -379,6 +383,9 @@ func (s *Server) practiceDiscovery(ctx context.Context, actor *passerelle.User, 
 	if err != nil {
 		return err
 	}
+	base := strings.TrimRight(s.opts.BaseURL, "/")
+	data.Readers.Base, data.Readers.Address = base, base+practiceURL(p.ID)
+	data.Readers.PDFURL = practiceURL(p.ID) + ".pdf"
 	data.Travel.Reuses = data.Travel.Reuses[:0]
 	for _, re := range reuses {
 		data.Travel.Reuses = append(data.Travel.Reuses, reuseView(snap, re))

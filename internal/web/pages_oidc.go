@@ -84,7 +84,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
 	next := res.Next
 	if next == "" {
-		next = "/"
+		if next, err = s.svc.Landing(ctx, res.User); err != nil {
+			next = "/" // as after a password (pages_auth.go)
+		}
 	}
 	s.redirectWithFlash(w, r, next, "login")
 }

@@ -376,7 +376,7 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request) {
 	_, err = s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, decision, comment, fields)
 	switch code := errorCode(err); code {
 	case "":
-		s.redirectWithFlash(w, r, "/relecture", decision)
+		s.redirectWithFlash(w, r, "/bureau", decision)
 	case passerelle.EValidation, passerelle.EConflict:
 		s.showPractice(w, r, statusOf[code], id, &view.PracticeData{Errors: formErrors(s.tr(r), err), Comment: comment, Decision: decision, Fields: fields})
 	default:

@@ -183,10 +183,20 @@ func (r *response) value(name string) string {
 var actionRE = regexp.MustCompile(`action="/fiches/(\d+)/modifier"`)
 
 // login signs in through the form and checks where it leads.
+// login signs in; without next, "/" stands for wherever the account lands
+// (service.Landing: the desk, one's practices or the home page), which
+// TestLanding checks.
 func (b *browser) login(email, next, wantLocation string) {
 	b.t.Helper()
-	b.post("/login", url.Values{"email": {email}, "password": {testenv.Password}, "next": {next}}).
-		expect(b.t, "login as "+email, http.StatusSeeOther, wantLocation)
+	r := b.post("/login", url.Values{"email": {email}, "password": {testenv.Password}, "next": {next}})
+	if wantLocation == "/" {
+		r.expect(b.t, "login as "+email, http.StatusSeeOther)
+		if l := r.Location(); l != "/" && l != "/bureau" && l != "/mes-fiches" {
+			b.t.Fatalf("login as %s: Location %q, want a landing page", email, l)
+		}
+		return
+	}
+	r.expect(b.t, "login as "+email, http.StatusSeeOther, wantLocation)
 }
 
 func sessionCookie(t *testing.T, b *browser) *http.Cookie {
@@ -326,7 +336,7 @@ func TestPagesCoreLoop(t *testing.T) {
 		res.contains(t, "refused decision", `value="request_changes" checked`, `role="alert"`)
 
 		mod.post(practice+"/decision", url.Values{"decision": {"approve"}, "comment": {"Bravo"}}).
-			expect(t, "approve", http.StatusSeeOther, "/relecture")
+			expect(t, "approve", http.StatusSeeOther, "/bureau")
 		mod.get("/relecture").expect(t, "queue after approval", http.StatusOK).
 			contains(t, "queue after approval", "La fiche est publiée.", "Aucune fiche n’attend de relecture.")
 		mod.post(practice+"/decision", url.Values{"decision": {"reject"}, "comment": {"Trop tard"}}).

@@ -85,6 +85,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/nouvelle", s.createPracticePage)       // contributors on the territory: service.CreatePractice
 	r.Post("/fiches/brouillon", s.autosaveNewPage)         // contributors on the territory: service.CreatePractice (JSON, pages_writing.go)
 	r.Post("/fiches/apercu", s.previewPage)                // signed in: service.PreviewBody (JSON)
+	get("/fiches/{id:[0-9]+}.pdf", s.practicePDF)          // anyone, published only: service.PublishedPractice (pages_pdf.go)
 	get("/fiches/{id}", s.practicePage)                    // service.visible; buttons from service.Abilities
 	get("/fiches/{id}/modifier", s.editPracticePage)       // the author: service.check (edit)
 	r.Post("/fiches/{id}/modifier", s.updatePracticePage)  // the author: service.check (edit)
@@ -103,6 +104,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/prise-en-charge", s.claimPage)                           // moderators: service.checkActivity (claim)
 	r.Post("/fiches/{id}/prise-en-charge/liberer", s.releasePage)                 // moderators: service.checkActivity (release)
 	get("/relecture", s.queuePage)                                                // moderators, their territories: service.Queue
+	get("/bureau", s.deskPage)                                                    // moderators, their territories: service.Desk (others: service.Landing)
 
 	// One's practices, notifications, subscriptions and e-mails.
 	get("/mes-fiches", s.myPracticesPage)                    // signed in, own: service.MyPractices

@@ -1,0 +1,116 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/passerelle/passerelle/internal/testenv"
+)
+
+// deskShots saves the current page at 390 px (a phone) and 1280 px.
+func deskShots(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	for _, width := range []int64{390, 1280} {
+		run(t, ctx, "viewport", chromedp.EmulateViewport(width, 800))
+		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(85))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.jpg", name, width)), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(t, ctx, "reset viewport", chromedp.EmulateViewport(1280, 900))
+}
+
+// menuCount returns the count of waiting submissions shown beside the
+// desk in the menu, "" when none is shown.
+func menuCount(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return get(t, ctx, "menu count", chromedp.Evaluate[string](
+		`(document.querySelector('.site-nav a[href="/bureau"] .desk-count') || {textContent: ""}).textContent`))
+}
+
+// TestDeskInBrowser: a moderator signs in and lands on their desk, sees
+// what waits (the count in the menu too), opens the oldest submission,
+// claims it and decides from the top of the sheet with the announced
+// keyboard shortcuts — which do nothing while typing in a field — and the
+// menu's count goes down by one. In French, at 390 and 1280 px, axe-core
+// clean; the desk and the sheet under review are photographed.
+func TestDeskInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	axe := axeSource(t)
+	for _, dialect := range testenv.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			base := startServer(t, dialect)
+			ctx := newBrowser(t)
+			shots := artifactsDir(t)
+
+			// The moderator of the Nord: two of the demo's submissions wait
+			// in the Nord (Lille-Sud and Roubaix).
+			run(t, ctx, "in French", chromedp.Navigate(base+"/?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			login(t, ctx, base, "karim.benali@passerelle.test")
+			run(t, ctx, "the desk after signing in", chromedp.WaitVisible(chromedp.CSS(`#desk-waiting`)))
+			if loc := get(t, ctx, "location", chromedp.Location()); !strings.HasSuffix(loc, "/bureau") {
+				t.Fatalf("landed on %s, want the desk", loc)
+			}
+			if got := menuCount(t, ctx); got != "2" {
+				t.Errorf("menu count %q, want 2", got)
+			}
+			text := get(t, ctx, "desk text", chromedp.Text(chromedp.CSS(`main`)))
+			if !strings.Contains(text, "En attente depuis") || strings.Contains(text, "il y a") {
+				t.Errorf("the desk does not say how long each waits as a duration:\n%s", text)
+			}
+			checkAccessibility(t, ctx, axe, "desk")
+			deskShots(t, ctx, shots, "desk")
+
+			run(t, ctx, "open the oldest waiting submission", chromedp.Click(chromedp.CSS(`#desk-waiting .desk-item a`)),
+				chromedp.WaitVisible(chromedp.CSS(`#decision-form`)))
+			// The decision is at the top: above the summary of the sheet.
+			above := get(t, ctx, "decision above the sheet", chromedp.Evaluate[bool](
+				`document.querySelector('#decision-form').getBoundingClientRect().top < document.querySelector('.practice .lead').getBoundingClientRect().top`))
+			if !above {
+				t.Error("the decision form is not above the sheet's text")
+			}
+			hint := get(t, ctx, "shortcut hint", chromedp.Text(chromedp.CSS(`#shortcut-hint`)))
+			if !strings.Contains(hint, "Alt+Maj+A") {
+				t.Errorf("shortcut hint %q", hint)
+			}
+
+			// Alt+Shift+P claims.
+			run(t, ctx, "claim with Alt+Shift+P", chromedp.KeyEvent("p", chromedp.KeyModifiers(chromedp.ModifierAlt, chromedp.ModifierShift)),
+				chromedp.WaitVisible(chromedp.CSS(`form[action$="/prise-en-charge/liberer"]`)))
+			checkAccessibility(t, ctx, axe, "sheet under review")
+			deskShots(t, ctx, shots, "desk-sheet-under-review")
+
+			// Inside a text field the shortcuts do nothing.
+			run(t, ctx, "Alt+Shift+A inside the reason", chromedp.Focus(chromedp.CSS(`#comment`)),
+				chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierAlt, chromedp.ModifierShift)))
+			if get(t, ctx, "approve chosen", chromedp.Evaluate[bool](`document.getElementById('decision').checked`)) {
+				t.Error("Alt+Shift+A chose the approval while typing in the reason")
+			}
+			// Outside, it chooses the approval and goes to the button.
+			run(t, ctx, "leave the field", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+			run(t, ctx, "Alt+Shift+A", chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierAlt, chromedp.ModifierShift)))
+			focused := get(t, ctx, "focus", chromedp.Evaluate[string](`document.getElementById('decision').checked + " " + document.activeElement.id`))
+			if focused != "true decision-submit" {
+				t.Errorf("after Alt+Shift+A: %q, want the approval chosen and its button focused", focused)
+			}
+			// Enter on the focused button decides; back on the desk, one
+			// submission less waits.
+			run(t, ctx, "approve", chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(`#desk-waiting`)))
+			if loc := get(t, ctx, "location", chromedp.Location()); !strings.HasSuffix(loc, "/bureau") {
+				t.Errorf("after deciding: %s, want the desk", loc)
+			}
+			if got := menuCount(t, ctx); got != "1" {
+				t.Errorf("menu count on the desk %q, want 1", got)
+			}
+			checkAccessibility(t, ctx, axe, "desk after a decision")
+		})
+	}
+}

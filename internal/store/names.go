@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"slices"
+
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/search"
+)
+
+// A search finds a practice by what it is, not only by what its text says:
+// its themes, its territory and every territory above it, its kind, its
+// tool's format and audiences, its author's name and its partners. These
+// are matched here, in the catalogue, the same way on both databases: a
+// term of the search is found in a practice when its text holds it (the
+// full-text index) or when one of these names it (search.Term.Names).
+// Names weigh less than the title and the summary in the ranking.
+//
+// The service resolves what it knows by name (territories with their
+// hierarchy, themes) into TermNames; the catalogue matches the rest itself.
+
+// TermNames is what one term of a search names among the territories and
+// themes, as the service resolved it.
+type TermNames struct {
+	// Territories are the codes of the territories the term names, each
+	// with every territory below it.
+	Territories []string
+	// Themes are the slugs of the themes the term names.
+	Themes []string
+}
+
+// nameWeight is what a term found by name adds to a practice's relevance,
+// where a text match counts up to 1 (the best in the window): more than a
+// word in the body, less than one in the title or the summary.
+const nameWeight = 0.3
+
+// kindNames and formatNames give the words a kind and a tool's format are
+// searched by, in French and English.
+var (
+	kindNames   = map[string]string{"experience": "expérience retour d'expérience experience report", "tool": "outil tool"}
+	formatNames = map[string]string{"kit": "kit mallette", "game": "jeu game", "guide": "guide", "video": "vidéo video", "training": "formation training"}
+)
+
+// nameIndex files the values of the catalogue's dictionaries searched by
+// name under the stems of their words.
+type nameIndex struct {
+	kinds, formats, auds, authors, partners map[string][]int32
+}
+
+func fileNames(d dict, text func(v string) string) map[string][]int32 {
+	m := map[string][]int32{}
+	for i, v := range d.values {
+		for _, k := range search.Keys(text(v)) {
+			m[k] = append(m[k], int32(i)) //nolint:gosec // G115: far fewer than 2³¹ values
+		}
+	}
+	return m
+}
+
+func (c *catalogue) indexNames() *nameIndex {
+	same := func(v string) string { return v }
+	return &nameIndex{
+		kinds:    fileNames(c.kinds, func(v string) string { return kindNames[v] }),
+		formats:  fileNames(c.formats, func(v string) string { return formatNames[v] }),
+		auds:     fileNames(c.auds, same),
+		authors:  fileNames(c.authors, same),
+		partners: fileNames(c.partners, same),
+	}
+}
+
+// namedValues returns which values of d the term names (nil for none),
+// looking them up in filed.
+func namedValues(t search.Term, d dict, filed map[string][]int32, text func(v string) string) []bool {
+	var out []bool
+	for _, k := range t.FirstKeys() {
+		for _, i := range filed[k] {
+			if t.Names(text(d.values[i])) {
+				if out == nil {
+					out = make([]bool, len(d.values))
+				}
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
+
+// namedEntries returns, for each term of sq, which entries of c it names
+// (nil for a term that names none), and whether any term names any.
+func (c *catalogue) namedEntries(sq search.Query, names []TermNames) ([][]bool, bool) {
+	idx := c.names()
+	same := func(v string) string { return v }
+	out := make([][]bool, len(sq.Terms))
+	anyNamed := false
+	for ti, t := range sq.Terms {
+		var ters, themes []bool
+		if ti < len(names) {
+			for _, code := range names[ti].Territories {
+				if i := c.territories.lookup(code); i >= 0 {
+					if ters == nil {
+						ters = make([]bool, len(c.territories.values))
+					}
+					ters[i] = true
+				}
+			}
+			for _, slug := range names[ti].Themes {
+				if i := c.themes.lookup(slug); i >= 0 {
+					if themes == nil {
+						themes = make([]bool, len(c.themes.values))
+					}
+					themes[i] = true
+				}
+			}
+		}
+		kinds := namedValues(t, c.kinds, idx.kinds, func(v string) string { return kindNames[v] })
+		formats := namedValues(t, c.formats, idx.formats, func(v string) string { return formatNames[v] })
+		auds := namedValues(t, c.auds, idx.auds, same)
+		authors := namedValues(t, c.authors, idx.authors, same)
+		partners := namedValues(t, c.partners, idx.partners, same)
+		if ters == nil && themes == nil && kinds == nil && formats == nil && auds == nil && authors == nil && partners == nil {
+			continue
+		}
+		in := make([]bool, len(c.entries))
+		some := func(set []bool, vs []int32) bool {
+			if set == nil {
+				return false
+			}
+			for _, v := range vs {
+				if set[v] {
+					return true
+				}
+			}
+			return false
+		}
+		for i := range c.entries {
+			e := &c.entries[i]
+			in[i] = ters != nil && e.territory >= 0 && ters[e.territory] ||
+				kinds != nil && kinds[e.kind] ||
+				formats != nil && e.format >= 0 && formats[e.format] ||
+				authors != nil && authors[e.author] ||
+				some(themes, e.themes) || some(auds, e.audiences) || some(partners, e.partners)
+			anyNamed = anyNamed || in[i]
+		}
+		out[ti] = in
+	}
+	return out, anyNamed
+}
+
+// namesKey identifies what the service resolved, for the caches.
+func namesKey(names []TermNames) string {
+	h := fnv.New64a()
+	_, _ = fmt.Fprintf(h, "%q", names)
+	return fmt.Sprintf("%x", h.Sum64())
+}
+
+// namedMatches returns what the search finds in c when some of its terms
+// name practices: each term is looked up on its own in the full-text index
+// (and remembered there), then every term must be found in a practice's
+// text or names, and no excluded one.
+func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, named [][]bool, key string) (*matches, error) {
+	if found := c.matches.get(key); found != nil {
+		return found, nil
+	}
+	in := make([]bool, len(c.entries))
+	for i := range in {
+		in[i] = true
+	}
+	hits := make([]uint8, len(c.entries))
+	// The terms that name nothing are looked up together, in one query.
+	var plain search.Query
+	for ti, t := range sq.Terms {
+		if named[ti] == nil && !t.Exclude {
+			plain.Terms = append(plain.Terms, t)
+		}
+	}
+	if len(plain.Terms) > 0 {
+		text, err := searchMatches(ctx, tx, c, plain)
+		if err != nil {
+			return nil, err
+		}
+		for i := range in {
+			in[i] = text.in[i]
+		}
+	}
+	for ti, t := range sq.Terms {
+		if named[ti] == nil && !t.Exclude {
+			continue
+		}
+		one := t
+		one.Exclude = false
+		text, err := searchMatches(ctx, tx, c, search.Query{Terms: []search.Term{one}})
+		if err != nil {
+			return nil, err
+		}
+		for i := range in {
+			byName := named[ti] != nil && named[ti][i]
+			found := text.in[i] || byName
+			if t.Exclude {
+				in[i] = in[i] && !found
+				continue
+			}
+			in[i] = in[i] && found
+			if byName && hits[i] < 255 {
+				hits[i]++
+			}
+		}
+	}
+	found := &matches{in: in, key: key, named: hits, terms: positiveTerms(sq)}
+	c.matches.put(key, found)
+	return found, nil
+}
+
+func positiveTerms(sq search.Query) int {
+	n := 0
+	for _, t := range sq.Terms {
+		if !t.Exclude {
+			n++
+		}
+	}
+	return n
+}
+
+// orderByRelevance orders window (entries of c) when some terms were found
+// by name: a practice's relevance is its text score, relative to the best
+// of the window (up to 1), plus nameWeight for the share of the terms its
+// names hold. Ties keep the window's order (newest first).
+func orderByRelevance(c *catalogue, window []int32, score map[int64]float64, found *matches) []int32 {
+	best := 0.0
+	for _, p := range window {
+		best = min(best, score[c.entries[p].id])
+	}
+	rel := make(map[int32]float64, len(window))
+	for _, p := range window {
+		r := 0.0
+		if s, ok := score[c.entries[p].id]; ok && best < 0 {
+			r = s / best
+		}
+		if found.terms > 0 {
+			r += nameWeight * float64(found.named[p]) / float64(found.terms)
+		}
+		rel[p] = r
+	}
+	out := slices.Clone(window)
+	slices.SortStableFunc(out, func(a, b int32) int {
+		switch ra, rb := rel[a], rel[b]; {
+		case ra > rb:
+			return -1
+		case ra < rb:
+			return 1
+		}
+		return 0
+	})
+	return out
+}

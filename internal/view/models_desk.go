@@ -1,0 +1,54 @@
+package view
+
+import "time"
+
+func init() {
+	// The moderator's desk.
+	Pages = append(Pages, "desk")
+}
+
+// DeskItem is a submission on a moderator's desk: Waiting is how long it
+// has waited, in words ("3 jours"); Overdue, whether longer than the desk's
+// delay.
+type DeskItem struct {
+	QueueItem
+	Waiting string
+	Overdue bool
+}
+
+// DeskData is the Data of the "desk" page: the submissions the moderator
+// holds, those nobody holds, those another moderator holds, and those
+// waiting too long — each oldest first.
+type DeskData struct {
+	Held, Waiting, HeldByOthers, Overdue []DeskItem
+	// OverdueAfter is the delay after which a submission is overdue, in
+	// words ("7 jours").
+	OverdueAfter string
+	Total        int
+}
+
+// Duration says how long d lasts, in words: "3 jours", "10 minutes",
+// "moins d'une minute"; months count 30 days and years 365. It is a length
+// of time, not a moment: "en attente depuis 3 jours", never "depuis il y a".
+func (t *Translator) Duration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return t.T("desk.duration.moment")
+	case d < time.Hour:
+		return t.N("desk.duration.minutes", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return t.N("desk.duration.hours", int(d/time.Hour))
+	case d < 30*24*time.Hour:
+		return t.N("desk.duration.days", int(d/(24*time.Hour)))
+	case d < 365*24*time.Hour:
+		return t.N("desk.duration.months", int(d/(30*24*time.Hour)))
+	default:
+		return t.N("desk.duration.years", int(d/(365*24*time.Hour)))
+	}
+}
+
+// waitedSince says how long ago t was as a length of time ("3 jours"),
+// for "en attente depuis …".
+func (t *Translator) waitedSince(at time.Time) string {
+	return t.Duration(now().Sub(at))
+}

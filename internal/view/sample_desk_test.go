@@ -1,0 +1,30 @@
+package view
+
+import "time"
+
+// sampleDesk returns the sample of the moderator's desk (models_desk.go).
+func sampleDesk() struct {
+	page *Page
+	h1   map[string]string
+} {
+	items := samplePractices()
+	item := func(i int, waited time.Duration, claim *ClaimView, overdue bool) DeskItem {
+		c := items[i%len(items)]
+		return DeskItem{QueueItem: QueueItem{PracticeCard: c, Territory: c.Territory, SubmittedAt: refNow.Add(-waited), Claim: claim},
+			Waiting: "3 jours", Overdue: overdue}
+	}
+	old := item(2, 9*24*time.Hour, nil, true)
+	d := &DeskData{
+		Held:         []DeskItem{item(0, 3*24*time.Hour, &ClaimView{ModeratorName: "Awa Diallo", Mine: true, Since: refNow.Add(-time.Hour)}, false)},
+		Waiting:      []DeskItem{old, item(1, 2*time.Hour, nil, false)},
+		HeldByOthers: nil,
+		Overdue:      []DeskItem{old},
+		OverdueAfter: "7 jours",
+		Total:        3,
+	}
+	return struct {
+		page *Page
+		h1   map[string]string
+	}{&Page{Title: "Mon bureau de modération", Path: "/bureau", User: sampleMod, Waiting: 3, Data: d},
+		map[string]string{"fr": "Mon bureau", "en": "My moderation desk"}}
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/authz"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// deskPage shows the signed-in moderator's desk (service.Desk): what they
+// hold, what nobody holds, what waits too long. Anyone else who is signed
+// in goes to their own page (service.Landing): a contributor's desk is
+// their practices.
+func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := s.signedIn(w, r)
+	if u == nil {
+		return
+	}
+	d, err := s.svc.Desk(ctx, u)
+	if errorCode(err) == passerelle.EForbidden {
+		to, err := s.svc.Landing(ctx, u)
+		if err != nil || to == "/bureau" {
+			to = "/"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	snap, err := s.svc.Snapshot(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	tr := s.tr(r)
+	items := func(entries []service.QueueEntry) []view.DeskItem {
+		return deskItems(tr, snap, u.ID, d.OverdueAfter, entries)
+	}
+	data := &view.DeskData{Held: items(d.Held), Waiting: items(d.Waiting), HeldByOthers: items(d.HeldByOthers),
+		Overdue: items(d.Overdue), OverdueAfter: tr.Duration(d.OverdueAfter), Total: d.Total}
+	s.render(w, r, http.StatusOK, "desk", &view.Page{Title: tr.T("desk.heading"), Data: data})
+}
+
+// deskItems turns queue entries into the desk's items, with how long each
+// has waited in words.
+func deskItems(tr *view.Translator, snap *authz.Snapshot, viewerID int64, overdue time.Duration, entries []service.QueueEntry) []view.DeskItem {
+	out := make([]view.DeskItem, 0, len(entries))
+	for _, e := range entries {
+		it := view.DeskItem{QueueItem: view.QueueItem{PracticeCard: card(snap, e.Practice)}}
+		it.Territory = it.PracticeCard.Territory
+		if e.Practice.SubmittedAt != nil {
+			it.SubmittedAt = *e.Practice.SubmittedAt
+		}
+		if e.Claim != nil {
+			it.Claim = &view.ClaimView{ModeratorName: e.Claim.ModeratorName, Since: e.Claim.ClaimedAt, Until: e.Claim.ExpiresAt,
+				Mine: e.Claim.ModeratorID == viewerID}
+		}
+		it.Waiting = tr.Duration(e.Waiting)
+		it.Overdue = e.Waiting > overdue
+		out = append(out, it)
+	}
+	return out
+}
