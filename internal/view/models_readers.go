@@ -9,4 +9,6 @@ type ReadersView struct {
 	// Base is the site's address (no trailing slash), printed before the
 	// sheet's relative links on paper.
 	Base string
+	// Similar are published practices like this one (service.Similar).
+	Similar []PracticeCard
 }
