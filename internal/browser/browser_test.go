@@ -265,8 +265,9 @@ func TestCoreLoopInBrowser(t *testing.T) {
 			checkAccessibility(t, ctx, axe, "login")
 			login(t, ctx, base, "sophie.lemaire@passerelle.test")
 
-			// A first try with the title only: the draft is saved but the
-			// submission is refused, naming what is missing.
+			// A first try with the title only: the submit button says what
+			// is missing instead of sending a submission to be refused, and
+			// takes the author to the first missing field.
 			title := "Café-emploi des Moulins " + dialect
 			run(t, ctx, "new practice, title only",
 				chromedp.Navigate(base+"/fiches/nouvelle"),
@@ -274,10 +275,13 @@ func TestCoreLoopInBrowser(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`input[name=kind][value=experience]`)),
 				chromedp.SendKeys(chromedp.CSS(`input[name=title]`), title),
 				chromedp.Click(chromedp.CSS(`button[name=action][value=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[role=alert]`)),
+				chromedp.WaitReady(chromedp.CSS(`textarea#summary:focus`)),
 			)
-			checkAccessibility(t, ctx, axe, "practice form with errors")
-			screenshots(t, ctx, shots, "practice-form-errors")
+			if says := get(t, ctx, "submit button", chromedp.Text(chromedp.CSS(`#submit-button`))); !strings.Contains(says, "Pour soumettre, complétez\u00a0: Résumé") && !strings.Contains(says, "To submit, fill in: Summary") {
+				t.Errorf("the submit button of an incomplete draft says %q", says)
+			}
+			checkAccessibility(t, ctx, axe, "practice form, incomplete")
+			screenshots(t, ctx, shots, "practice-form-missing")
 			kept := get(t, ctx, "typed title kept", chromedp.Value(chromedp.CSS(`input[name=title]`)))
 			if kept != title {
 				t.Fatalf("title after refusal = %q, want %q", kept, title)

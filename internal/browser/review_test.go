@@ -65,10 +65,10 @@ func TestReviewLoopInBrowser(t *testing.T) {
 			if err := os.WriteFile(file, []byte("Compte rendu de la réunion publique.\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			// Inside the edit form (writing.js): no page load.
 			run(t, ctx, "attach a file",
-				chromedp.SetUploadFiles(chromedp.CSS(`#attachment`), []string{file}),
-				chromedp.Click(chromedp.CSS(`form[action$="/pieces-jointes"] button[type=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`#pieces-jointes ul.attachments li`)))
+				chromedp.SetUploadFiles(chromedp.CSS(`#files-input`), []string{file}),
+				chromedp.WaitVisible(chromedp.CSS(`#files-list li a[href^="/attachments/"]`)))
 			checkAccessibility(t, ctx, axe, "edit page with remarks")
 			screenshots(t, ctx, shots, "practice-edit-remarks")
 

@@ -53,6 +53,78 @@ func Changes(before, after *Practice) []FieldChange {
 	return out
 }
 
+// RevisionChanges compares two revisions (before is nil for the first):
+// the fields of the sheet (Changes), then the files attached, one name per
+// line, when both revisions recorded them — adding or removing a file is a
+// change a moderator must see.
+func RevisionChanges(before, after *Revision) []FieldChange {
+	var old *Practice
+	var oldFiles []RevisionFile
+	known := after.Files != nil
+	if before != nil {
+		old, oldFiles = &before.Practice, before.Files
+		known = known && before.Files != nil
+	}
+	out := Changes(old, &after.Practice)
+	if !known {
+		return out
+	}
+	a, b := fileList(oldFiles), fileList(after.Files)
+	if a != b {
+		out = append(out, FieldChange{Field: "attachments", Before: a, After: b, Diff: lineDiff(a, b)})
+	}
+	return out
+}
+
+func fileList(files []RevisionFile) string {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	return strings.Join(names, "\n")
+}
+
+// lineDiff is the diff of two lists of lines, whole lines kept, removed or
+// added: a file name is never cut in words.
+func lineDiff(a, b string) []DiffSpan {
+	split := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(s, "\n")
+	}
+	la, lb := split(a), split(b)
+	in := func(list []string, x string) bool {
+		for _, y := range list {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
+	var out []DiffSpan
+	add := func(op DiffOp, line string) {
+		if n := len(out); n > 0 && out[n-1].Op == op {
+			out[n-1].Text += line + "\n"
+			return
+		}
+		out = append(out, DiffSpan{Op: op, Text: line + "\n"})
+	}
+	for _, x := range la {
+		if in(lb, x) {
+			add(DiffEqual, x)
+		} else {
+			add(DiffDelete, x)
+		}
+	}
+	for _, x := range lb {
+		if !in(la, x) {
+			add(DiffInsert, x)
+		}
+	}
+	return out
+}
+
 // sheetTexts returns every field of p as text: lists one item per line,
 // dates as YYYY-MM-DD.
 func sheetTexts(p *Practice) map[string]string {

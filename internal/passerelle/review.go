@@ -164,6 +164,27 @@ type Revision struct {
 	Practice    Practice
 	SubmittedAt time.Time
 	SubmittedBy int64
+	// Files are the files attached when it was submitted, in the order
+	// they were added; nil for a revision submitted before they were
+	// recorded (unknown, never compared), empty for none.
+	Files []RevisionFile
+}
+
+// RevisionFile is what a revision keeps of an attached file: enough to tell
+// a moderator which files were added or removed.
+type RevisionFile struct {
+	Name        string `json:"name"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"`
+}
+
+// FilesOf returns what a revision keeps of attachments (never nil).
+func FilesOf(items []Attachment) []RevisionFile {
+	out := make([]RevisionFile, 0, len(items))
+	for _, a := range items {
+		out = append(out, RevisionFile{Name: a.Name, Size: a.Size, ContentType: a.ContentType})
+	}
+	return out
 }
 
 // The actions that do not move a practice in the workflow: they are written

@@ -465,8 +465,12 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 		if action == passerelle.ActionSubmit {
 			frozen := *p
 			frozen.Status, frozen.Revision, frozen.SubmittedAt = to, p.Revision+1, &now
+			files, err := store.ListAttachments(ctx, tx, p.ID)
+			if err != nil {
+				return err
+			}
 			if err := store.InsertRevision(ctx, tx, passerelle.Revision{PracticeID: p.ID, Number: p.Revision + 1,
-				Practice: frozen, SubmittedAt: now, SubmittedBy: actor.ID}); err != nil {
+				Practice: frozen, SubmittedAt: now, SubmittedBy: actor.ID, Files: passerelle.FilesOf(files)}); err != nil {
 				return err
 			}
 		}

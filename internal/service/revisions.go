@@ -32,9 +32,5 @@ func (s *Service) RevisionChanges(ctx context.Context, actor Actor, id int64, n 
 	if cur == nil {
 		return nil, nil, nil, passerelle.Errorf(passerelle.ENotFound, "Revision not found.")
 	}
-	var before *passerelle.Practice
-	if prev != nil {
-		before = &prev.Practice
-	}
-	return prev, cur, passerelle.Changes(before, &cur.Practice), nil
+	return prev, cur, passerelle.RevisionChanges(prev, cur), nil
 }

@@ -251,13 +251,21 @@ func LatestComments(ctx context.Context, db bun.IDB, practiceIDs []int64) (map[i
 
 // InsertRevision freezes the content of a practice at a submission.
 func InsertRevision(ctx context.Context, db bun.IDB, rev passerelle.Revision) error {
-	b, err := json.Marshal(rev.Practice)
+	b, err := json.Marshal(revisionContent{Practice: rev.Practice, Files: rev.Files})
 	if err != nil {
 		return err
 	}
 	_, err = db.NewInsert().Model(&revisionRow{PracticeID: rev.PracticeID, Number: rev.Number, Content: string(b),
 		SubmittedAt: rev.SubmittedAt, SubmittedBy: rev.SubmittedBy}).Exec(ctx)
 	return err
+}
+
+// revisionContent is the JSON of a revision: the practice's fields, and
+// beside them the files attached ("files", absent from revisions submitted
+// before files were recorded).
+type revisionContent struct {
+	passerelle.Practice
+	Files []passerelle.RevisionFile `json:"files"`
 }
 
 // ListRevisions returns every submitted revision of a practice, oldest first.
@@ -268,10 +276,12 @@ func ListRevisions(ctx context.Context, db bun.IDB, practiceID int64) ([]passere
 	}
 	out := make([]passerelle.Revision, len(rows))
 	for i, r := range rows {
-		out[i] = passerelle.Revision{PracticeID: r.PracticeID, Number: r.Number, SubmittedAt: r.SubmittedAt, SubmittedBy: r.SubmittedBy}
-		if err := json.Unmarshal([]byte(r.Content), &out[i].Practice); err != nil {
+		var c revisionContent
+		if err := json.Unmarshal([]byte(r.Content), &c); err != nil {
 			return nil, err
 		}
+		out[i] = passerelle.Revision{PracticeID: r.PracticeID, Number: r.Number, SubmittedAt: r.SubmittedAt, SubmittedBy: r.SubmittedBy,
+			Practice: c.Practice, Files: c.Files}
 	}
 	return out, nil
 }

@@ -202,7 +202,7 @@ func TestPracticePage(t *testing.T) {
 func TestLayoutNavigation(t *testing.T) {
 	e := newEngine(t)
 	anon := render(t, e, "fr", "error", &Page{Path: "/fiches/b3f1", Data: &ErrorData{Status: 404}})
-	for _, want := range []string{`href="/login?next=%2ffiches%2fb3f1"`, `href="?lang=en"`, `href="?lang=fr"`, `href="/#territoires"`} {
+	for _, want := range []string{`href="/login?next=%2ffiches%2fb3f1"`, `href="/fiches/b3f1?lang=en"`, `href="/fiches/b3f1?lang=fr"`, `href="/#territoires"`} {
 		if !strings.Contains(anon, want) {
 			t.Errorf("anonymous: missing %q", want)
 		}
@@ -412,5 +412,25 @@ func checkHTML(t *testing.T, name, doc string) {
 		if loc := bad.FindStringIndex(doc); loc != nil {
 			t.Errorf("%s: inline script or style: %q", name, doc[loc[0]:min(loc[1]+40, len(doc))])
 		}
+	}
+}
+
+// The language switch keeps the page and its query; it never leaves the site.
+func TestLangURL(t *testing.T) {
+	for _, c := range []struct{ path, query, lang, want string }{
+		{"", "", "fr", "?lang=fr"},
+		{"/recherche", "q=emploi+jeunes&page=2&lang=fr", "en", "/recherche?lang=en&page=2&q=emploi+jeunes"},
+		{"/territoires/59", "", "en", "/territoires/59?lang=en"},
+		{"//evil.example/x", "", "fr", "/evil.example/x?lang=fr"},
+		{"/\\evil.example", "", "fr", "/evil.example?lang=fr"},
+	} {
+		if got := (&Page{Path: c.path, Query: c.query}).LangURL(c.lang); got != c.want {
+			t.Errorf("%q %q → %q, want %q", c.path, c.query, got, c.want)
+		}
+	}
+	e := newEngine(t)
+	out := render(t, e, "fr", "error", &Page{Path: "/recherche", Query: "q=emploi&theme=sante", Data: &ErrorData{Status: 404}})
+	if !strings.Contains(out, `href="/recherche?lang=en&amp;q=emploi&amp;theme=sante"`) {
+		t.Error("the language switch lost the query")
 	}
 }

@@ -162,8 +162,13 @@ func TestNoUnusedKeys(t *testing.T) {
 		"meetings.feed.", "meetings.csv.", "meetings.files.error.", "meetings.form.stale", "meetings.record.not_yet",
 		"meetings.record.title", "meetings.attendance.title",
 		"oidc.account.cannot_remove",
+		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed",
+		// The PDF of a sheet (internal/web/pages_pdf.go).
+		"readers.pdf.",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
 		"mail.",
+		// The journal's details (internal/web/journal.go; an unknown key shows as written).
+		"audit.detail.", "audit.value.",
 		// Durations (models_desk.go).
 		"desk.duration."}
 	for _, k := range cat.Keys("fr") {

@@ -2,6 +2,7 @@ package view
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -15,6 +16,7 @@ type Page struct {
 	Unread int    // unread notifications count, shown in the header when > 0
 	Flash  string // already translated one-line success message, shown in a role="status" region
 	Path   string // current request path, for aria-current in the nav and the login "next" value
+	Query  string // current request's query string, kept by the language switch (LangURL)
 	Data   any    // one of the *Data types of this package (pointer or value)
 	// Exports, on a page listing practices, are the open-data versions of
 	// its selection: its Atom feed (announced in the page's head for feed
@@ -23,6 +25,22 @@ type Page struct {
 	// Waiting is how many submissions wait in a moderator's territories,
 	// shown beside their desk in the menu.
 	Waiting int
+}
+
+// LangURL is the current page in lang: the same path and query, with lang
+// set, so that switching language neither leaves the page nor loses its
+// filters.
+func (p *Page) LangURL(lang string) string {
+	q, _ := url.ParseQuery(p.Query)
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("lang", lang)
+	path := p.Path
+	if path != "" { // one leading slash: "//host" would leave the site
+		path = "/" + strings.TrimLeft(path, "/\\")
+	}
+	return (&url.URL{Path: path, RawQuery: q.Encode()}).String()
 }
 
 // Exports are the open-data versions of the practices a page lists.
@@ -247,6 +265,9 @@ type PracticeData struct {
 	// Presentations are the meetings where the practice was presented
 	// (models_meetings.go).
 	Presentations []PresentationView
+	// Readers is what a published sheet offers its readers
+	// (models_readers.go).
+	Readers ReadersView
 }
 
 // LoginData is the Data of the "login" page.

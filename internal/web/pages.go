@@ -58,7 +58,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: p.Lang, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
 	}
-	p.Path = r.URL.Path
+	p.Path, p.Query = r.URL.Path, r.URL.RawQuery
 	h := w.Header()
 	h.Add("Vary", "Cookie, Accept-Language")
 	if status == http.StatusServiceUnavailable {

@@ -383,6 +383,16 @@ func (s *Server) practiceDiscovery(ctx context.Context, actor *passerelle.User, 
 	if err != nil {
 		return err
 	}
+	base := strings.TrimRight(s.opts.BaseURL, "/")
+	data.Readers.Base, data.Readers.Address = base, base+practiceURL(p.ID)
+	data.Readers.PDFURL = practiceURL(p.ID) + ".pdf"
+	similar, err := s.svc.Similar(ctx, p)
+	if err != nil {
+		return err
+	}
+	for _, o := range similar {
+		data.Readers.Similar = append(data.Readers.Similar, card(snap, o))
+	}
 	data.Travel.Reuses = data.Travel.Reuses[:0]
 	for _, re := range reuses {
 		data.Travel.Reuses = append(data.Travel.Reuses, reuseView(snap, re))

@@ -153,7 +153,7 @@ func (s *Server) newPracticePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	data.Writing = writingAids(s.tr(r), data.Form)
+	s.writingData(r, data)
 	s.render(w, r, http.StatusOK, "practice_form", &view.Page{Title: s.tr(r).T("form.new_heading"), Data: data})
 }
 
@@ -320,7 +320,7 @@ func (s *Server) showPracticeForm(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	tr := s.tr(r)
-	data.Writing = writingAids(tr, f)
+	s.writingData(r, data)
 	title := tr.T("form.new_heading")
 	if id != "" {
 		title = tr.T("form.edit_heading", "title", f.Title)

@@ -274,6 +274,10 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request) {
 // uploadAttachmentPage adds a file from the edit page, then shows the edit
 // page again; a refused file is explained there.
 func (s *Server) uploadAttachmentPage(w http.ResponseWriter, r *http.Request) {
+	if wantsJSON(r) { // from the form's drop zone (writing.js)
+		s.uploadInForm(w, r)
+		return
+	}
 	u := s.signedIn(w, r)
 	if u == nil {
 		return
@@ -308,7 +312,14 @@ func (s *Server) uploadAttachmentPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	msg := s.uploadMessage(r, err)
+	s.showPracticeForm(w, r, statusOf[code], u, idString(id), p.Version, formOf(p), []view.FormError{{Field: "attachment", Message: msg}}, "")
+}
+
+// uploadMessage says why a file was refused, for people.
+func (s *Server) uploadMessage(r *http.Request, err error) string {
 	tr := s.tr(r)
+	code := errorCode(err)
 	reason := ""
 	var e *passerelle.Error
 	if errors.As(err, &e) {
@@ -331,7 +342,7 @@ func (s *Server) uploadAttachmentPage(w http.ResponseWriter, r *http.Request) {
 	default:
 		msg = tr.T("upload.error.invalid")
 	}
-	s.showPracticeForm(w, r, statusOf[code], u, idString(id), p.Version, formOf(p), []view.FormError{{Field: "attachment", Message: msg}}, "")
+	return msg
 }
 
 func (s *Server) deleteAttachmentPage(w http.ResponseWriter, r *http.Request) {
@@ -347,6 +358,10 @@ func (s *Server) deleteAttachmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := parseForm(w, r, maxSmallForm); err != nil {
 		s.errorPage(w, r, err)
+		return
+	}
+	if wantsJSON(r) { // from the form's file list (writing.js)
+		s.removeInForm(w, r, aid)
 		return
 	}
 	if err := s.svc.RemoveAttachment(r.Context(), userFrom(r.Context()), aid); err != nil {

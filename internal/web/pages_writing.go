@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -114,7 +115,7 @@ func (s *Server) writingFail(w http.ResponseWriter, r *http.Request, err error) 
 // clock says the time of day of t for the reader: "10 h 42", "10:42".
 func clock(tr *view.Translator, t time.Time) string {
 	t = t.In(view.Location)
-	return tr.T("writing.clock", "hour", fmt.Sprint(t.Hour()), "hour2", fmt.Sprintf("%02d", t.Hour()),
+	return tr.T("writing.clock", "hour", fmt.Sprint(t.Hour()),
 		"minute", fmt.Sprintf("%02d", t.Minute()))
 }
 
@@ -176,4 +177,71 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"html": html})
+}
+
+// wantsJSON tells a request of writing.js (Accept: application/json) from
+// a form post.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// fileAdded is the answer to a file uploaded from the form.
+type fileAdded struct {
+	view.AttachmentView
+	Message   string `json:"message"`
+	RemoveURL string `json:"remove_url"`
+}
+
+// uploadInForm adds the file of a drop zone's request to the practice
+// {id} (service.AddAttachment: the same checks as every upload) and
+// answers JSON: 201 fileAdded, or a writingError saying why.
+func (s *Server) uploadInForm(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	id, err := practiceID(r)
+	if err == nil && u == nil {
+		err = passerelle.Errorf(passerelle.EUnauthn, "Sign in.")
+	}
+	var a *passerelle.Attachment
+	if err == nil {
+		err = s.readUpload(w, r, func(name string, body io.Reader) error {
+			var err error
+			a, err = s.svc.AddAttachment(r.Context(), u, id, name, body)
+			return err
+		})
+	}
+	if err != nil {
+		switch errorCode(err) {
+		case passerelle.EValidation, passerelle.ETooLarge, passerelle.EUnsupported, passerelle.EConflict, passerelle.EInvalid:
+			writeJSON(w, statusFor(err), writingError{Message: s.uploadMessage(r, err)})
+		default:
+			s.writingFail(w, r, err)
+		}
+		return
+	}
+	tr := s.tr(r)
+	v := s.attachmentViews(tr, s.lang(r), []passerelle.Attachment{*a})[0]
+	writeJSON(w, http.StatusCreated, fileAdded{AttachmentView: v, Message: tr.T("writing.files.added", "name", a.Name),
+		RemoveURL: practiceURL(id) + "/pieces-jointes/" + idString(a.ID) + "/supprimer"})
+}
+
+// removeInForm removes attachment aid from the form's list
+// (service.RemoveAttachment) and answers JSON.
+func (s *Server) removeInForm(w http.ResponseWriter, r *http.Request, aid int64) {
+	if err := s.svc.RemoveAttachment(r.Context(), userFrom(r.Context()), aid); err != nil {
+		s.writingFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": s.tr(r).T("writing.files.removed")})
+}
+
+// writingData adds to the practice form's data the help around it
+// (writingAids) and the limits of the files its drop zone takes, known
+// before the draft exists.
+func (s *Server) writingData(r *http.Request, data *view.PracticeFormData) {
+	tr := s.tr(r)
+	data.Writing = writingAids(tr, data.Form)
+	if data.MaxSize == "" {
+		data.MaxSize = sizeText(tr, s.lang(r), s.svc.AttachmentSizeLimit())
+		data.MaxFiles = passerelle.MaxAttachments
+	}
 }

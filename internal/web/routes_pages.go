@@ -85,6 +85,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/nouvelle", s.createPracticePage)       // contributors on the territory: service.CreatePractice
 	r.Post("/fiches/brouillon", s.autosaveNewPage)         // contributors on the territory: service.CreatePractice (JSON, pages_writing.go)
 	r.Post("/fiches/apercu", s.previewPage)                // signed in: service.PreviewBody (JSON)
+	get("/fiches/{id:[0-9]+}.pdf", s.practicePDF)          // anyone, published only: service.PublishedPractice (pages_pdf.go)
 	get("/fiches/{id}", s.practicePage)                    // service.visible; buttons from service.Abilities
 	get("/fiches/{id}/modifier", s.editPracticePage)       // the author: service.check (edit)
 	r.Post("/fiches/{id}/modifier", s.updatePracticePage)  // the author: service.check (edit)

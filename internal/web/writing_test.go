@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -161,4 +163,76 @@ func decode(t *testing.T, res *response, v any) {
 	if err := json.Unmarshal([]byte(res.Body), v); err != nil {
 		t.Fatalf("%v: %q", err, res.Body)
 	}
+}
+
+// TestWritingFilesInForm: the form's drop zone uploads with the checks of
+// every upload and answers JSON (the page is not reloaded, nothing typed is
+// lost); a refused file says why; removing answers JSON too; without
+// JavaScript the separate form still posts and redirects.
+func TestWritingFilesInForm(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		b := s.browser(t)
+		b.login(s.World.LilleAuthor.Email, "", "/")
+		res := b.post("/fiches/brouillon", url.Values{"title": {"Kit d’accueil"}}).expect(t, "autosave", http.StatusOK)
+		var saved struct {
+			ID        string `json:"id"`
+			UploadURL string `json:"upload_url"`
+		}
+		decode(t, res, &saved)
+		res = b.upload(saved.UploadURL, "notes d'atelier.txt", "Compte rendu de l’atelier.\n", "Accept", "application/json")
+		res.expect(t, "upload in form", http.StatusCreated)
+		var added struct {
+			ID, Name, URL, SizeText string
+			Message                 string `json:"message"`
+			RemoveURL               string `json:"remove_url"`
+		}
+		decode(t, res, &added)
+		if added.Name != "notes d'atelier.txt" || added.URL != "/attachments/"+added.ID || !strings.Contains(added.Message, "est joint") ||
+			added.RemoveURL != "/fiches/"+saved.ID+"/pieces-jointes/"+added.ID+"/supprimer" {
+			t.Errorf("added = %+v", added)
+		}
+		res = b.upload(saved.UploadURL, "page.html", "<!doctype html><html><script>alert(1)</script></html>", "Accept", "application/json")
+		res.expect(t, "html refused", http.StatusUnsupportedMediaType)
+		var refused struct{ Message string }
+		decode(t, res, &refused)
+		if refused.Message == "" {
+			t.Error("no reason for a refused file")
+		}
+		form := b.get("/fiches/"+saved.ID+"/modifier").expect(t, "edit form", http.StatusOK)
+		form.contains(t, "edit form", `id="files" hidden`, `data-remove-url="`+added.RemoveURL+`"`, `<input type="file" id="files-input" multiple`)
+		res = b.post(added.RemoveURL, url.Values{}, "Accept", "application/json").expect(t, "remove in form", http.StatusOK)
+		res.contains(t, "remove in form", "retiré")
+
+		// Without JavaScript: the separate form, then the edit page again.
+		res = b.upload(saved.UploadURL, "programme.txt", "Programme de la journée.\n")
+		res.expect(t, "upload without JS", http.StatusSeeOther, "/fiches/"+saved.ID+"/modifier#pieces-jointes")
+
+		// Someone else cannot add a file.
+		other := s.browser(t)
+		other.login(s.World.RoubaixAuthor.Email, "", "/")
+		other.upload(saved.UploadURL, "x.txt", "x\n", "Accept", "application/json").expect(t, "other's draft", http.StatusNotFound)
+	})
+}
+
+// upload posts one file as the field "file" of a multipart form.
+func (b *browser) upload(path, name, content string, headers ...string) *response {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	req, err := http.NewRequest(http.MethodPost, b.site.URL+path, &buf)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return b.do(req)
 }

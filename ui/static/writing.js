@@ -210,12 +210,13 @@
     listeners.forEach(function (fn) { fn(body); });
   }
 
-  // A button pressed while a new draft is being created waits for it, so
-  // that the form does not create a second one.
+  // A button pressed while an autosave runs waits for its answer: the form
+  // then posts to the draft it created, on the version it made (else it
+  // would create a second draft, or be refused as stale).
   var pendingSubmit = null;
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
-    if (inFlight && form.getAttribute("data-id") === null) {
+    if (inFlight) {
       event.preventDefault();
       pendingSubmit = event.submitter || submit;
       listeners.push(resume);
@@ -294,10 +295,180 @@
     });
   }
 
-  // Others (the files' drop zone) wait for the draft to exist.
-  window.PasserelleWriting = {
-    onSaved: function (fn) { listeners.push(fn); },
-    saveNow: function () { clearTimeout(timer); save(); },
-    id: function () { return form.getAttribute("data-id"); }
-  };
+  // Files: chosen or dropped inside the form, sent one request each with
+  // their progress and a cancel button, without leaving the page. A new
+  // draft is saved first (uploads need its id); files wait for it.
+  var files = document.getElementById("files");
+  var filesInput = document.getElementById("files-input");
+  if (files && filesInput && status) {
+    files.hidden = false;
+    var separate = document.getElementById("pieces-jointes");
+    if (separate) {
+      separate.hidden = true;
+    }
+    var zone = document.getElementById("dropzone");
+    var uploads = document.getElementById("uploads");
+    var list = document.getElementById("files-list");
+    var filesStatus = document.getElementById("files-status");
+    var waiting = [];
+    var announce = function (text) {
+      filesStatus.textContent = text;
+    };
+    var button = function (label, cls) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button button-small " + (cls || "button-secondary");
+      b.textContent = label;
+      return b;
+    };
+    var showFile = function (f) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = f.URL;
+      a.setAttribute("download", "");
+      a.textContent = f.Name;
+      var meta = document.createElement("span");
+      meta.className = "muted";
+      meta.textContent = "(" + f.Type + ", " + f.SizeText + ")";
+      var rm = button(files.getAttribute("data-remove"));
+      rm.setAttribute("data-remove-url", f.remove_url);
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " " + f.Name;
+      rm.appendChild(hidden);
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(meta);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(rm);
+      list.appendChild(li);
+    };
+    var send = function (file, li, progress, cancel, note) {
+      var id = form.getAttribute("data-id");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", "/fiches/" + id + "/pieces-jointes");
+      xhr.setRequestHeader("Accept", "application/json");
+      note.textContent = "";
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) {
+          progress.max = e.total;
+          progress.value = e.loaded;
+        }
+      });
+      var fail = function (msg) {
+        li.classList.add("upload-error");
+        progress.remove();
+        note.textContent = msg;
+        cancel.textContent = files.getAttribute("data-dismiss");
+        cancel.onclick = function () { li.remove(); };
+        announce(file.name + "\u00a0: " + msg);
+      };
+      xhr.addEventListener("load", function () {
+        var body = {};
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch (e) {
+          body = {};
+        }
+        if (xhr.status === 201) {
+          li.remove();
+          showFile(body);
+          announce(body.message || "");
+        } else {
+          fail(body.message || files.getAttribute("data-failed"));
+        }
+      });
+      xhr.addEventListener("error", function () { fail(files.getAttribute("data-failed")); });
+      xhr.addEventListener("abort", function () {
+        li.remove();
+        announce(files.getAttribute("data-cancelled").replace("{name}", file.name));
+      });
+      cancel.onclick = function () { xhr.abort(); };
+      var data = new FormData();
+      data.append("file", file, file.name);
+      xhr.send(data);
+    };
+    var add = function (chosen) {
+      for (var i = 0; i < chosen.length; i++) {
+        var file = chosen[i];
+        var li = document.createElement("li");
+        var name = document.createElement("span");
+        name.textContent = file.name;
+        var progress = document.createElement("progress");
+        progress.max = 1;
+        progress.value = 0;
+        progress.setAttribute("aria-label", file.name);
+        var note = document.createElement("span");
+        note.className = "muted";
+        var cancel = button(files.getAttribute("data-cancel"));
+        li.appendChild(name);
+        li.appendChild(progress);
+        li.appendChild(note);
+        li.appendChild(cancel);
+        uploads.appendChild(li);
+        if (form.getAttribute("data-id")) {
+          send(file, li, progress, cancel, note);
+        } else {
+          note.textContent = files.getAttribute("data-need-title");
+          (function (item) {
+            item.cancel.onclick = function () {
+              waiting = waiting.filter(function (w) { return w !== item; });
+              item.li.remove();
+            };
+            waiting.push(item);
+          })({ file: file, li: li, progress: progress, cancel: cancel, note: note });
+        }
+      }
+      if (waiting.length) {
+        clearTimeout(timer);
+        save();
+      }
+    };
+    listeners.push(function () {
+      var pending = waiting;
+      waiting = [];
+      pending.forEach(function (w) { send(w.file, w.li, w.progress, w.cancel, w.note); });
+    });
+    filesInput.addEventListener("change", function () {
+      add(filesInput.files);
+      filesInput.value = "";
+    });
+    zone.addEventListener("dragover", function (e) {
+      e.preventDefault();
+      zone.classList.add("is-over");
+    });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("is-over"); });
+    zone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      zone.classList.remove("is-over");
+      if (e.dataTransfer && e.dataTransfer.files) {
+        add(e.dataTransfer.files);
+      }
+    });
+    list.addEventListener("click", function (e) {
+      var b = e.target.closest ? e.target.closest("button[data-remove-url]") : null;
+      if (!b) {
+        return;
+      }
+      b.disabled = true;
+      fetch(b.getAttribute("data-remove-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+        body: ""
+      }).then(function (res) {
+        return res.json().then(function (body) { return { ok: res.ok, body: body }; });
+      }).then(function (r) {
+        if (r.ok) {
+          b.closest("li").remove();
+        } else {
+          b.disabled = false;
+        }
+        announce(r.body.message || "");
+      }, function () {
+        b.disabled = false;
+        announce(files.getAttribute("data-failed"));
+      });
+    });
+  }
 })();
