@@ -221,6 +221,8 @@ type ToolView struct {
 type HomeData struct {
 	Latest  []PracticeCard
 	Regions []TerritoryNode
+	// Map is the network's map (models_readers.go).
+	Map NetworkMap
 }
 
 // TerritoryNode is a territory with its children, for the home page tree

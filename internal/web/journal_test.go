@@ -24,3 +24,18 @@ func TestJournalReadsNames(t *testing.T) {
 			contains(t, "territory entry", "Lille<br><span class=\"muted\">59350</span>", "Niveau\u00a0: Commune", "Rattachement\u00a0: Nord (59)")
 	})
 }
+
+// TestJobsDashboardWayBack: the jobs dashboard (River UI) is in the
+// administration's menu, and its page has a link back to the administration.
+func TestJobsDashboardWayBack(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		admin := s.browser(t)
+		admin.login(s.World.Admin.Email, "/admin", "/admin")
+		admin.get("/admin").expect(t, "administration", http.StatusOK).contains(t, "admin menu", `<a href="/admin/jobs"`)
+		admin.get("/admin/jobs/?lang=fr").expect(t, "dashboard", http.StatusOK).
+			contains(t, "dashboard", `<a href="/admin" id="passerelle-back"`, "Retour à l’administration")
+		states := admin.get("/admin/jobs/api/states").expect(t, "River UI API", http.StatusOK)
+		states.lacks(t, "River UI API", "passerelle-back")
+	})
+}

@@ -33,7 +33,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tree := snap.Tree()
-	data := &view.HomeData{Latest: cards(snap, latest.Items)}
+	data := &view.HomeData{Latest: cards(snap, latest.Items), Map: networkMap(snap, counts)}
 	for _, code := range tree.Roots() {
 		node := view.TerritoryNode{Territory: territoryView(tree.Get(code), counts)}
 		for _, child := range tree.Children(code) {
