@@ -85,6 +85,8 @@ type Practice struct {
 	// Attachments are the files attached, when loaded (nil otherwise); they
 	// are not part of a frozen revision.
 	Attachments []Attachment `json:"-"`
+	// Cover is the optional cover image (nil: none); not part of a revision.
+	Cover *Cover `json:"-"`
 }
 
 // Field length limits, in characters.
