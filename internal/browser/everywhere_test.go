@@ -106,6 +106,18 @@ func TestEverywhereInBrowser(t *testing.T) {
 				t.Errorf("at 1280 px the accounts are not a table (%s)", d)
 			}
 			shot("accounts-1280")
+
+			// The jobs dashboard, from the administration's menu, and back.
+			run(t, ctx, "admin home", chromedp.Navigate(base+"/admin?lang=fr"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			run(t, ctx, "jobs from the admin menu", chromedp.Click(chromedp.CSS(`.admin-nav a[href="/admin/jobs"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`#passerelle-back`)))
+			shot("jobs-1280")
+			// River UI redraws its page as it starts: the link is followed
+			// by script rather than by a node that may be replaced meanwhile.
+			if !get(t, ctx, "follow the link back", chromedp.Evaluate[bool](`(() => { const a = document.getElementById("passerelle-back"); a.click(); return !!a; })()`)) {
+				t.Fatal("no link back")
+			}
+			run(t, ctx, "back to the administration", chromedp.WaitVisible(chromedp.CSS(".admin-cards")))
 		})
 	}
 }

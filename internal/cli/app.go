@@ -75,7 +75,8 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files,
 		MailFrom: cfg.MailFrom}, jobs.Config{RunWorkers: runWorkers,
 		MaxWorkers: cfg.JobWorkers, MailWorkers: cfg.MailWorkers,
-		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
+		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays,
+			ReviewAfter: cfg.ReviewAfter}})
 	if err != nil {
 		return nil, errors.Join(err, files.Close(), db.Close())
 	}

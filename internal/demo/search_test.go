@@ -87,3 +87,44 @@ func TestDemoSearchByWhatASheetIs(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoSimilar: a sheet's similar practices share its themes or come
+// from near it, are published, and never include the sheet itself.
+func TestDemoSimilar(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		if err := demo.Load(ctx, b.Service); err != nil {
+			t.Fatal(err)
+		}
+		res, err := b.Service.Published(ctx, service.ListQuery{Q: `"cartes sur table"`}, false)
+		if err != nil || len(res.Items) != 1 {
+			t.Fatalf("%v %v", res, err)
+		}
+		cartes := res.Items[0]
+		similar, err := b.Service.Similar(ctx, cartes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(similar) != service.SimilarLimit {
+			t.Fatalf("%d similar practices", len(similar))
+		}
+		var titles []string
+		for _, p := range similar {
+			titles = append(titles, p.Title)
+			if p.ID == cartes.ID || !p.Published() {
+				t.Errorf("similar: %q (%s)", p.Title, p.Status)
+			}
+		}
+		// Same town and two shared themes first: "Entreprendre au féminin
+		// à l’Alma" (Roubaix, égalité).
+		if titles[0] != demoSheets["entreprendre"] {
+			t.Errorf("similar to « Cartes sur table »: %q", titles)
+		}
+		for _, p := range similar {
+			if slices.Contains([]string{"Des médiatrices santé à Lille-Sud", "Fête de quartier aux Moulins (brouillon)"}, p.Title) {
+				t.Errorf("an unpublished sheet is offered: %q", p.Title)
+			}
+		}
+	})
+}

@@ -182,19 +182,19 @@ func TestTwoProcessesShareTheWork(t *testing.T) {
 	const n = 300
 	s := newSite(t, store.Postgres)
 	id, w := followers(t, s, n)
-	smtp := newSMTPRecorder(t)
-	web := startServe(t, bin, s, "--workers=false", "--log-level", "error", "--smtp-url", smtp.url())
+	smtp := newSMTPServer(t)
+	web := startServe(t, bin, s, "--workers=false", "--log-level", "error", "--smtp-url", smtp.URL())
 	// One e-mail job at a time each: the six batches of 50 cannot all go
 	// to whichever worker polls first.
-	a := startWorker(t, bin, s, "--smtp-url", smtp.url(), "--mail-workers", "1")
-	b := startWorker(t, bin, s, "--smtp-url", smtp.url(), "--mail-workers", "1")
+	a := startWorker(t, bin, s, "--smtp-url", smtp.URL(), "--mail-workers", "1")
+	b := startWorker(t, bin, s, "--smtp-url", smtp.URL(), "--mail-workers", "1")
 	approve(t, web.base, id, w)
-	news := []string{"Nouvelle fiche : «", "New practice:"}
+	news := []string{"Nouvelle fiche\u00a0: «", "New practice:"} // French typography: a no-break space before the colon
 	waitFor(t, 2*time.Minute, "every subscriber's e-mail", func() bool {
 		_, _, completed, _ := delivered(t, s, id) // River records completions in batches
-		return len(smtp.count(news...)) == n && completed == n
+		return len(countBySubject(smtp.Messages(), news...)) == n && completed == n
 	})
-	for to, c := range smtp.count(news...) {
+	for to, c := range countBySubject(smtp.Messages(), news...) {
 		if c != 1 {
 			t.Errorf("%s got %d e-mails", to, c)
 		}

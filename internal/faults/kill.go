@@ -13,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/passerelle/passerelle/internal/mail/mailtest"
 	"github.com/passerelle/passerelle/internal/store"
 )
 
@@ -98,7 +99,7 @@ func kill(ctx context.Context, cfg *Config, r *Result, dialect string, separate 
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	smtp, err := NewSMTPServer()
+	smtp, err := mailtest.New(mailtest.Options{})
 	if err != nil {
 		return err
 	}
@@ -184,7 +185,7 @@ func kill(ctx context.Context, cfg *Config, r *Result, dialect string, separate 
 	}
 
 	msgs := relevant(smtp.Messages(), w)
-	byKey := map[[2]string][]Received{}
+	byKey := map[[2]string][]mailtest.Message{}
 	for _, m := range msgs {
 		k := [2]string{m.To, m.Subject}
 		byKey[k] = append(byKey[k], m)
@@ -300,12 +301,12 @@ func ids(w *World) []int64 {
 
 // relevant keeps the e-mails of the publications: to the author and the
 // readers (the moderator's are about the submissions).
-func relevant(msgs []Received, w *World) []Received {
-	return slices.DeleteFunc(msgs, func(m Received) bool { return m.To == w.Moderator })
+func relevant(msgs []mailtest.Message, w *World) []mailtest.Message {
+	return slices.DeleteFunc(msgs, func(m mailtest.Message) bool { return m.To == w.Moderator })
 }
 
 // logical counts the distinct e-mails received (recipient × subject).
-func logical(msgs []Received, w *World) int {
+func logical(msgs []mailtest.Message, w *World) int {
 	seen := map[[2]string]bool{}
 	for _, m := range relevant(msgs, w) {
 		seen[[2]string{m.To, m.Subject}] = true

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/passerelle/passerelle/internal/mail/mailtest"
 	"github.com/passerelle/passerelle/internal/store"
 )
 
@@ -36,7 +37,7 @@ func throughput(ctx context.Context, cfg *Config, r *Result) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	smtp, err := NewSMTPServer()
+	smtp, err := mailtest.New(mailtest.Options{})
 	if err != nil {
 		return err
 	}

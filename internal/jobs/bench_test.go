@@ -15,9 +15,9 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertest"
 
-	"github.com/passerelle/passerelle/internal/faults"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/mail"
+	"github.com/passerelle/passerelle/internal/mail/mailtest"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 	"github.com/passerelle/passerelle/internal/testenv"
@@ -178,7 +178,7 @@ func BenchmarkSendEmailBatch(bm *testing.B) {
 	for _, dialect := range testenv.Dialects(bm) {
 		bm.Run(dialect, func(bm *testing.B) {
 			ctx := context.Background()
-			server, err := faults.NewSMTPServer()
+			server, err := mailtest.New(mailtest.Options{})
 			if err != nil {
 				bm.Fatal(err)
 			}

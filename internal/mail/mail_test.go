@@ -1,99 +1,32 @@
 package mail_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
-	"net"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	gomessage "github.com/emersion/go-message/mail"
 
 	pmail "github.com/passerelle/passerelle/internal/mail"
+	"github.com/passerelle/passerelle/internal/mail/mailtest"
 )
 
-// countingServer is an SMTP server that counts its connections and keeps
-// each message raw; with closeAfterEach it hangs up after every message,
+// newServer starts an SMTP server that keeps each message whole, stopped
+// when the test ends; with closeAfterEach it hangs up after every message,
 // as a server that drops idle clients would.
-type countingServer struct {
-	ln             net.Listener
-	closeAfterEach bool
-	mu             sync.Mutex
-	conns          int
-	raw            [][]byte
-}
-
-func newCountingServer(t *testing.T, closeAfterEach bool) *countingServer {
+func newServer(t *testing.T, closeAfterEach bool) *mailtest.Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := mailtest.New(mailtest.Options{CloseAfterEach: closeAfterEach, KeepRaw: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &countingServer{ln: ln, closeAfterEach: closeAfterEach}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.conns++
-			s.mu.Unlock()
-			go s.serve(c)
-		}
-	}()
-	return s
-}
-
-func (s *countingServer) serve(c net.Conn) {
-	defer c.Close()
-	tp := textproto.NewConn(c)
-	_ = tp.PrintfLine("220 test ESMTP")
-	for {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return
-		}
-		switch strings.ToUpper(strings.Fields(line + " x")[0]) {
-		case "EHLO":
-			_ = tp.PrintfLine("250-test")
-			_ = tp.PrintfLine("250 8BITMIME")
-		case "DATA":
-			_ = tp.PrintfLine("354 go ahead")
-			raw, err := io.ReadAll(bufio.NewReader(tp.DotReader()))
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.raw = append(s.raw, raw)
-			s.mu.Unlock()
-			_ = tp.PrintfLine("250 queued")
-			if s.closeAfterEach {
-				return
-			}
-		case "QUIT":
-			_ = tp.PrintfLine("221 bye")
-			return
-		default:
-			_ = tp.PrintfLine("250 ok")
-		}
-	}
-}
-
-func (s *countingServer) url() string { return "smtp://" + s.ln.Addr().String() }
-
-func (s *countingServer) counts() (conns, msgs int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.conns, len(s.raw)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 func message(key, to string) *pmail.Message {
@@ -104,8 +37,8 @@ func message(key, to string) *pmail.Message {
 // TestSMTPReusesConnections: the messages of a batch go over one
 // connection, each with the Message-ID derived from its key.
 func TestSMTPReusesConnections(t *testing.T) {
-	srv := newCountingServer(t, false)
-	s, err := pmail.New(pmail.Config{SMTPURL: srv.url(), From: "Passerelle <noreply@passerelle.example.org>"})
+	srv := newServer(t, false)
+	s, err := pmail.New(pmail.Config{SMTPURL: srv.URL(), From: "Passerelle <noreply@passerelle.example.org>"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +53,11 @@ func TestSMTPReusesConnections(t *testing.T) {
 		}
 		ids = append(ids, m.MessageID)
 	}
-	if conns, msgs := srv.counts(); conns != 1 || msgs != 10 {
+	if conns, msgs := srv.Connections(), srv.Count(); conns != 1 || msgs != 10 {
 		t.Errorf("%d messages over %d connections, want 10 over 1", msgs, conns)
 	}
-	for i, raw := range srv.raw {
-		mr, err := gomessage.CreateReader(bytes.NewReader(raw))
+	for i, m := range srv.Messages() {
+		mr, err := gomessage.CreateReader(bytes.NewReader(m.Raw))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,8 +73,8 @@ func TestSMTPReusesConnections(t *testing.T) {
 // TestSMTPRedialsAfterHangUp: a kept connection the server closed meanwhile
 // is replaced without losing the message.
 func TestSMTPRedialsAfterHangUp(t *testing.T) {
-	srv := newCountingServer(t, true)
-	s, err := pmail.New(pmail.Config{SMTPURL: srv.url(), From: "Passerelle <noreply@passerelle.test>"})
+	srv := newServer(t, true)
+	s, err := pmail.New(pmail.Config{SMTPURL: srv.URL(), From: "Passerelle <noreply@passerelle.test>"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +85,7 @@ func TestSMTPRedialsAfterHangUp(t *testing.T) {
 			t.Fatalf("message %d: %v", i, err)
 		}
 	}
-	if conns, msgs := srv.counts(); msgs != 3 || conns != 3 {
+	if conns, msgs := srv.Connections(), srv.Count(); msgs != 3 || conns != 3 {
 		t.Errorf("%d messages over %d connections, want 3 over 3", msgs, conns)
 	}
 }

@@ -1,56 +1,15 @@
 package mail_test
 
 import (
-	"bufio"
 	"context"
 	"net"
-	"net/mail"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
 
 	pmail "github.com/passerelle/passerelle/internal/mail"
+	"github.com/passerelle/passerelle/internal/mail/mailtest"
 )
-
-// serveSMTP answers SMTP on ln (no TLS, no auth) and sends each message it
-// accepts on got.
-func serveSMTP(ln net.Listener, got chan<- *mail.Message) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			tp := textproto.NewConn(c)
-			_ = tp.PrintfLine("220 test ESMTP")
-			for {
-				line, err := tp.ReadLine()
-				if err != nil {
-					return
-				}
-				switch strings.ToUpper(strings.Fields(line + " x")[0]) {
-				case "EHLO":
-					_ = tp.PrintfLine("250 test")
-				case "DATA":
-					_ = tp.PrintfLine("354 go ahead")
-					m, err := mail.ReadMessage(bufio.NewReader(tp.DotReader()))
-					if err != nil {
-						return
-					}
-					got <- m
-					_ = tp.PrintfLine("250 queued")
-				case "QUIT":
-					_ = tp.PrintfLine("221 bye")
-					return
-				default:
-					_ = tp.PrintfLine("250 ok")
-				}
-			}
-		}()
-	}
-}
 
 // TestSMTPComesUpLate: while the SMTP server is down Send fails (the River
 // job then retries with backoff); once it is up the same message goes out,
@@ -77,13 +36,15 @@ func TestSMTPComesUpLate(t *testing.T) {
 	if err != nil {
 		t.Skipf("port %s taken meanwhile: %v", addr, err)
 	}
-	defer ln.Close()
-	got := make(chan *mail.Message, 1)
-	go serveSMTP(ln, got)
+	srv := mailtest.Serve(ln, mailtest.Options{})
+	defer srv.Close()
 	if err := s.Send(ctx, m); err != nil {
 		t.Fatalf("once the server is up: %v", err)
 	}
-	msg := <-got
+	if err := srv.Wait(ctx, 1); err != nil {
+		t.Fatalf("the server got nothing: %v", err)
+	}
+	msg := srv.Messages()[0]
 	if msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.Contains(msg.Header.Get("List-Unsubscribe"), "token=abc") {
 		t.Errorf("headers %v", msg.Header)
 	}

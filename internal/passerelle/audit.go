@@ -12,6 +12,7 @@ type AuditEntry struct {
 	ActorID    int64  // 0: the command line
 	ActorName  string // filled when read
 	ActorEmail string // filled when read
+	TargetName string // filled when read: the name of the account whose e-mail is Target, if any
 	Action     AuditAction
 	Target     string            // what the change is on: an e-mail, a territory code, a theme slug
 	Details    map[string]string // the values of the change

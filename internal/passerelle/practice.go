@@ -87,6 +87,12 @@ type Practice struct {
 	Attachments []Attachment `json:"-"`
 	// Cover is the optional cover image (nil: none); not part of a revision.
 	Cover *Cover `json:"-"`
+	// ReviewedAt is when the published practice was last confirmed
+	// current, nil before its first confirmation; ReviewAskedAt, when its
+	// author was last asked to (freshness.go). Kept by the database, not
+	// part of a revision.
+	ReviewedAt    *time.Time `json:"-"`
+	ReviewAskedAt *time.Time `json:"-"`
 }
 
 // Field length limits, in characters.

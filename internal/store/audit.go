@@ -21,6 +21,7 @@ type auditRow struct {
 
 	ActorName  *string `bun:"actor_name,scanonly"`
 	ActorEmail *string `bun:"actor_email,scanonly"`
+	TargetName *string `bun:"target_name,scanonly"`
 }
 
 // InsertAudit writes one entry of the audit log; call it in the transaction
@@ -64,7 +65,9 @@ func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]passerelle.Aud
 	var rows []auditRow
 	q := db.NewSelect().Model(&rows).ColumnExpr("a.*").
 		ColumnExpr("u.name AS actor_name").ColumnExpr("u.email AS actor_email").
-		Join("LEFT JOIN users AS u ON u.id = a.actor_id")
+		ColumnExpr("tu.name AS target_name").
+		Join("LEFT JOIN users AS u ON u.id = a.actor_id").
+		Join("LEFT JOIN users AS tu ON tu.email = a.target")
 	switch {
 	case f.Actor == nil:
 	case *f.Actor == 0:
@@ -102,6 +105,9 @@ func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]passerelle.Aud
 		}
 		if r.ActorEmail != nil {
 			e.ActorEmail = *r.ActorEmail
+		}
+		if r.TargetName != nil {
+			e.TargetName = *r.TargetName
 		}
 		if r.Details != "" && r.Details != "{}" {
 			_ = json.Unmarshal([]byte(r.Details), &e.Details)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/search"
 )
 
@@ -254,4 +255,102 @@ func orderByRelevance(c *catalogue, window []int32, score map[int64]float64, fou
 		return 0
 	})
 	return out
+}
+
+// SimilarPractices returns up to limit published practices like the
+// published practice id, from the catalogue: each scores 2 per theme they
+// share, near[its territory] (the caller weighs the territories around
+// id's), 0.5 for the same kind; the best candidates then gain 0.5 per word
+// their titles and summaries share (at most 3), and the best come first,
+// newest on a tie. Only published practices are in the catalogue; none
+// when id is not one of them.
+func SimilarPractices(ctx context.Context, db *DB, id int64, near map[string]float64, limit int) ([]*passerelle.Practice, error) {
+	var out []*passerelle.Practice
+	err := db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
+		c, err := currentCatalogue(ctx, db, tx)
+		if err != nil {
+			return err
+		}
+		at, ok := c.pos[id]
+		if !ok {
+			return nil
+		}
+		me := &c.entries[at]
+		nearIdx := make(map[int32]float64, len(near))
+		for code, w := range near {
+			if i := c.territories.lookup(code); i >= 0 {
+				nearIdx[i] = w
+			}
+		}
+		type cand struct {
+			pos   int32
+			score float64
+		}
+		var cands []cand
+		for i := range c.entries {
+			e := &c.entries[i]
+			if int32(i) == at { //nolint:gosec // G115: positions fit
+				continue
+			}
+			score := 0.0
+			for _, t := range e.themes {
+				if slices.Contains(me.themes, t) {
+					score += 2
+				}
+			}
+			if e.territory >= 0 {
+				score += nearIdx[e.territory]
+			}
+			if score == 0 {
+				continue
+			}
+			if e.kind == me.kind {
+				score += 0.5
+			}
+			cands = append(cands, cand{int32(i), score}) //nolint:gosec // G115: positions fit
+		}
+		// Entries are newest first: a stable sort keeps the newest on a tie.
+		slices.SortStableFunc(cands, func(a, b cand) int { return cmpDesc(a.score, b.score) })
+		cands = cands[:min(len(cands), 4*limit+10)]
+		ids := []int64{id}
+		for _, cd := range cands {
+			ids = append(ids, c.entries[cd.pos].id)
+		}
+		found, err := practicesByID(ctx, tx, ids)
+		if err != nil || len(found) == 0 || found[0].ID != id {
+			return err
+		}
+		mine := map[string]bool{}
+		for _, k := range search.Keys(found[0].Title + " " + found[0].Summary) {
+			mine[k] = true
+		}
+		score := map[int64]float64{}
+		for _, cd := range cands {
+			score[c.entries[cd.pos].id] = cd.score
+		}
+		rest := found[1:]
+		for _, p := range rest {
+			shared := 0
+			for _, k := range search.Keys(p.Title + " " + p.Summary) {
+				if mine[k] && len(k) > 2 {
+					shared++
+				}
+			}
+			score[p.ID] += 0.5 * float64(min(shared, 6))
+		}
+		slices.SortStableFunc(rest, func(a, b *passerelle.Practice) int { return cmpDesc(score[a.ID], score[b.ID]) })
+		out = rest[:min(len(rest), limit)]
+		return nil
+	})
+	return out, err
+}
+
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }

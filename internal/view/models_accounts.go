@@ -217,11 +217,14 @@ type JournalFilters struct{ Actor, Action, From, To, Target string }
 type DetailView struct{ Key, Value string }
 
 // AuditRow is one entry of the journal. ActorName is empty for the command
-// line.
+// line. TargetName is the name of the account, territory or theme the entry
+// is about (Target its e-mail, code or slug), when known; the keys and values
+// of Details are already translated.
 type AuditRow struct {
 	At                    time.Time
 	ActorName, ActorEmail string
 	Action, Target        string
+	TargetName            string
 	Details               []DetailView
 }
 

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -624,17 +623,13 @@ func (s *Server) adminJournalPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "admin_journal", &view.Page{Title: tr.T("admin.journal.heading"), Data: data})
 		return
 	}
+	snap, err := s.svc.Snapshot(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	for _, e := range j.Entries {
-		row := view.AuditRow{At: e.At, ActorName: e.ActorName, ActorEmail: e.ActorEmail, Action: string(e.Action), Target: e.Target}
-		keys := make([]string, 0, len(e.Details))
-		for k := range e.Details {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			row.Details = append(row.Details, view.DetailView{Key: k, Value: e.Details[k]})
-		}
-		data.Entries = append(data.Entries, row)
+		data.Entries = append(data.Entries, journalRow(tr, snap, e))
 	}
 	data.Pagination = view.Pagination{Page: j.Page, PerPage: j.PerPage, Total: j.Total}
 	link := func(page int) string {

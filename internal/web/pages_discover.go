@@ -54,7 +54,7 @@ func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tree := snap.Tree()
-	data := &view.TerritoriesData{Pruned: tree.Len() > bigTree}
+	data := &view.TerritoriesData{Pruned: tree.Len() > bigTree, Map: networkMap(snap, counts)}
 	var walk func(codes []string, depth int) []view.TerritoryNode
 	walk = func(codes []string, depth int) []view.TerritoryNode {
 		var out []view.TerritoryNode
@@ -386,6 +386,13 @@ func (s *Server) practiceDiscovery(ctx context.Context, actor *passerelle.User, 
 	base := strings.TrimRight(s.opts.BaseURL, "/")
 	data.Readers.Base, data.Readers.Address = base, base+practiceURL(p.ID)
 	data.Readers.PDFURL = practiceURL(p.ID) + ".pdf"
+	similar, err := s.svc.Similar(ctx, p)
+	if err != nil {
+		return err
+	}
+	for _, o := range similar {
+		data.Readers.Similar = append(data.Readers.Similar, card(snap, o))
+	}
 	data.Travel.Reuses = data.Travel.Reuses[:0]
 	for _, re := range reuses {
 		data.Travel.Reuses = append(data.Travel.Reuses, reuseView(snap, re))

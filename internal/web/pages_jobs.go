@@ -1,9 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"html"
+	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"riverqueue.com/riverui"
@@ -56,5 +60,75 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "+
 		"script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	w.Header().Set("Cache-Control", "no-store")
-	h.ServeHTTP(w, r)
+	bw := &backLinkWriter{ResponseWriter: w, link: jobsBackLink(s.tr(r))}
+	h.ServeHTTP(bw, r)
+	bw.finish()
+}
+
+// backLinkWriter adds a link back to the administration to River UI's HTML
+// page (its single-page application has no way out of its own): the page is
+// held, the link inserted after <body>, fixed in a corner. Everything else
+// River UI serves (its API, scripts, styles) passes through untouched.
+type backLinkWriter struct {
+	http.ResponseWriter
+	link    string
+	page    *bytes.Buffer // non-nil: an HTML page being held
+	status  int
+	decided bool
+}
+
+func (b *backLinkWriter) WriteHeader(code int) {
+	if b.decided {
+		return
+	}
+	b.decided = true
+	h := b.Header()
+	if strings.HasPrefix(h.Get("Content-Type"), "text/html") && h.Get("Content-Encoding") == "" && code == http.StatusOK {
+		b.page, b.status = new(bytes.Buffer), code
+		h.Del("Content-Length")
+		return
+	}
+	b.ResponseWriter.WriteHeader(code)
+}
+
+func (b *backLinkWriter) Write(p []byte) (int, error) {
+	if !b.decided {
+		if b.Header().Get("Content-Type") == "" {
+			b.Header().Set("Content-Type", http.DetectContentType(p))
+		}
+		b.WriteHeader(http.StatusOK)
+	}
+	if b.page != nil {
+		return b.page.Write(p)
+	}
+	return b.ResponseWriter.Write(p)
+}
+
+// Flush passes through what is not held.
+func (b *backLinkWriter) Flush() {
+	if f, ok := b.ResponseWriter.(http.Flusher); ok && b.page == nil {
+		f.Flush()
+	}
+}
+
+// finish writes the held page with the link.
+func (b *backLinkWriter) finish() {
+	if b.page == nil {
+		return
+	}
+	page := b.page.String()
+	if i := strings.Index(page, "<body"); i >= 0 {
+		if j := strings.IndexByte(page[i:], '>'); j >= 0 {
+			page = page[:i+j+1] + b.link + page[i+j+1:]
+		}
+	}
+	b.ResponseWriter.WriteHeader(b.status)
+	_, _ = io.WriteString(b.ResponseWriter, page)
+}
+
+// jobsBackLink is the link River UI's page gets, in the reader's language.
+func jobsBackLink(tr *view.Translator) string {
+	return `<a href="/admin" id="passerelle-back" style="position:fixed;left:1rem;bottom:1rem;z-index:2147483647;` +
+		`padding:.5rem .85rem;border:2px solid #1d3f73;border-radius:6px;background:#fff;color:#1d3f73;` +
+		`font:600 15px/1.4 system-ui,sans-serif;text-decoration:none">` + html.EscapeString(tr.T("jobs.back")) + `</a>`
 }
