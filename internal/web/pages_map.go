@@ -17,7 +17,7 @@ import (
 func networkMap(snap *authz.Snapshot, counts map[string]int) view.NetworkMap {
 	tree := snap.Tree()
 	fr := geo.France()
-	m := view.NetworkMap{ViewBox: fr.ViewBox, Credit: geo.Credit, CreditURL: geo.CreditURL, License: geo.License, LicenseURL: geo.LicenseURL}
+	m := view.NetworkMap{ViewBox: fr.ViewBox, Credit: geo.Source, CreditURL: geo.SourceURL, License: geo.License, LicenseURL: geo.LicenseURL}
 	most := 0
 	var departments []*passerelle.Territory
 	var walk func(codes []string, depth int)
