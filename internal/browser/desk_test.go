@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -111,6 +112,76 @@ func TestDeskInBrowser(t *testing.T) {
 				t.Errorf("menu count on the desk %q, want 1", got)
 			}
 			checkAccessibility(t, ctx, axe, "desk after a decision")
+		})
+	}
+}
+
+// TestFreshnessInBrowser: the demo's sheet published 30 months ago (older
+// than the review period) gets its author asked when the workers start —
+// a notification — and reads "à actualiser" for readers until its author
+// confirms it from the sheet; the sheet says "publiée le … · vérifiée le …".
+func TestFreshnessInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	axe := axeSource(t)
+	for _, dialect := range testenv.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			base := startServer(t, dialect)
+			ctx := newBrowser(t)
+			shots := artifactsDir(t)
+			run(t, ctx, "in French", chromedp.Navigate(base+"/?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			login(t, ctx, base, "sophie.lemaire@passerelle.test")
+			// The request arrives when the periodic job has run: wait for it.
+			deadline := time.Now().Add(2 * time.Minute)
+			for {
+				run(t, ctx, "notifications", chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+				if strings.Contains(get(t, ctx, "notifications", chromedp.Text(chromedp.CSS(`main`))), "toujours à jour") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the author was never asked to confirm the old sheet")
+				}
+				time.Sleep(300 * time.Millisecond)
+			}
+			run(t, ctx, "open the sheet", chromedp.Click(chromedp.CSS(`main a[href^="/fiches/"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`#fraicheur`)))
+			sheet := get(t, ctx, "sheet address", chromedp.Location())
+			text := get(t, ctx, "freshness", chromedp.Text(chromedp.CSS(`#fraicheur`)))
+			if !strings.Contains(text, "Publiée le") || !strings.Contains(text, "vérifiée le") || !strings.Contains(text, "À actualiser") {
+				t.Errorf("freshness line %q", text)
+			}
+			checkAccessibility(t, ctx, axe, "sheet to refresh")
+			deskShots(t, ctx, shots, "freshness-sheet-due")
+			logout(t, ctx)
+
+			// Readers see it too, on the sheet and on its cards.
+			run(t, ctx, "anonymous sheet", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`#fraicheur .badge-warning`)))
+			run(t, ctx, "territory", chromedp.Navigate(base+"/territoires/qpv-lille-sud"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			if !strings.Contains(get(t, ctx, "territory", chromedp.Text(chromedp.CSS(`main`))), "À actualiser") {
+				t.Error("the territory's cards do not say the sheet needs updating")
+			}
+
+			// The moderator finds it on the desk.
+			login(t, ctx, base, "karim.benali@passerelle.test")
+			run(t, ctx, "desk", chromedp.Navigate(base+"/bureau"), chromedp.WaitVisible(chromedp.CSS(`#desk-refresh .desk-item`)))
+			checkAccessibility(t, ctx, axe, "desk with a sheet to refresh")
+			deskShots(t, ctx, shots, "desk-refresh")
+			logout(t, ctx)
+
+			// The author confirms it: no longer to refresh, checked today.
+			login(t, ctx, base, "sophie.lemaire@passerelle.test")
+			run(t, ctx, "confirm", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`form[action$="/verifiee"] button`)),
+				chromedp.Click(chromedp.CSS(`form[action$="/verifiee"] button`)), chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+			text = get(t, ctx, "freshness after", chromedp.Text(chromedp.CSS(`#fraicheur`)))
+			if strings.Contains(text, "À actualiser") {
+				t.Errorf("still to refresh after confirming: %q", text)
+			}
+			logout(t, ctx)
+			run(t, ctx, "anonymous sheet after", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`#fraicheur`)))
+			if n := get(t, ctx, "badge", chromedp.Evaluate[int](`document.querySelectorAll('#fraicheur .badge-warning').length`)); n != 0 {
+				t.Error("readers still see it to refresh")
+			}
 		})
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
 )
 
 // Config is the configuration shared by every subcommand.
@@ -61,6 +63,10 @@ type Config struct {
 	DigestWeekday                           time.Weekday // of the weekly digest
 	ReminderDays                            int          // remind moderators after, escalate after twice
 	digestHour, digestWeekday, reminderDays string
+	// ReviewAfter is how long a published practice stays current before
+	// its author is asked to confirm it (--review-after).
+	ReviewAfter passerelle.Period
+	reviewAfter string
 	// Deadlines, admission and workers (parsed by finishFaults): how long a
 	// request may work, and a long one (exports, uploads, downloads); how
 	// many requests may be in progress at once; how many jobs of the
@@ -96,6 +102,7 @@ func (c *Config) settings() []setting {
 		{"digest-hour", "PASSERELLE_DIGEST_HOUR", "7", "hour of the daily and weekly digests, Europe/Paris time (0-23)", &c.digestHour},
 		{"digest-weekday", "PASSERELLE_DIGEST_WEEKDAY", "monday", "day of the weekly digest", &c.digestWeekday},
 		{"reminder-days", "PASSERELLE_REMINDER_DAYS", "7", "remind moderators of submissions waiting this many days (escalate after twice)", &c.reminderDays},
+		{"review-after", "PASSERELLE_REVIEW_AFTER", "24mo", "ask authors to confirm a published practice is current after this period (24mo, 2y, 90d; a bare number is months)", &c.reviewAfter},
 		{"attachments-url", "PASSERELLE_ATTACHMENTS_URL", "", "bucket for attachments, e.g. s3://bucket?region=…; empty keeps them in <data-dir>/attachments", &c.AttachmentsURL},
 		{"max-attachment-size", "PASSERELLE_MAX_ATTACHMENT_SIZE", "20MB", "largest attachment accepted (e.g. 20MB, 512KB; 1MB = 1,048,576 bytes)", &c.maxAttachment},
 		{"attachment-quota", "PASSERELLE_ATTACHMENT_QUOTA", "500MB", "storage of attachments per account, practices and meetings together (same syntax as --max-attachment-size)", &c.attachmentQuota},
@@ -404,5 +411,8 @@ func (c *Config) finishSchedule() error {
 		return fmt.Errorf("bad --reminder-days %q: expected 1 to 365", c.reminderDays)
 	}
 	c.ReminderDays = n
+	if c.ReviewAfter, err = passerelle.ParsePeriod(c.reviewAfter); err != nil {
+		return fmt.Errorf("bad --review-after %v", err)
+	}
 	return nil
 }

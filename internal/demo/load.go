@@ -13,6 +13,11 @@ import (
 	"github.com/passerelle/passerelle/reference"
 )
 
+// StalePractice is the title of the demo's sheet published 30 months ago,
+// older than the default review period (--review-after): it reads "à
+// actualiser" once its author was asked, until someone confirms it.
+var StalePractice = Practices[0].Title
+
 // ErrNotEmpty is returned by Load when the database already holds data.
 var ErrNotEmpty = errors.New("the database is not empty: demo data is only loaded into an empty database")
 
@@ -85,7 +90,14 @@ func Load(ctx context.Context, svc *service.Service) error {
 			published[p.Title] = created.ID
 		}
 	}
-	return loadMeetings(ctx, svc, users, published, time.Now()) // meetings.go
+	// One sheet older than the review period (24 months by default): its
+	// author is asked to confirm it when the workers start.
+	if id, ok := published[StalePractice]; ok {
+		if err := store.BackdatePublication(ctx, svc.DB.Bun, id, time.Now().AddDate(-2, -6, 0)); err != nil {
+			return fmt.Errorf("backdate %q: %w", StalePractice, err)
+		}
+	}
+		return loadMeetings(ctx, svc, users, published, time.Now()) // meetings.go
 }
 
 func input(p Practice) service.PracticeInput {

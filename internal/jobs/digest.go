@@ -306,6 +306,7 @@ func periodicJobs(per Periodic) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 			return PruneEmailSendsArgs{}, nil
 		}, &river.PeriodicJobOpts{ID: "prune_email_sends"}),
+		freshnessJob(), // freshness.go
 	}
 }
 
@@ -321,6 +322,10 @@ func addNotifyWorkers(workers *river.Workers, deps Deps, cfg Config) Periodic {
 	river.AddWorker(workers, &sendDigestWorker{deps: deps})
 	river.AddWorker(workers, &remindersWorker{deps: deps, days: per.ReminderDays})
 	river.AddWorker(workers, &sendReminderWorker{deps: deps})
+	if per.ReviewAfter == (passerelle.Period{}) {
+		per.ReviewAfter = passerelle.DefaultReviewAfter
+	}
+	river.AddWorker(workers, &freshnessWorker{deps: deps, period: per.ReviewAfter}) // freshness.go
 	return per
 }
 
@@ -329,6 +334,10 @@ type Periodic struct {
 	DigestHour    int          // 0–23, Europe/Paris
 	DigestWeekday time.Weekday // of the weekly digest
 	ReminderDays  int          // remind after this many days, escalate after twice that
+	// ReviewAfter is how long a published practice stays current before
+	// its author is asked to confirm it (freshness.go);
+	// passerelle.DefaultReviewAfter when zero.
+	ReviewAfter passerelle.Period
 }
 
 // DefaultPeriodic is the default schedule: digests at 7:00 Paris time,

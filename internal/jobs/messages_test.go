@@ -32,7 +32,8 @@ func TestMailWords(t *testing.T) {
 		want = append(want, "mail.account.role."+string(r))
 	}
 	types := []string{passerelle.NotifySubmitted, passerelle.NotifyPublished, passerelle.NotifyChangesRequested,
-		passerelle.NotifyRejected, passerelle.NotifyNew, passerelle.NotifyComment, passerelle.NotifyReused}
+		passerelle.NotifyRejected, passerelle.NotifyNew, passerelle.NotifyComment, passerelle.NotifyReused,
+		passerelle.NotifyReviewDue}
 	for _, n := range passerelle.MeetingNotices {
 		types = append(types, n.Type)
 	}

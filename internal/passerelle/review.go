@@ -221,6 +221,9 @@ var Activities = []Activity{
 	// Only a draft that was never submitted can be deleted; anything a
 	// moderator has seen stays, withdrawn or rejected.
 	{Action: ActionDelete, In: []Status{StatusDraft}, By: []Party{PartyAuthor}},
+	// A published practice is confirmed still current by its author, or
+	// by a moderator on their behalf (freshness.go).
+	{Action: ActionConfirmCurrent, In: []Status{StatusPublished}, By: []Party{PartyAuthor, PartyModerator}},
 }
 
 // ActivityFor returns the rule of a non-transition action, or nil.

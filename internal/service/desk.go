@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -32,6 +34,10 @@ type Desk struct {
 	OverdueAfter time.Duration
 	// Total is how many submissions wait in the moderator's territories.
 	Total int
+	// ToRefresh are the published practices of their territories whose
+	// authors were asked to confirm them and that nobody confirmed since
+	// ("à actualiser"), asked longest ago first.
+	ToRefresh []*passerelle.Practice
 }
 
 // Desk returns actor's desk (see Desk). Errors: unauthenticated, forbidden
@@ -53,6 +59,19 @@ func (s *Service) Desk(ctx context.Context, actor Actor) (*Desk, error) {
 		}
 		if e.Waiting > d.OverdueAfter {
 			d.Overdue = append(d.Overdue, e)
+		}
+	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	due, err := store.ReviewDueIn(ctx, s.DB.Read, snap.Scopes(actor, passerelle.PermDecide), 200)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range due {
+		if passerelle.ActsAsModerator(snap, actor, p, passerelle.PermDecide) {
+			d.ToRefresh = append(d.ToRefresh, p)
 		}
 	}
 	return d, nil
@@ -95,4 +114,38 @@ func (s *Service) Landing(ctx context.Context, actor Actor) (string, error) {
 		return "/mes-fiches", nil
 	}
 	return "/", nil
+}
+
+// ConfirmCurrent records that the published practice id is still current
+// (passerelle/freshness.go): its author, or a moderator on their behalf
+// (the activity passerelle.ActionConfirmCurrent), gives it a new "vérifiée
+// le", and it is no longer "à actualiser". The history keeps the event.
+// Errors: unauthenticated, not_found, forbidden (neither its author nor a
+// moderator of its territory), conflict (not published).
+func (s *Service) ConfirmCurrent(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, error) {
+	if actor == nil {
+		return nil, SignInNeeded()
+	}
+	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := checkActivity(snap, actor, p, passerelle.ActionConfirmCurrent); err != nil {
+		return nil, err
+	}
+	now := store.Now()
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		ok, err := store.ConfirmCurrent(ctx, tx, id, now)
+		if err != nil {
+			return err
+		} else if !ok {
+			return passerelle.Errorf(passerelle.EConflict, "Only a published practice can be confirmed current.")
+		}
+		return store.InsertEvent(ctx, tx, &passerelle.Event{PracticeID: id, At: now, ActorID: actor.ID,
+			Action: passerelle.ActionConfirmCurrent, From: p.Status, To: p.Status})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.reload(ctx, s.DB.Bun, id)
 }

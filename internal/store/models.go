@@ -99,6 +99,10 @@ type practiceRow struct {
 	// PublicChangedAt is kept by the database's triggers (migration
 	// 20261206150000_public_changes): never written from here.
 	PublicChangedAt *time.Time `bun:"public_changed_at,scanonly"`
+	// Freshness (migration 20261208110000_freshness), written by
+	// freshness.go only.
+	ReviewedAt    *time.Time `bun:"reviewed_at,scanonly"`
+	ReviewAskedAt *time.Time `bun:"review_asked_at,scanonly"`
 
 	AuthorName string `bun:"author_name,scanonly"`
 }
@@ -109,6 +113,7 @@ func (r *practiceRow) domain() *passerelle.Practice {
 		BodyHTML: r.BodyHTML, BodyRenderer: r.BodyRenderer, AuthorID: r.AuthorID, AuthorName: r.AuthorName, Status: passerelle.Status(r.Status),
 		Revision: r.Revision, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		SubmittedAt: r.SubmittedAt, PublishedAt: r.PublishedAt, PublicChangedAt: r.PublicChangedAt,
+		ReviewedAt: r.ReviewedAt, ReviewAskedAt: r.ReviewAskedAt,
 	}
 	if r.TerritoryCode != nil {
 		p.TerritoryCode = *r.TerritoryCode

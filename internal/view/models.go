@@ -81,6 +81,9 @@ type PracticeCard struct {
 	Themes                                []Theme
 	AuthorName                            string
 	PublishedAt, UpdatedAt                time.Time
+	// ReviewDue: its author was asked to confirm it is still current and
+	// nobody did since — readers see it "à actualiser" (models_desk.go).
+	ReviewDue bool
 }
 
 // Pagination describes one page of a paginated list. PrevURL and NextURL are
@@ -142,6 +145,11 @@ type PracticeDetail struct {
 	ChangesFrom  int          // number of the revision compared with (0: none)
 	ChangesTo    int
 	CommentLimit int // longest comment, in characters
+	// Freshness (models_desk.go): when it was last known current, and
+	// whether the viewer may confirm it is (its author, or a moderator on
+	// their behalf).
+	VerifiedAt *time.Time
+	CanConfirm bool
 }
 
 // AttachmentView is a file attached to a practice. Type is a short label
@@ -213,6 +221,8 @@ type ToolView struct {
 type HomeData struct {
 	Latest  []PracticeCard
 	Regions []TerritoryNode
+	// Map is the network's map (models_readers.go).
+	Map NetworkMap
 }
 
 // TerritoryNode is a territory with its children, for the home page tree
@@ -411,10 +421,11 @@ var (
 	Levels   = []string{"region", "department", "epci", "commune", "qpv", "other"}
 	Formats  = []string{"kit", "game", "guide", "video", "training", "other"}
 	Licenses = []string{"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved"}
-	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release", "reuse"}
+	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release", "reuse",
+		"ask_review", "confirm_current"} // freshness (models_desk.go)
 )
 
 // PublicActions are the entries of a practice's history the public sees
 // without their actor (passerelle.PartLife), told without a name (keys
 // "history.public.<v>").
-var PublicActions = []string{"approve", "archive", "unarchive"}
+var PublicActions = []string{"approve", "archive", "unarchive", "confirm_current"}

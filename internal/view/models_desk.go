@@ -25,6 +25,17 @@ type DeskData struct {
 	// words ("7 jours").
 	OverdueAfter string
 	Total        int
+	// ToRefresh are the published practices whose authors were asked to
+	// confirm them and that nobody confirmed since ("à actualiser").
+	ToRefresh []DeskRefresh
+}
+
+// DeskRefresh is a published practice to be confirmed current: when it was
+// last known current, and when its author was asked.
+type DeskRefresh struct {
+	PracticeCard
+	VerifiedAt *time.Time
+	AskedAt    time.Time
 }
 
 // Duration says how long d lasts, in words: "3 jours", "10 minutes",

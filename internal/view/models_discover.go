@@ -92,6 +92,8 @@ type ThemesData struct {
 type TerritoriesData struct {
 	Roots  []TerritoryNode
 	Pruned bool
+	// Map is the network's map (models_readers.go).
+	Map NetworkMap
 }
 
 // ReuseView is a reuse of a practice in a territory. From is the practice's

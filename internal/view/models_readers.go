@@ -12,3 +12,32 @@ type ReadersView struct {
 	// Similar are published practices like this one (service.Similar).
 	Similar []PracticeCard
 }
+
+// NetworkMap is the map of the territories with published practices: the
+// departments as areas (links, with their counts), the same figures as a
+// table, and the credit of the shapes.
+type NetworkMap struct {
+	ViewBox string
+	// Areas are every department of the map; those with practices
+	// (Count > 0) are links to their territory.
+	Areas []MapArea
+	// Rows are the departments with published practices, most first, with
+	// the finer territories below them that have some.
+	Rows []MapRow
+	// Total is the number of published practices on the map.
+	Total                                  int
+	Credit, CreditURL, License, LicenseURL string
+}
+
+// MapArea is one department on the map. Level (0–3) says how many
+// practices it holds next to the others, for its shade.
+type MapArea struct {
+	Code, Name, URL, Path string
+	Count, Level          int
+}
+
+// MapRow is a line of the map's table.
+type MapRow struct {
+	Territory
+	Finer []Territory // below it, with practices
+}

@@ -20,6 +20,7 @@ func sampleDesk() struct {
 		HeldByOthers: nil,
 		Overdue:      []DeskItem{old},
 		OverdueAfter: "7 jours",
+		ToRefresh:    []DeskRefresh{{PracticeCard: items[0], VerifiedAt: &old.SubmittedAt, AskedAt: refNow.Add(-5 * 24 * time.Hour)}},
 		Total:        3,
 	}
 	return struct {

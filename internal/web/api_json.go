@@ -59,24 +59,29 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 
 // practiceJSON is the contract's shape of a practice.
 type practiceJSON struct {
-	ID          string          `json:"id"`
-	URL         string          `json:"url"`
-	Kind        string          `json:"kind"`
-	Title       string          `json:"title"`
-	Summary     string          `json:"summary"`
-	Body        string          `json:"body"`
-	Territory   string          `json:"territory"`
-	Themes      []string        `json:"themes"`
-	Status      string          `json:"status"`
-	Author      personJSON      `json:"author"`
-	Revision    int             `json:"revision"`
-	Version     int             `json:"version"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
-	SubmittedAt *time.Time      `json:"submitted_at"`
-	PublishedAt *time.Time      `json:"published_at"`
-	Experience  *experienceJSON `json:"experience,omitempty"`
-	Tool        *toolJSON       `json:"tool,omitempty"`
+	ID          string     `json:"id"`
+	URL         string     `json:"url"`
+	Kind        string     `json:"kind"`
+	Title       string     `json:"title"`
+	Summary     string     `json:"summary"`
+	Body        string     `json:"body"`
+	Territory   string     `json:"territory"`
+	Themes      []string   `json:"themes"`
+	Status      string     `json:"status"`
+	Author      personJSON `json:"author"`
+	Revision    int        `json:"revision"`
+	Version     int        `json:"version"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+	PublishedAt *time.Time `json:"published_at"`
+	// ReviewedAt is when it was last known current (confirmed, else
+	// published); ReviewDue, whether it waits for a confirmation ("à
+	// actualiser"). Freshness: passerelle/freshness.go.
+	ReviewedAt *time.Time      `json:"reviewed_at"`
+	ReviewDue  bool            `json:"review_due"`
+	Experience *experienceJSON `json:"experience,omitempty"`
+	Tool       *toolJSON       `json:"tool,omitempty"`
 	// Attachments are listed for one practice, not in lists.
 	Attachments *[]attachmentJSON `json:"attachments,omitempty"`
 }
@@ -127,6 +132,7 @@ func (s *Server) practiceJSON(p *passerelle.Practice) practiceJSON {
 		Summary: p.Summary, Body: p.Body, Territory: p.TerritoryCode, Themes: nonNil(p.Themes), Status: string(p.Status),
 		Author: personJSON{ID: idString(p.AuthorID), Name: p.AuthorName}, Revision: p.Revision, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt,
+		ReviewedAt: p.VerifiedAt(), ReviewDue: p.ReviewDue(),
 	}
 	if p.Attachments != nil {
 		items := s.attachmentsJSON(p.Attachments)
@@ -173,6 +179,8 @@ type practiceRequest struct {
 	UpdatedAt   json.RawMessage `json:"updated_at"`
 	SubmittedAt json.RawMessage `json:"submitted_at"`
 	PublishedAt json.RawMessage `json:"published_at"`
+	ReviewedAt  json.RawMessage `json:"reviewed_at"`
+	ReviewDue   json.RawMessage `json:"review_due"`
 }
 
 type experienceRequest struct {

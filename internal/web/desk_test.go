@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
@@ -101,4 +102,68 @@ func TestDeskPage(t *testing.T) {
 		}
 		mod.get("/bureau").expect(t, "desk after", http.StatusOK).lacks(t, "desk after", "Forum des Moulins", "desk-count")
 	})
+}
+
+// TestFreshnessPages: a published sheet says "publiée le … · vérifiée le
+// …"; once its author was asked (past the review period) it reads "à
+// actualiser" on the sheet, on the cards and in the API (review_due) until
+// its author confirms it from the sheet; an anonymous visitor who tries is
+// sent to sign in and back to the sheet.
+func TestFreshnessPages(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		s := newSite(t, dialect)
+		w, svc := s.World, s.Service
+		p, err := svc.CreatePractice(ctx, w.LilleAuthor, testenv.CompleteExperience("59350", "Forum de Lille"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Submit(ctx, w.LilleAuthor, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Decide(ctx, w.NordMod, p.ID, "approve", ""); err != nil {
+			t.Fatal(err)
+		}
+		sheet := "/fiches/" + idString(p.ID)
+		anon := s.browser(t)
+		anon.get(sheet).expect(t, "fresh sheet", http.StatusOK).contains(t, "fresh sheet", "Publiée le", "vérifiée le")
+		anon.get(sheet).lacks(t, "fresh sheet", "À actualiser")
+
+		published := store.Now().AddDate(-3, 0, 0)
+		if err := store.BackdatePublication(ctx, s.DB.Bun, p.ID, published); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.Bun.NewRaw("UPDATE practices SET review_asked_at = ? WHERE id = ?", store.Now(), p.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		anon.get(sheet).expect(t, "stale sheet", http.StatusOK).contains(t, "stale sheet", "À actualiser",
+			`<time datetime="`+published.In(parisTZ(t)).Format("2006-01-02")+`"`)
+		anon.get(sheet).lacks(t, "stale sheet", `action="`+sheet+`/verifiee"`)
+		anon.get("/territoires/59350").expect(t, "territory", http.StatusOK).contains(t, "territory", "À actualiser")
+		if body := anon.get("/api/v1/practices/"+idString(p.ID)).expect(t, "api", http.StatusOK).Body; !strings.Contains(body, `"review_due":true`) {
+			t.Errorf("API: %s", body)
+		}
+		anon.post(sheet+"/verifiee", nil).expect(t, "anonymous confirms", http.StatusSeeOther, "/login?next="+url.QueryEscape(sheet))
+
+		author := s.browser(t)
+		author.login(w.LilleAuthor.Email, sheet, sheet)
+		author.get(sheet).expect(t, "author's sheet", http.StatusOK).contains(t, "author's sheet", `action="`+sheet+`/verifiee"`,
+			"Confirmer que la fiche est à jour")
+		author.post(sheet+"/verifiee", nil).expect(t, "confirm", http.StatusSeeOther, sheet)
+		res := anon.get(sheet).expect(t, "confirmed sheet", http.StatusOK)
+		res.lacks(t, "confirmed sheet", "À actualiser")
+		res.contains(t, "confirmed sheet", "Fiche confirmée à jour")
+		if body := anon.get("/api/v1/practices/"+idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
+			t.Errorf("API after confirming: %s", body)
+		}
+	})
+}
+
+func parisTZ(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

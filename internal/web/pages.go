@@ -195,7 +195,7 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 
 // formPage returns the page that holds the form posted to path.
 func formPage(path string) string {
-	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes", "/reutilisations"} {
+	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes", "/reutilisations", "/verifiee"} {
 		if p, ok := strings.CutSuffix(path, action); ok && strings.HasPrefix(p, "/fiches/") {
 			return p
 		}
@@ -262,7 +262,7 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *passerelle.Us
 // "flash.<name>"). The cookie carries only the name, so that nothing a
 // visitor sets is ever shown.
 var flashes = []string{"login", "logout", "created", "saved", "submitted", "approve", "request_changes", "reject", "read",
-	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached", "password_removed"}
+	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached", "password_removed", "confirmed"}
 
 // redirectWithFlash redirects with 303 See Other, to show the flash message
 // name on the next page.

@@ -33,7 +33,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tree := snap.Tree()
-	data := &view.HomeData{Latest: cards(snap, latest.Items)}
+	data := &view.HomeData{Latest: cards(snap, latest.Items), Map: networkMap(snap, counts)}
 	for _, code := range tree.Roots() {
 		node := view.TerritoryNode{Territory: territoryView(tree.Get(code), counts)}
 		for _, child := range tree.Children(code) {
@@ -113,7 +113,7 @@ func card(snap *authz.Snapshot, p *passerelle.Practice) view.PracticeCard {
 	c := view.PracticeCard{
 		ID: idString(p.ID), URL: practiceURL(p.ID), Kind: string(p.Kind), Title: p.Title, Summary: p.Summary,
 		Status: string(p.Status), Territory: territoryView(snap.Tree().Get(p.TerritoryCode), nil),
-		AuthorName: p.AuthorName, UpdatedAt: p.UpdatedAt,
+		AuthorName: p.AuthorName, UpdatedAt: p.UpdatedAt, ReviewDue: p.ReviewDue(),
 	}
 	if p.PublishedAt != nil {
 		c.PublishedAt = *p.PublishedAt

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -44,6 +45,13 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data := &view.DeskData{Held: items(d.Held), Waiting: items(d.Waiting), HeldByOthers: items(d.HeldByOthers),
 		Overdue: items(d.Overdue), OverdueAfter: tr.Duration(d.OverdueAfter), Total: d.Total}
+	for _, p := range d.ToRefresh {
+		it := view.DeskRefresh{PracticeCard: card(snap, p), VerifiedAt: p.VerifiedAt()}
+		if p.ReviewAskedAt != nil {
+			it.AskedAt = *p.ReviewAskedAt
+		}
+		data.ToRefresh = append(data.ToRefresh, it)
+	}
 	s.render(w, r, http.StatusOK, "desk", &view.Page{Title: tr.T("desk.heading"), Data: data})
 }
 
@@ -66,4 +74,17 @@ func deskItems(tr *view.Translator, snap *authz.Snapshot, viewerID int64, overdu
 		out = append(out, it)
 	}
 	return out
+}
+
+// confirmCurrentPage confirms that a published practice is still current
+// (service.ConfirmCurrent), from its page or from the desk, and goes back
+// to where the form was ("back": the desk, else the sheet).
+func (s *Server) confirmCurrentPage(w http.ResponseWriter, r *http.Request) {
+	s.pageAction(w, r, "confirmed", func(ctx context.Context, u *passerelle.User, id int64) (string, error) {
+		_, err := s.svc.ConfirmCurrent(ctx, u, id)
+		if r.PostForm.Get("back") == "desk" {
+			return "/bureau#desk-refresh", err
+		}
+		return practiceURL(id), err
+	})
 }

@@ -54,7 +54,7 @@ func (s *Server) territoriesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tree := snap.Tree()
-	data := &view.TerritoriesData{Pruned: tree.Len() > bigTree}
+	data := &view.TerritoriesData{Pruned: tree.Len() > bigTree, Map: networkMap(snap, counts)}
 	var walk func(codes []string, depth int) []view.TerritoryNode
 	walk = func(codes []string, depth int) []view.TerritoryNode {
 		var out []view.TerritoryNode

@@ -77,6 +77,8 @@ func (s *Server) practiceDetail(ctx context.Context, actor *passerelle.User, p *
 		CanEdit:      can[passerelle.ActionEdit],
 		CanSubmit:    can[passerelle.ActionSubmit],
 		CanDecide:    can[passerelle.ActionApprove] || can[passerelle.ActionRequestChanges] || can[passerelle.ActionReject],
+		VerifiedAt:   p.VerifiedAt(),
+		CanConfirm:   can[passerelle.ActionConfirmCurrent],
 	}
 	if e := p.Experience; e != nil && p.Kind == passerelle.KindExperience {
 		d.Experience = &view.ExperienceView{Context: e.Context, Actions: e.Actions, Results: e.Results, Lessons: e.Lessons,

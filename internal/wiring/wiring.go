@@ -67,7 +67,8 @@ func Build(ctx context.Context, cfg *config.Config, p Parts, opts ...Option) (*A
 	}
 	rc, err := jobs.NewClient(jobs.Deps{DB: p.DB, Authz: az, Mail: p.Mail, BaseURL: cfg.BaseURL, Logger: p.Logger, Files: p.Files,
 		MailFrom: cfg.MailFrom}, jobs.Config{RunWorkers: o.runWorkers, MaxWorkers: cfg.JobWorkers, MailWorkers: cfg.MailWorkers,
-		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays}})
+		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays,
+			ReviewAfter: cfg.ReviewAfter}})
 	if err != nil {
 		return nil, err
 	}
