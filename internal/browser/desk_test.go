@@ -185,3 +185,46 @@ func TestFreshnessInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowInBrowser: an anonymous visitor on a territory's page clicks
+// "Suivre ce territoire", chooses the frequency, signs in and comes back to
+// the territory's page, following it.
+func TestFollowInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	axe := axeSource(t)
+	for _, dialect := range testenv.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			base := startServer(t, dialect)
+			ctx := newBrowser(t)
+			shots := artifactsDir(t)
+			run(t, ctx, "territory in French", chromedp.Navigate(base+"/territoires/59?lang=fr"),
+				chromedp.WaitVisible(chromedp.CSS(`a.follow-button`)))
+			if n := get(t, ctx, "selects", chromedp.Evaluate[int](`document.querySelectorAll('main select#follow-frequency').length`)); n != 0 {
+				t.Error("the unlabelled drop-down is still there")
+			}
+			run(t, ctx, "click Suivre", chromedp.Click(chromedp.CSS(`a.follow-button`)), chromedp.WaitVisible(chromedp.CSS(`#frequency-daily`)))
+			checkAccessibility(t, ctx, axe, "follow page")
+			deskShots(t, ctx, shots, "follow-choice")
+			run(t, ctx, "choose daily and sign in", chromedp.Click(chromedp.CSS(`label[for=frequency-daily]`)),
+				chromedp.Click(chromedp.CSS(`main form[action="/suivre"] button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
+				chromedp.SendKeys(chromedp.CSS(`input[name=email]`), "thomas.vasseur@passerelle.test"),
+				chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "passerelle-demo"),
+				chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)))
+			if loc := get(t, ctx, "location", chromedp.Location()); !strings.HasSuffix(loc, "/territoires/59") {
+				t.Errorf("after signing in: %s, want back on the territory", loc)
+			}
+			if flash := get(t, ctx, "flash", chromedp.Text(chromedp.CSS(`.flash`))); !strings.Contains(flash, "prévenu") {
+				t.Errorf("flash %q", flash)
+			}
+			checkAccessibility(t, ctx, axe, "territory followed")
+			run(t, ctx, "subscriptions", chromedp.Navigate(base+"/abonnements"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			if text := get(t, ctx, "subscriptions", chromedp.Text(chromedp.CSS(`main`))); !strings.Contains(text, "Nord") {
+				t.Errorf("the subscriptions do not list the Nord:\n%s", text)
+			}
+		})
+	}
+}

@@ -4,7 +4,7 @@ import "time"
 
 func init() {
 	// The moderator's desk.
-	Pages = append(Pages, "desk")
+	Pages = append(Pages, "desk", "follow")
 }
 
 // DeskItem is a submission on a moderator's desk: Waiting is how long it
@@ -62,4 +62,16 @@ func (t *Translator) Duration(d time.Duration) string {
 // for "en attente depuis …".
 func (t *Translator) waitedSince(at time.Time) string {
 	return t.Duration(now().Sub(at))
+}
+
+// FollowData is the Data of the "follow" page: following one territory or
+// one theme, the frequency chosen after the click. Territory or Theme is
+// the code or slug followed, Name its name, Back its page; Following the
+// frequency of the viewer's subscription to it, if any; SignedIn false for
+// an anonymous visitor, whom the form takes through the login and back.
+type FollowData struct {
+	Territory, Theme, Name, Back string
+	Frequency, Following         string
+	SignedIn                     bool
+	Errors                       []FormError
 }

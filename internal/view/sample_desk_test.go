@@ -29,3 +29,16 @@ func sampleDesk() struct {
 	}{&Page{Title: "Mon bureau de modération", Path: "/bureau", User: sampleMod, Waiting: 3, Data: d},
 		map[string]string{"fr": "Mon bureau", "en": "My moderation desk"}}
 }
+
+// sampleFollow returns the sample of the follow page (models_desk.go).
+func sampleFollow() struct {
+	page *Page
+	h1   map[string]string
+} {
+	d := &FollowData{Territory: dept93.Code, Name: dept93.Name, Back: dept93.URL, Frequency: "weekly", Following: "daily", SignedIn: true}
+	return struct {
+		page *Page
+		h1   map[string]string
+	}{&Page{Title: "Suivre Seine-Saint-Denis", Path: "/suivre", User: sampleUser, Data: d},
+		map[string]string{"fr": "Suivre le territoire", "en": "Follow the territory"}}
+}

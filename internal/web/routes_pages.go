@@ -115,6 +115,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 	get("/abonnements", s.subscriptionsPage)                 // signed in, own: service.Subscriptions
 	r.Post("/abonnements", s.subscribePage)                  // signed in: service.Subscribe
 	r.Post("/abonnements/{id}/supprimer", s.unsubscribePage) // signed in, own: service.DeleteSubscription
+	get("/suivre", s.followPage)                             // anyone: the frequency to choose (pages_follow.go)
+	r.Post("/suivre", s.followPost)                          // signed in: service.Subscribe; anonymous: to the login, the follow kept in next
 	get("/preferences", s.preferencesPage)                   // signed in, own: service.EmailSettings
 	r.Post("/preferences", s.savePreferencesPage)            // signed in, own: service.SetEmailSettings
 	// RFC 8058 one-click unsubscribing: the mail client POSTs
