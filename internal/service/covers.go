@@ -48,7 +48,7 @@ func coverError(code, reason, msg string) error {
 // passerelle.MaxCoverPixels).
 func (s *Service) SetCover(ctx context.Context, actor Actor, practiceID int64, alt string, content io.Reader) (*passerelle.Practice, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *Service) deleteCover(c *passerelle.Cover) {
 // Errors: unauthenticated, not_found, forbidden, conflict.
 func (s *Service) RemoveCover(ctx context.Context, actor Actor, practiceID int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
 	if err != nil {

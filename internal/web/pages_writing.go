@@ -133,7 +133,7 @@ func clock(tr *view.Translator, t time.Time) string {
 func (s *Server) autosave(w http.ResponseWriter, r *http.Request, id int64) {
 	u := userFrom(r.Context())
 	if u == nil {
-		s.writingFail(w, r, passerelle.Errorf(passerelle.EUnauthn, "Sign in."))
+		s.writingFail(w, r, service.SignInNeeded())
 		return
 	}
 	if err := parseForm(w, r, maxPracticeForm); err != nil {
@@ -207,7 +207,7 @@ func (s *Server) uploadInForm(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	id, err := practiceID(r)
 	if err == nil && u == nil {
-		err = passerelle.Errorf(passerelle.EUnauthn, "Sign in.")
+		err = service.SignInNeeded()
 	}
 	var a *passerelle.Attachment
 	if err == nil {
