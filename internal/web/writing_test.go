@@ -212,6 +212,30 @@ func TestWritingFilesInForm(t *testing.T) {
 		res = b.upload(saved.UploadURL, "programme.txt", "Programme de la journée.\n")
 		res.expect(t, "upload without JS", http.StatusSeeOther, "/fiches/"+saved.ID+"/modifier#pieces-jointes")
 
+		// Submitted, sent back, a file added from the form: the moderator's
+		// comparison names it (it said "Aucun champ n'a changé").
+		id, _ := strconv.ParseInt(saved.ID, 10, 64)
+		ctx := context.Background()
+		if _, err := s.Service.UpdatePractice(ctx, s.World.LilleAuthor, id, service.PracticeInput{Summary: ptr("Un kit."), Body: ptr("Le kit."),
+			Territory: ptr("59350"), Themes: &[]string{"education"}, Experience: &service.ExperienceInput{Context: ptr("c"), Actions: ptr("a"), Results: ptr("r")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Submit(ctx, s.World.LilleAuthor, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Decide(ctx, s.World.NordMod, id, "request_changes", "Joignez la fiche d’inscription."); err != nil {
+			t.Fatal(err)
+		}
+		b.upload(saved.UploadURL, "fiche d'inscription.txt", "Nom, prénom.\n", "Accept", "application/json").expect(t, "requested file", http.StatusCreated)
+		if _, err := s.Service.Submit(ctx, s.World.LilleAuthor, id); err != nil {
+			t.Fatal(err)
+		}
+		mod := s.browser(t)
+		mod.login(s.World.NordMod.Email, "", "/bureau")
+		page := mod.get("/fiches/" + saved.ID).expect(t, "resubmission", http.StatusOK)
+		page.contains(t, "resubmission", "<dt>Pièces jointes", "<ins>fiche d&#39;inscription.txt")
+		page.lacks(t, "resubmission", "Aucun champ n’a changé")
+
 		// Someone else cannot add a file.
 		other := s.browser(t)
 		other.login(s.World.RoubaixAuthor.Email, "", "/")
