@@ -232,7 +232,7 @@ func TestWritingFilesInForm(t *testing.T) {
 		}
 		mod := s.browser(t)
 		mod.login(s.World.NordMod.Email, "", "/bureau")
-		page := mod.get("/fiches/" + saved.ID).expect(t, "resubmission", http.StatusOK)
+		page := mod.get("/fiches/"+saved.ID).expect(t, "resubmission", http.StatusOK)
 		page.contains(t, "resubmission", "<dt>Pièces jointes", "<ins>fiche d&#39;inscription.txt")
 		page.lacks(t, "resubmission", "Aucun champ n’a changé")
 
