@@ -162,7 +162,7 @@ func TestNoUnusedKeys(t *testing.T) {
 		"meetings.feed.", "meetings.csv.", "meetings.files.error.", "meetings.form.stale", "meetings.record.not_yet",
 		"meetings.record.title", "meetings.attendance.title",
 		"oidc.account.cannot_remove",
-		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed",
+		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed", "writing.cover.saved", "writing.cover.removed",
 		// The PDF of a sheet (internal/web/pages_pdf.go).
 		"readers.pdf.",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
