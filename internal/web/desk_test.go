@@ -162,7 +162,7 @@ func TestFreshnessPages(t *testing.T) {
 		res := anon.get(sheet).expect(t, "confirmed sheet", http.StatusOK)
 		res.lacks(t, "confirmed sheet", "À actualiser")
 		res.contains(t, "confirmed sheet", "Fiche confirmée à jour")
-		if body := anon.get("/api/v1/practices/"+idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
+		if body := anon.get("/api/v1/practices/" + idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
 			t.Errorf("API after confirming: %s", body)
 		}
 	})

@@ -48,7 +48,7 @@ func figureCharts(tr *view.Translator, f *service.Figures) []view.ChartView {
 
 	sub, pub := tr.T("desk.charts.submitted"), tr.T("desk.charts.published")
 	add(chart.Chart{ID: "chart-months", Title: tr.T("desk.charts.months.title"),
-		Desc: tr.T("desk.charts.months.desc", "submitted", tr.Number(total(f.Submitted)), "published", tr.Number(total(f.Published))),
+		Desc:   tr.T("desk.charts.months.desc", "submitted", tr.Number(total(f.Submitted)), "published", tr.Number(total(f.Published))),
 		Labels: months, Series: []chart.Series{{Name: sub, Values: floats(f.Submitted)}, {Name: pub, Values: floats(f.Published)}}, Format: count},
 		tr.T("desk.charts.months.title"), tr.T("desk.charts.month_column"))
 
