@@ -47,7 +47,7 @@ type Tally struct {
 // administrator).
 func (s *Service) Figures(ctx context.Context, actor Actor, now time.Time) (*Figures, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
