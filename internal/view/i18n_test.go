@@ -169,8 +169,8 @@ func TestNoUnusedKeys(t *testing.T) {
 		"mail.",
 		// The journal's details (internal/web/journal.go; an unknown key shows as written).
 		"audit.detail.", "audit.value.",
-		// Durations (models_desk.go).
-		"desk.duration."}
+		// Durations and the charts' words (models_desk.go, internal/web pages_figures.go).
+		"desk.duration.", "desk.charts."}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

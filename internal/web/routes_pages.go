@@ -173,6 +173,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/admin/themes", s.adminAddThemePage)
 		r.Post("/admin/themes/{slug}", s.adminRenameThemePage)
 		get("/admin/journal", s.adminJournalPage)
+		get("/admin/chiffres", s.figuresPage)              // service.Figures (pages_figures.go)
 		r.Handle(JobsPrefix, http.HandlerFunc(s.jobsPage)) // River UI (pages_jobs.go)
 		r.Handle(JobsPrefix+"/*", http.HandlerFunc(s.jobsPage))
 	})
