@@ -63,9 +63,9 @@ func TestDeskInBrowser(t *testing.T) {
 			if got := menuCount(t, ctx); got != "2" {
 				t.Errorf("menu count %q, want 2", got)
 			}
-			text := get(t, ctx, "desk text", chromedp.Text(chromedp.CSS(`main`)))
-			if !strings.Contains(text, "En attente depuis") || strings.Contains(text, "il y a") {
-				t.Errorf("the desk does not say how long each waits as a duration:\n%s", text)
+			deskText := get(t, ctx, "desk text", chromedp.Text(chromedp.CSS(`main`)))
+			if !strings.Contains(deskText, "En attente depuis") || strings.Contains(deskText, "depuis il y a") {
+				t.Errorf("the desk does not say how long each waits as a duration:\n%s", deskText)
 			}
 			checkAccessibility(t, ctx, axe, "desk")
 			deskShots(t, ctx, shots, "desk")
@@ -112,6 +112,25 @@ func TestDeskInBrowser(t *testing.T) {
 				t.Errorf("menu count on the desk %q, want 1", got)
 			}
 			checkAccessibility(t, ctx, axe, "desk after a decision")
+			// The charts of the desk, drawn on the server, with their tables.
+			if n := get(t, ctx, "charts", chromedp.Evaluate[int](`document.querySelectorAll('#desk-figures svg[role=img]').length`)); n != 4 {
+				t.Errorf("%d charts on the desk, want 4", n)
+			}
+			run(t, ctx, "to the charts", chromedp.ScrollIntoView(chromedp.CSS(`#desk-figures`)))
+			deskShots(t, ctx, shots, "desk-charts")
+			logout(t, ctx)
+
+			// The administrators' figures.
+			login(t, ctx, base, "admin@passerelle.test")
+			run(t, ctx, "figures", chromedp.Navigate(base+"/admin/chiffres"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+			text := get(t, ctx, "figures text", chromedp.Text(chromedp.CSS(`main`)))
+			for _, want := range []string{"Soumissions et publications par mois", "Attente médiane", "Fiches publiées par thème", "niveau de territoire"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the figures lack %q", want)
+				}
+			}
+			checkAccessibility(t, ctx, axe, "administrators' figures")
+			deskShots(t, ctx, shots, "admin-charts")
 		})
 	}
 }
@@ -181,6 +200,49 @@ func TestFreshnessInBrowser(t *testing.T) {
 			run(t, ctx, "anonymous sheet after", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`#fraicheur`)))
 			if n := get(t, ctx, "badge", chromedp.Evaluate[int](`document.querySelectorAll('#fraicheur .badge-warning').length`)); n != 0 {
 				t.Error("readers still see it to refresh")
+			}
+		})
+	}
+}
+
+// TestFollowInBrowser: an anonymous visitor on a territory's page clicks
+// "Suivre ce territoire", chooses the frequency, signs in and comes back to
+// the territory's page, following it.
+func TestFollowInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	axe := axeSource(t)
+	for _, dialect := range testenv.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			base := startServer(t, dialect)
+			ctx := newBrowser(t)
+			shots := artifactsDir(t)
+			run(t, ctx, "territory in French", chromedp.Navigate(base+"/territoires/59?lang=fr"),
+				chromedp.WaitVisible(chromedp.CSS(`a.follow-button`)))
+			if n := get(t, ctx, "selects", chromedp.Evaluate[int](`document.querySelectorAll('main select#follow-frequency').length`)); n != 0 {
+				t.Error("the unlabelled drop-down is still there")
+			}
+			run(t, ctx, "click Suivre", chromedp.Click(chromedp.CSS(`a.follow-button`)), chromedp.WaitVisible(chromedp.CSS(`#frequency-daily`)))
+			checkAccessibility(t, ctx, axe, "follow page")
+			deskShots(t, ctx, shots, "follow-choice")
+			run(t, ctx, "choose daily and sign in", chromedp.Click(chromedp.CSS(`label[for=frequency-daily]`)),
+				chromedp.Click(chromedp.CSS(`main form[action="/suivre"] button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
+				chromedp.SendKeys(chromedp.CSS(`input[name=email]`), "thomas.vasseur@passerelle.test"),
+				chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "passerelle-demo"),
+				chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)))
+			if loc := get(t, ctx, "location", chromedp.Location()); !strings.HasSuffix(loc, "/territoires/59") {
+				t.Errorf("after signing in: %s, want back on the territory", loc)
+			}
+			if flash := get(t, ctx, "flash", chromedp.Text(chromedp.CSS(`.flash`))); !strings.Contains(flash, "prévenu") {
+				t.Errorf("flash %q", flash)
+			}
+			checkAccessibility(t, ctx, axe, "territory followed")
+			run(t, ctx, "subscriptions", chromedp.Navigate(base+"/abonnements"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			if text := get(t, ctx, "subscriptions", chromedp.Text(chromedp.CSS(`main`))); !strings.Contains(text, "Nord") {
+				t.Errorf("the subscriptions do not list the Nord:\n%s", text)
 			}
 		})
 	}

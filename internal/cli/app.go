@@ -7,20 +7,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"time"
 
 	"github.com/riverqueue/river"
 	"gocloud.dev/blob"
 
-	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/bucket"
 	"github.com/passerelle/passerelle/internal/config"
-	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/mail"
 	"github.com/passerelle/passerelle/internal/oidc"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/store"
 	"github.com/passerelle/passerelle/internal/web"
+	"github.com/passerelle/passerelle/internal/wiring"
 )
 
 // app is the wired application.
@@ -63,27 +61,16 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("migrate: %w", err), db.Close())
 	}
-	az, err := authz.New(ctx, db)
-	if err != nil {
-		return nil, errors.Join(err, db.Close())
-	}
 	files, err := bucket.Open(ctx, cfg.AttachmentsURL, cfg.DataDir)
 	if err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	a.files = files
-	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: cfg.BaseURL, Logger: logger, Files: files,
-		MailFrom: cfg.MailFrom}, jobs.Config{RunWorkers: runWorkers,
-		MaxWorkers: cfg.JobWorkers, MailWorkers: cfg.MailWorkers,
-		Periodic: &jobs.Periodic{DigestHour: cfg.DigestHour, DigestWeekday: cfg.DigestWeekday, ReminderDays: cfg.ReminderDays,
-			ReviewAfter: cfg.ReviewAfter}})
+	built, err := wiring.Build(ctx, cfg, wiring.Parts{DB: db, Mail: sender, Files: files, Logger: logger}, wiring.RunWorkers(runWorkers))
 	if err != nil {
 		return nil, errors.Join(err, files.Close(), db.Close())
 	}
-	a.river = rc
-	a.svc = &service.Service{DB: db, Authz: az, River: rc, BaseURL: cfg.BaseURL, Logger: logger, Hasher: service.DefaultHasher,
-		Files: files, MaxAttachmentSize: cfg.MaxAttachmentSize, AttachmentQuota: cfg.AttachmentQuota, ClaimTTL: cfg.ClaimTTL,
-		OverdueAfter: time.Duration(cfg.ReminderDays) * 24 * time.Hour, MailFrom: cfg.MailFrom, DataDir: cfg.DataDir}
+	a.river, a.svc = built.River, built.Service
 	if cfg.OIDCIssuer != "" {
 		// Lazy: the provider is asked for its discovery document at the
 		// first sign-in, so that one that is down never delays start-up.

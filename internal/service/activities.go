@@ -22,7 +22,7 @@ type authzSnapshot = *authz.Snapshot
 func checkActivity(snap authzSnapshot, actor Actor, p *passerelle.Practice, action passerelle.Action) (passerelle.Party, error) {
 	a := passerelle.ActivityFor(action)
 	if actor == nil {
-		return "", unauthenticated()
+		return "", SignInNeeded()
 	}
 	var party passerelle.Party
 	switch {

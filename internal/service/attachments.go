@@ -134,7 +134,7 @@ func readError(err error) error {
 // with fields {"file":"quota"}; nothing is kept).
 func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int64, name string, content io.Reader) (*passerelle.Attachment, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
 	if err != nil {
@@ -285,7 +285,7 @@ func (s *Service) OpenAttachment(ctx context.Context, actor Actor, id int64) (*p
 // Errors: unauthenticated, not_found, forbidden, conflict (not editable).
 func (s *Service) RemoveAttachment(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	a, err := store.GetAttachment(ctx, s.DB.Read, id)
 	if err != nil {
@@ -325,7 +325,7 @@ func (s *Service) RemoveAttachment(ctx context.Context, actor Actor, id int64) e
 // changed meanwhile).
 func (s *Service) DeleteDraft(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
@@ -340,6 +340,11 @@ func (s *Service) DeleteDraft(ctx context.Context, actor Actor, id int64) error 
 			return err
 		} else if !ok {
 			return passerelle.Errorf(passerelle.EConflict, "Someone else acted on this practice first; reload it.")
+		}
+		if c := p.Cover; c != nil { // no attachment row refers to them: the job deletes them
+			for _, w := range passerelle.CoverWidths {
+				keys = append(keys, coverFile(c, w))
+			}
 		}
 		if len(keys) == 0 {
 			return nil

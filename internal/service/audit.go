@@ -116,7 +116,7 @@ func (s *Service) Journal(ctx context.Context, actor Actor, q JournalQuery) (*Jo
 // mustAdmin refuses everyone but an enabled administrator.
 func mustAdmin(actor Actor, msg string) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	} else if !actor.IsAdmin() {
 		return forbidden(msg)
 	}

@@ -26,7 +26,7 @@ func (s *Service) claimTTL() time.Duration {
 // another moderator's live claim without takeover; its holder is named).
 func (s *Service) Claim(ctx context.Context, actor Actor, id int64, takeover bool) (*passerelle.Claim, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
@@ -78,7 +78,7 @@ func claimHeld(c *passerelle.Claim) error {
 // not_found, forbidden, conflict (not submitted, or actor holds no claim).
 func (s *Service) Release(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
@@ -138,7 +138,7 @@ type QueueEntry struct {
 // territory, theme or kind.
 func (s *Service) Queue(ctx context.Context, actor Actor, q QueueQuery) ([]QueueEntry, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {

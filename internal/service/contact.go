@@ -22,7 +22,7 @@ import (
 // validation_failed on "message"; rate_limited (with RetryAfter).
 func (s *Service) ContactAuthor(ctx context.Context, actor Actor, practiceID int64, message string) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	p, _, err := s.load(ctx, s.DB.Read, actor, practiceID)
 	if err != nil {

@@ -56,7 +56,7 @@ func (s *Service) loadSeeing(ctx context.Context, actor Actor, id int64, part pa
 	}
 	if !passerelle.AudienceOf(snap, actor, p).Sees(part) {
 		if actor == nil {
-			return nil, nil, unauthenticated()
+			return nil, nil, SignInNeeded()
 		}
 		return nil, nil, forbidden("Only the author and the moderators of the territory take part in its review.")
 	}
@@ -86,7 +86,7 @@ func (s *Service) Comments(ctx context.Context, actor Actor, id int64) ([]passer
 // comment, unknown field).
 func (s *Service) AddComment(ctx context.Context, actor Actor, id int64, body string, fields []string) (*passerelle.Comment, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {

@@ -124,7 +124,7 @@ func (s *Service) Landing(ctx context.Context, actor Actor) (string, error) {
 // moderator of its territory), conflict (not published).
 func (s *Service) ConfirmCurrent(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {

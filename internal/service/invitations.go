@@ -31,7 +31,7 @@ type InvitationInput struct {
 // there), conflict (an account or an open invitation for that address).
 func (s *Service) Invite(ctx context.Context, actor Actor, in InvitationInput) (*passerelle.Invitation, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	in.Email = passerelle.NormalizeEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
@@ -126,7 +126,7 @@ func mayInvite(snap *authz.Snapshot, actor Actor, role passerelle.Role, territor
 // for a moderator. Errors: unauthenticated, forbidden.
 func (s *Service) Invitations(ctx context.Context, actor Actor) ([]*passerelle.Invitation, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	f := store.InvitationFilter{}
 	if !actor.IsAdmin() {
@@ -148,7 +148,7 @@ func (s *Service) Invitations(ctx context.Context, actor Actor) ([]*passerelle.I
 // not_found (none the actor may see), forbidden, conflict (no longer open).
 func (s *Service) RevokeInvitation(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {

@@ -255,7 +255,7 @@ func (s *Service) CountsByTerritory(ctx context.Context) (map[string]int, error)
 // role anywhere).
 func (s *Service) ReviewQueue(ctx context.Context, actor Actor) ([]*passerelle.Practice, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
@@ -274,7 +274,7 @@ func (s *Service) ReviewQueue(ctx context.Context, actor Actor) ([]*passerelle.P
 // latest moderator comment on each.
 func (s *Service) MyPractices(ctx context.Context, actor Actor) ([]*passerelle.Practice, map[int64]string, error) {
 	if actor == nil {
-		return nil, nil, unauthenticated()
+		return nil, nil, SignInNeeded()
 	}
 	items, _, err := store.ListPractices(ctx, s.DB.Read, store.PracticeFilter{AuthorID: actor.ID, Limit: 500})
 	if err != nil {
@@ -299,7 +299,7 @@ func (s *Service) LatestComment(ctx context.Context, id int64) (string, error) {
 // count.
 func (s *Service) Notifications(ctx context.Context, actor Actor) ([]passerelle.Notification, int, error) {
 	if actor == nil {
-		return nil, 0, unauthenticated()
+		return nil, 0, SignInNeeded()
 	}
 	return store.ListNotifications(ctx, s.DB.Read, actor.ID, 100)
 }
@@ -315,7 +315,7 @@ func (s *Service) UnreadCount(ctx context.Context, actor Actor) (int, error) {
 // MarkRead marks some (or, with no ids, all) of actor's notifications read.
 func (s *Service) MarkRead(ctx context.Context, actor Actor, ids ...int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	return store.MarkNotificationsRead(ctx, s.DB.Bun, actor.ID, ids)
 }

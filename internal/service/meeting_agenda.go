@@ -34,7 +34,7 @@ type AgendaInput struct {
 // validation_failed.
 func (s *Service) AddToAgenda(ctx context.Context, actor Actor, meetingID int64, in AgendaInput) (*passerelle.AgendaItem, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, meetingID)
 	if err != nil {
@@ -124,7 +124,7 @@ type AgendaDecision struct {
 // reason missing to decline).
 func (s *Service) DecideAgendaItem(ctx context.Context, actor Actor, meetingID, itemID int64, d AgendaDecision) (*passerelle.AgendaItem, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	action, ok := AgendaDecisions[d.Decision]
 	if !ok {

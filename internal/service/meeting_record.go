@@ -33,7 +33,7 @@ import (
 // long).
 func (s *Service) PublishRecord(ctx context.Context, actor Actor, id int64, record string) (*passerelle.Meeting, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, id)
 	if err != nil {
@@ -103,7 +103,7 @@ func (s *Service) MeetingAttachments(ctx context.Context, meetingID int64) ([]pa
 // validation_failed (empty), unsupported_media_type, too_large.
 func (s *Service) AddMeetingAttachment(ctx context.Context, actor Actor, meetingID int64, name string, content io.Reader) (*passerelle.Attachment, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, meetingID)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // (disabled account), conflict (not planned, or registrations closed).
 func (s *Service) Register(ctx context.Context, actor Actor, meetingID int64) (*passerelle.Registration, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, meetingID)
 	if err != nil {
@@ -92,7 +92,7 @@ var errAlready = passerelle.Errorf(passerelle.EConflict, "already registered")
 // registrations closed).
 func (s *Service) Unregister(ctx context.Context, actor Actor, meetingID int64) (*passerelle.Registration, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, meetingID)
 	if err != nil {

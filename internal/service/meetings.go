@@ -126,7 +126,7 @@ func mayOrganize(snap *authz.Snapshot, actor Actor, territory string) bool {
 func checkMeeting(snap *authz.Snapshot, actor Actor, m *passerelle.Meeting, action passerelle.MeetingAction, t time.Time, p *passerelle.Practice) error {
 	r := passerelle.MeetingRuleFor(action)
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	switch r.By {
 	case passerelle.PartyOrganizer:
@@ -221,7 +221,7 @@ func meetingDetails(m *passerelle.Meeting) map[string]string {
 // territory).
 func (s *Service) CreateMeeting(ctx context.Context, actor Actor, in MeetingInput) (*passerelle.Meeting, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
@@ -397,7 +397,7 @@ func staleMeeting() error {
 // capacity below the seats already taken).
 func (s *Service) UpdateMeeting(ctx context.Context, actor Actor, id int64, in MeetingInput) (*passerelle.Meeting, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, id)
 	if err != nil {
@@ -494,7 +494,7 @@ func (s *Service) HoldMeeting(ctx context.Context, actor Actor, id int64) (*pass
 // state of a meeting, with the jobs it causes.
 func (s *Service) moveMeeting(ctx context.Context, actor Actor, id int64, action passerelle.MeetingAction, prepare func(*passerelle.Meeting) error) (*passerelle.Meeting, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	m, snap, err := s.loadMeeting(ctx, s.DB.Read, id)
 	if err != nil {

@@ -110,7 +110,7 @@ func WrongCurrentPassword() error {
 // (with RetryAfter).
 func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next, keep string) error {
 	if actor == nil || actor.Disabled() {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	if current == "" {
 		return &passerelle.Error{Code: passerelle.EValidation, Message: "Type your current password.",
@@ -154,7 +154,7 @@ const maxTokenName = 100
 // kept. Errors: unauthenticated, validation_failed (label too long).
 func (s *Service) CreateNamedToken(ctx context.Context, actor Actor, name string) (string, passerelle.APIToken, error) {
 	if actor == nil || actor.Disabled() {
-		return "", passerelle.APIToken{}, unauthenticated()
+		return "", passerelle.APIToken{}, SignInNeeded()
 	}
 	name = strings.TrimSpace(name)
 	if utf8.RuneCountInString(name) > maxTokenName {
@@ -173,7 +173,7 @@ func (s *Service) CreateNamedToken(ctx context.Context, actor Actor, name string
 // ones included. Errors: unauthenticated.
 func (s *Service) Tokens(ctx context.Context, actor Actor) ([]passerelle.APIToken, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	return store.ListTokens(ctx, s.DB.Read, actor.ID)
 }
@@ -182,7 +182,7 @@ func (s *Service) Tokens(ctx context.Context, actor Actor) ([]passerelle.APIToke
 // unauthenticated, not_found (no such live token of the actor's).
 func (s *Service) RevokeTokenByID(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	ok, err := store.RevokeTokenOf(ctx, s.DB.Bun, actor.ID, id)
 	if err != nil {

@@ -190,7 +190,7 @@ func mayWrite(snap *authz.Snapshot, u *passerelle.User, perm passerelle.Permissi
 // contributor role on the territory).
 func (s *Service) CreatePractice(ctx context.Context, actor Actor, in PracticeInput) (*passerelle.Practice, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
@@ -267,7 +267,7 @@ func (s *Service) Practice(ctx context.Context, actor Actor, id int64) (*passere
 // workflow table meets the policy.
 func check(snap *authz.Snapshot, actor Actor, p *passerelle.Practice, t *passerelle.Transition) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	switch t.By {
 	case passerelle.PartyAuthor:
@@ -319,7 +319,7 @@ func (s *Service) Abilities(ctx context.Context, actor Actor, p *passerelle.Prac
 // state, or in.Version is stale: someone else changed it), validation_failed.
 func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in PracticeInput) (*passerelle.Practice, error) {
 	if actor == nil {
-		return nil, unauthenticated() // like every other write, whatever the state
+		return nil, SignInNeeded() // like every other write, whatever the state
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
@@ -423,7 +423,7 @@ func (s *Service) Unarchive(ctx context.Context, actor Actor, id int64, comment 
 
 func (s *Service) transition(ctx context.Context, actor Actor, id int64, action passerelle.Action, comment string, fields []string) (*passerelle.Practice, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {

@@ -271,7 +271,7 @@ func (s *Service) SignInMethods(ctx context.Context, actor Actor, users []*passe
 // MySignInMethods returns how the actor signs in. Errors: unauthenticated.
 func (s *Service) MySignInMethods(ctx context.Context, actor Actor) (passerelle.SignInMethods, error) {
 	if actor == nil {
-		return passerelle.SignInMethods{}, unauthenticated()
+		return passerelle.SignInMethods{}, SignInNeeded()
 	}
 	m, err := store.SignInMethodsOfUsers(ctx, s.DB.Read, []int64{actor.ID})
 	return m[actor.ID], err
@@ -284,7 +284,7 @@ func (s *Service) MySignInMethods(ctx context.Context, actor Actor) (passerelle.
 // linked, or no password to remove).
 func (s *Service) RemovePassword(ctx context.Context, actor Actor) error {
 	if actor == nil || actor.Disabled() {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		n, err := store.CountIdentityLinks(ctx, tx, actor.ID, "")

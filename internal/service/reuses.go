@@ -31,7 +31,7 @@ type ReuseInput struct {
 // too long).
 func (s *Service) RecordReuse(ctx context.Context, actor Actor, practiceID int64, in ReuseInput) (*passerelle.Reuse, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
 	if err != nil {

@@ -76,6 +76,8 @@ func (s *Service) Snapshot(ctx context.Context) (*authz.Snapshot, error) { retur
 
 func forbidden(msg string) error { return passerelle.Errorf(passerelle.EForbidden, "%s", msg) }
 
-func unauthenticated() error {
+// SignInNeeded is the one answer to a request that needs a signed-in user,
+// for the service and the handlers alike.
+func SignInNeeded() error {
 	return passerelle.Errorf(passerelle.EUnauthn, "You need to sign in.")
 }

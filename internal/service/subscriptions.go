@@ -25,7 +25,7 @@ type SubscriptionInput struct {
 // already follows the same criteria.
 func (s *Service) Subscribe(ctx context.Context, actor Actor, in SubscriptionInput) (*passerelle.Subscription, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *Service) Subscribe(ctx context.Context, actor Actor, in SubscriptionInp
 // Subscriptions lists actor's subscriptions, oldest first.
 func (s *Service) Subscriptions(ctx context.Context, actor Actor) ([]passerelle.Subscription, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	return store.ListSubscriptions(ctx, s.DB.Read, actor.ID)
 }
@@ -64,7 +64,7 @@ func (s *Service) Subscriptions(ctx context.Context, actor Actor) ([]passerelle.
 // (someone else's included).
 func (s *Service) DeleteSubscription(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error { return store.DeleteSubscription(ctx, tx, actor.ID, id) })
 }
@@ -73,7 +73,7 @@ func (s *Service) DeleteSubscription(ctx context.Context, actor Actor, id int64)
 // unauthenticated; not_found when it is not one of actor's.
 func (s *Service) MarkOneRead(ctx context.Context, actor Actor, id int64) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	n, err := store.GetNotification(ctx, s.DB.Read, id)
 	if err != nil {
@@ -97,7 +97,7 @@ var Languages = []string{"fr", "en"}
 // EmailSettings returns actor's e-mail preferences and language.
 func (s *Service) EmailSettings(ctx context.Context, actor Actor) (*EmailSettings, error) {
 	if actor == nil {
-		return nil, unauthenticated()
+		return nil, SignInNeeded()
 	}
 	p, err := store.EmailPreferences(ctx, s.DB.Read, actor.ID)
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) EmailSettings(ctx context.Context, actor Actor) (*EmailSetting
 // unauthenticated; validation_failed for an unknown language.
 func (s *Service) SetEmailSettings(ctx context.Context, actor Actor, in EmailSettings) error {
 	if actor == nil {
-		return unauthenticated()
+		return SignInNeeded()
 	}
 	if !slices.Contains(Languages, in.Lang) {
 		return &passerelle.Error{Code: passerelle.EValidation, Message: "Unknown language.", Fields: map[string]string{"lang": passerelle.FieldUnknown}}

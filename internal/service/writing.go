@@ -29,7 +29,7 @@ const EditBurst = 15 * time.Minute
 // characters refused, too complex to lay out).
 func (s *Service) PreviewBody(ctx context.Context, actor Actor, body string) (string, error) {
 	if actor == nil {
-		return "", unauthenticated()
+		return "", SignInNeeded()
 	}
 	p := &passerelle.Practice{Kind: passerelle.KindExperience, Title: "-", Body: body}
 	p.Normalize()

@@ -24,10 +24,12 @@ import (
 
 	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/bucket"
+	"github.com/passerelle/passerelle/internal/config"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/mail"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/store"
+	"github.com/passerelle/passerelle/internal/wiring"
 )
 
 // PostgresURLVar names the variable holding the PostgreSQL server to test on.
@@ -158,17 +160,41 @@ type Options struct {
 	BaseURL string
 }
 
+// Config is the configuration tests run with: the binary's defaults for
+// what the wiring reads, with the site's URL, sender and data directory of
+// the test.
+func Config(baseURL, dataDir string) *config.Config {
+	per := jobs.DefaultPeriodic
+	return &config.Config{BaseURL: baseURL, MailFrom: MailFrom, DataDir: dataDir,
+		DigestHour: per.DigestHour, DigestWeekday: per.DigestWeekday, ReminderDays: per.ReminderDays}
+}
+
+// build wires the application over db as the binary does (wiring.Build),
+// with the tests' tiny password hasher.
+func build(t testing.TB, db *store.DB, cfg *config.Config, sender mail.Sender, files *blob.Bucket, logger *slog.Logger, runWorkers bool) *wiring.App {
+	t.Helper()
+	a, err := wiring.Build(context.Background(), cfg, wiring.Parts{DB: db, Mail: sender, Files: files, Logger: logger},
+		wiring.RunWorkers(runWorkers), wiring.WithHasher(FastHasher))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runWorkers {
+		if err := a.River.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = a.River.Stop(context.Background()) })
+	}
+	return a
+}
+
 // Setup builds the application on a fresh database of dialect.
 func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 	t.Helper()
 	ctx := context.Background()
 	db, dbURL, dataDir := openDB(t, dialect)
-	az, err := authz.New(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &Bundle{Dialect: dialect, DB: db, DatabaseURL: dbURL, DataDir: dataDir, Authz: az, Outbox: filepath.Join(dataDir, "outbox"), BaseURL: cmp.Or(opts.BaseURL, "http://passerelle.test")}
+	b := &Bundle{Dialect: dialect, DB: db, DatabaseURL: dbURL, DataDir: dataDir, Outbox: filepath.Join(dataDir, "outbox"), BaseURL: cmp.Or(opts.BaseURL, "http://passerelle.test")}
 	sender := opts.Mail
+	var err error
 	if sender == nil {
 		if sender, err = mail.New(mail.Config{From: MailFrom, OutboxDir: b.Outbox}); err != nil {
 			t.Fatal(err)
@@ -182,19 +208,8 @@ func Setup(t testing.TB, dialect string, opts Options) *Bundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Files.Close() })
-	b.River, err = jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files,
-		MailFrom: MailFrom}, jobs.Config{RunWorkers: opts.RunWorkers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.RunWorkers {
-		if err := b.River.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = b.River.Stop(context.Background()) })
-	}
-	b.Service = &service.Service{DB: db, Authz: az, River: b.River, BaseURL: b.BaseURL, Logger: logger, Hasher: FastHasher, Files: b.Files,
-		MailFrom: MailFrom, DataDir: dataDir}
+	a := build(t, db, Config(b.BaseURL, dataDir), sender, b.Files, logger, opts.RunWorkers)
+	b.Authz, b.River, b.Service = a.Authz, a.River, a.Service
 	return b
 }
 
@@ -209,23 +224,10 @@ func SecondWorker(t testing.TB, b *Bundle) *river.Client[*sql.Tx] {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	az, err := authz.New(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sender, err := mail.New(mail.Config{From: MailFrom, OutboxDir: b.Outbox})
 	if err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rc, err := jobs.NewClient(jobs.Deps{DB: db, Authz: az, Mail: sender, BaseURL: b.BaseURL, Logger: logger, Files: b.Files, MailFrom: MailFrom},
-		jobs.Config{RunWorkers: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = rc.Stop(context.Background()) })
-	return rc
+	return build(t, db, Config(b.BaseURL, b.DataDir), sender, b.Files, logger, true).River
 }

@@ -137,7 +137,7 @@ func (s *Server) apiRevokeTokenByID(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	if u == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	grants, err := s.svc.GrantsOf(r.Context(), u.ID)
@@ -162,7 +162,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	u := userFrom(r.Context())
 	if u == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	// The token in use stays; every other credential of the account ends.
@@ -449,7 +449,7 @@ func (s *Server) apiAddTerritory(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	t := passerelle.Territory{Code: strings.TrimSpace(body.Code), Name: body.Name, Level: passerelle.Level(body.Level)}
@@ -473,7 +473,7 @@ func (s *Server) apiUpdateTerritory(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	var in service.TerritoryUpdate
@@ -516,7 +516,7 @@ const maxImport = 8 << 20
 func (s *Server) apiImportTerritories(w http.ResponseWriter, r *http.Request) {
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxImport)
@@ -575,7 +575,7 @@ func (s *Server) apiAddTheme(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	t := passerelle.Theme{Slug: strings.TrimSpace(body.Slug), Name: body.Name}
@@ -596,7 +596,7 @@ func (s *Server) apiRenameTheme(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	slug := chi.URLParam(r, "slug")

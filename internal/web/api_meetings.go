@@ -567,7 +567,7 @@ func (s *Server) apiUploadMeetingFile(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	var a *passerelle.Attachment

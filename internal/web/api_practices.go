@@ -404,7 +404,7 @@ func (s *Server) apiRole(grant bool) http.HandlerFunc {
 		}
 		actor := userFrom(r.Context())
 		if actor == nil {
-			s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+			s.apiError(w, r, service.SignInNeeded())
 			return
 		}
 		in := service.GrantInput{Email: body.Email, Role: body.Role, Territory: body.Territory}

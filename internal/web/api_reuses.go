@@ -45,7 +45,7 @@ func (s *Server) apiRecordReuse(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	var body struct {

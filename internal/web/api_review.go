@@ -107,7 +107,7 @@ func (s *Server) apiUploadAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := userFrom(r.Context())
 	if actor == nil {
-		s.apiError(w, r, passerelle.Errorf(passerelle.EUnauthn, "You need to sign in."))
+		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
 	var a *passerelle.Attachment

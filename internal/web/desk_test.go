@@ -70,6 +70,15 @@ func TestDeskPage(t *testing.T) {
 			`href="/bureau" aria-current="page"`, `<span class="count desk-count" aria-hidden="true">1</span>`,
 			"En attente d’un relecteur")
 		res.lacks(t, "desk", "il y a")
+		// The charts, drawn on the server, each with its table.
+		res.contains(t, "desk charts", `<svg class="chart"`, `role="img" aria-labelledby="chart-months-title chart-months-desc"`,
+			"Soumissions et publications par mois", "Attente médiane d’une décision, par territoire", "Fiches publiées par thème",
+			"Fiches publiées par niveau de territoire", `<caption id="chart-months-table">`)
+		admin := s.browser(t)
+		admin.login(w.Admin.Email, "/admin/chiffres", "/admin/chiffres")
+		admin.get("/admin/chiffres").expect(t, "figures", http.StatusOK).contains(t, "figures", "<h1>Chiffres de la plateforme</h1>",
+			`<svg class="chart"`, `href="/admin/chiffres" aria-current="page"`)
+		mod.get("/admin/chiffres").expect(t, "figures for a moderator", http.StatusForbidden)
 
 		// The Pas-de-Calais moderator sees nothing of it, nor a count.
 		pas := s.browser(t)
@@ -153,7 +162,7 @@ func TestFreshnessPages(t *testing.T) {
 		res := anon.get(sheet).expect(t, "confirmed sheet", http.StatusOK)
 		res.lacks(t, "confirmed sheet", "À actualiser")
 		res.contains(t, "confirmed sheet", "Fiche confirmée à jour")
-		if body := anon.get("/api/v1/practices/"+idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
+		if body := anon.get("/api/v1/practices/" + idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
 			t.Errorf("API after confirming: %s", body)
 		}
 	})
@@ -166,4 +175,49 @@ func parisTZ(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// TestFollow: one "Suivre ce territoire" button (no drop-down), the
+// frequency chosen after the click; an anonymous visitor's choice goes
+// through the login form (in its safe next) and comes back to the
+// territory's page with the follow done.
+func TestFollow(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		s := newSite(t, dialect)
+		w, svc := s.World, s.Service
+		anon := s.browser(t)
+		res := anon.get("/territoires/59").expect(t, "territory", http.StatusOK)
+		res.contains(t, "territory", `href="/suivre?territory=59"`, "Suivre ce territoire")
+		res.lacks(t, "territory", `id="follow-frequency"`, "<select")
+		anon.get("/themes/emploi").expect(t, "theme", http.StatusOK).contains(t, "theme", `href="/suivre?theme=emploi"`, "Suivre ce thème")
+		anon.get("/suivre?territory=59").expect(t, "follow page", http.StatusOK).
+			contains(t, "follow page", `value="daily"`, `value="weekly" checked`, "Se connecter pour suivre", "Suivre le territoire «\u00a0Nord\u00a0»")
+		anon.get("/suivre?territory=nowhere").expect(t, "unknown territory", http.StatusNotFound)
+
+		next := "/suivre?frequency=daily&territory=59"
+		anon.post("/suivre", url.Values{"territory": {"59"}, "frequency": {"daily"}}).
+			expect(t, "anonymous follows", http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+		anon.get("/login?next="+url.QueryEscape(next)).expect(t, "login", http.StatusOK).
+			contains(t, "login", `name="next" value="`+strings.ReplaceAll(next, "&", "&amp;")+`"`)
+		anon.login(w.Reader.Email, next, "/territoires/59")
+		subs, err := svc.Subscriptions(ctx, w.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(subs) != 1 || subs[0].Territory != "59" || subs[0].Frequency != passerelle.FrequencyDaily {
+			t.Fatalf("after signing in: %+v, want the Nord, daily", subs)
+		}
+		anon.get("/territoires/59").contains(t, "back on the territory", "vous serez prévenu")
+
+		// Signed in: the same form, straight to the page; twice is no error.
+		anon.get("/suivre?territory=59").contains(t, "follow page signed in", "Vous le suivez déjà", "Récapitulatif quotidien")
+		anon.post("/suivre", url.Values{"territory": {"59"}, "frequency": {"daily"}}).expect(t, "again", http.StatusSeeOther, "/territoires/59")
+		anon.post("/suivre", url.Values{"theme": {"emploi"}, "frequency": {"instant"}}).expect(t, "theme", http.StatusSeeOther, "/themes/emploi")
+		anon.post("/suivre", url.Values{"theme": {"emploi"}, "frequency": {"hourly"}}).expect(t, "bad frequency", http.StatusBadRequest).
+			contains(t, "bad frequency", `role="alert"`)
+		if subs, _ = svc.Subscriptions(ctx, w.Reader); len(subs) != 2 {
+			t.Errorf("subscriptions %+v, want the Nord and Emploi", subs)
+		}
+	})
 }

@@ -262,7 +262,7 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *passerelle.Us
 // "flash.<name>"). The cookie carries only the name, so that nothing a
 // visitor sets is ever shown.
 var flashes = []string{"login", "logout", "created", "saved", "submitted", "approve", "request_changes", "reject", "read",
-	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached", "password_removed", "confirmed"}
+	"deleted", "withdrawn", "commented", "claimed", "released", "attached", "detached", "password_removed", "confirmed", "already_following"}
 
 // redirectWithFlash redirects with 303 See Other, to show the flash message
 // name on the next page.

@@ -66,6 +66,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, token, expires)
+	if to, flash, ok := s.followAfterSignIn(ctx, u, data.Next); ok {
+		s.redirectWithFlash(w, r, to, flash) // pages_follow.go
+		return
+	}
 	next := data.Next
 	if next == "" {
 		// Nothing asked for: a moderator lands on their desk, a

@@ -82,6 +82,10 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, token, expires)
 	http.SetCookie(w, &http.Cookie{Name: oidcTokenCookie, Value: res.IDToken, Path: "/", Expires: expires,
 		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	if to, flash, ok := s.followAfterSignIn(ctx, res.User, res.Next); ok {
+		s.redirectWithFlash(w, r, to, flash) // pages_follow.go
+		return
+	}
 	next := res.Next
 	if next == "" {
 		if next, err = s.svc.Landing(ctx, res.User); err != nil {
