@@ -63,9 +63,9 @@ func TestDeskInBrowser(t *testing.T) {
 			if got := menuCount(t, ctx); got != "2" {
 				t.Errorf("menu count %q, want 2", got)
 			}
-			text := get(t, ctx, "desk text", chromedp.Text(chromedp.CSS(`main`)))
-			if !strings.Contains(text, "En attente depuis") || strings.Contains(text, "il y a") {
-				t.Errorf("the desk does not say how long each waits as a duration:\n%s", text)
+			deskText := get(t, ctx, "desk text", chromedp.Text(chromedp.CSS(`main`)))
+			if !strings.Contains(deskText, "En attente depuis") || strings.Contains(deskText, "depuis il y a") {
+				t.Errorf("the desk does not say how long each waits as a duration:\n%s", deskText)
 			}
 			checkAccessibility(t, ctx, axe, "desk")
 			deskShots(t, ctx, shots, "desk")
@@ -112,6 +112,25 @@ func TestDeskInBrowser(t *testing.T) {
 				t.Errorf("menu count on the desk %q, want 1", got)
 			}
 			checkAccessibility(t, ctx, axe, "desk after a decision")
+			// The charts of the desk, drawn on the server, with their tables.
+			if n := get(t, ctx, "charts", chromedp.Evaluate[int](`document.querySelectorAll('#desk-figures svg[role=img]').length`)); n != 4 {
+				t.Errorf("%d charts on the desk, want 4", n)
+			}
+			run(t, ctx, "to the charts", chromedp.ScrollIntoView(chromedp.CSS(`#desk-figures`)))
+			deskShots(t, ctx, shots, "desk-charts")
+			logout(t, ctx)
+
+			// The administrators' figures.
+			login(t, ctx, base, "admin@passerelle.test")
+			run(t, ctx, "figures", chromedp.Navigate(base+"/admin/chiffres"), chromedp.WaitVisible(chromedp.CSS(`svg.chart`)))
+			text := get(t, ctx, "figures text", chromedp.Text(chromedp.CSS(`main`)))
+			for _, want := range []string{"Soumissions et publications par mois", "Attente médiane", "Fiches publiées par thème", "niveau de territoire"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the figures lack %q", want)
+				}
+			}
+			checkAccessibility(t, ctx, axe, "administrators' figures")
+			deskShots(t, ctx, shots, "admin-charts")
 		})
 	}
 }

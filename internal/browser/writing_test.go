@@ -1,8 +1,12 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +41,20 @@ func TestWritingToolInBrowser(t *testing.T) {
 			}
 			// In French, whatever the machine's language.
 			if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": "fr-FR,fr;q=0.9"}}); err != nil {
+				t.Fatal(err)
+			}
+			cover := filepath.Join(t.TempDir(), "plateau.png")
+			pic := image.NewNRGBA(image.Rect(0, 0, 1600, 900))
+			for x := range 1600 {
+				for y := range 900 {
+					pic.Set(x, y, color.NRGBA{R: uint8(x / 8), G: uint8(y / 5), B: 120, A: 255})
+				}
+			}
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, pic); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(cover, buf.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			login(t, ctx, base, "sophie.lemaire@passerelle.test")
@@ -93,6 +111,15 @@ func TestWritingToolInBrowser(t *testing.T) {
 					t.Errorf("after the upload the summary reads %q", v)
 				}
 
+				run(t, ctx, "cover image",
+					chromedp.SendKeys(chromedp.CSS(`#cover_alt`), "Des collégiens autour du plateau de jeu"),
+					chromedp.SetUploadFiles(chromedp.CSS(`#cover`), []string{cover}),
+					chromedp.Click(chromedp.CSS(`#cover-submit`)),
+					chromedp.WaitVisible(chromedp.CSS(`#cover-current img[alt="Des collégiens autour du plateau de jeu"]`)))
+				if v := get(t, ctx, "body kept", chromedp.Value(chromedp.CSS(`#body`))); !strings.HasPrefix(v, "## Déroulé") {
+					t.Errorf("after the cover the body reads %q", v)
+				}
+
 				get(t, ctx, "submit button ready", chromedp.Poll[string](
 					`(() => { const b = document.getElementById("submit-button").textContent; return b === "Enregistrer et soumettre" ? b : ""; })()`))
 				if todo := get(t, ctx, "checklist", chromedp.Evaluate[int](`document.querySelectorAll(".checklist li.todo:not([hidden])").length`)); todo != 0 {
@@ -119,7 +146,8 @@ func TestWritingToolInBrowser(t *testing.T) {
 					chromedp.Click(chromedp.CSS(`#submit-button`)),
 					chromedp.WaitVisible(chromedp.CSS(`main article.practice`)))
 				page := get(t, ctx, "practice page", chromedp.Text(chromedp.CSS(`main`)))
-				if !strings.Contains(page, "Votre fiche est soumise à la relecture") || !strings.Contains(page, "regles-du-jeu.pdf") {
+				if !strings.Contains(page, "Votre fiche est soumise à la relecture") || !strings.Contains(page, "regles-du-jeu.pdf") ||
+					get(t, ctx, "cover on the sheet", chromedp.Evaluate[int](`document.querySelectorAll("main figure.cover img").length`)) != 1 {
 					t.Errorf("after the one submission the page reads:\n%.1500s", page)
 				}
 				checkAccessibility(t, ctx, axe, fmt.Sprintf("submitted tool %d", width))

@@ -97,7 +97,7 @@ func Load(ctx context.Context, svc *service.Service) error {
 			return fmt.Errorf("backdate %q: %w", StalePractice, err)
 		}
 	}
-		return loadMeetings(ctx, svc, users, published, time.Now()) // meetings.go
+	return loadMeetings(ctx, svc, users, published, time.Now()) // meetings.go
 }
 
 func input(p Practice) service.PracticeInput {

@@ -85,6 +85,8 @@ type Practice struct {
 	// Attachments are the files attached, when loaded (nil otherwise); they
 	// are not part of a frozen revision.
 	Attachments []Attachment `json:"-"`
+	// Cover is the optional cover image (nil: none); not part of a revision.
+	Cover *Cover `json:"-"`
 	// ReviewedAt is when the published practice was last confirmed
 	// current, nil before its first confirmation; ReviewAskedAt, when its
 	// author was last asked to (freshness.go). Kept by the database, not

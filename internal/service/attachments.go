@@ -341,6 +341,11 @@ func (s *Service) DeleteDraft(ctx context.Context, actor Actor, id int64) error 
 		} else if !ok {
 			return passerelle.Errorf(passerelle.EConflict, "Someone else acted on this practice first; reload it.")
 		}
+		if c := p.Cover; c != nil { // no attachment row refers to them: the job deletes them
+			for _, w := range passerelle.CoverWidths {
+				keys = append(keys, coverFile(c, w))
+			}
+		}
 		if len(keys) == 0 {
 			return nil
 		}

@@ -3,6 +3,9 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -102,6 +105,125 @@ func TestPreviewBody(t *testing.T) {
 		_, err = svc.PreviewBody(ctx, w.LilleAuthor, strings.Repeat("[", 200_000))
 		if e, ok := err.(*passerelle.Error); !ok || e.Fields["body"] == "" {
 			t.Errorf("too long: %v", err)
+		}
+	})
+}
+
+// pngOf returns a w×h PNG picture.
+func pngOf(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for x := range w {
+		img.Set(x, h/2, color.NRGBA{R: 200, A: 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestCover: a cover is checked by its content, stored as JPEG at each
+// width (never enlarged), shown only to whoever may see the practice, and
+// replaced or removed with its files.
+func TestCover(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		w := testenv.NewWorld(t, b)
+		svc, ctx := b.Service, context.Background()
+		p := rvDraft(t, svc, w.LilleAuthor, "59350")
+		big := pngOf(t, 2000, 1000)
+
+		for _, tt := range []struct {
+			name, alt string
+			content   []byte
+			code      string
+			field     string
+		}{
+			{"no description", " ", big, passerelle.EValidation, "cover_alt"},
+			{"empty", "Une image", nil, passerelle.EValidation, "cover"},
+			{"text", "Une image", textFile, passerelle.EUnsupported, "cover"},
+			{"a PDF", "Une image", pdfFile, passerelle.EUnsupported, "cover"},
+			{"a broken PNG", "Une image", big[:200], passerelle.EValidation, "cover"},
+		} {
+			_, err := svc.SetCover(ctx, w.LilleAuthor, p.ID, tt.alt, bytes.NewReader(tt.content))
+			if e, ok := err.(*passerelle.Error); !ok || e.Code != tt.code || e.Fields[tt.field] == "" {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+		}
+		if _, err := svc.SetCover(ctx, w.RoubaixAuthor, p.ID, "x", bytes.NewReader(big)); passerelle.ErrorCode(err) != passerelle.ENotFound {
+			t.Errorf("someone else's draft: %v", err)
+		}
+
+		got, err := svc.SetCover(ctx, w.LilleAuthor, p.ID, "  Des habitants autour d’une table  ", bytes.NewReader(big))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := got.Cover
+		if c == nil || c.Alt != "Des habitants autour d’une table" || c.Width != 2000 || c.Height != 1000 {
+			t.Fatalf("cover = %+v", c)
+		}
+		key := service.CoverToken(c)
+		for _, width := range passerelle.CoverWidths {
+			r, published, err := svc.OpenCover(ctx, w.LilleAuthor, p.ID, key, width)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, format, err := image.Decode(r)
+			_ = r.Close()
+			if err != nil || format != "jpeg" || img.Bounds().Dx() != width || img.Bounds().Dy() != width/2 || published {
+				t.Errorf("width %d: %s %v %v published=%v", width, format, img.Bounds(), err, published)
+			}
+		}
+		// Who may not see the draft may not see its cover; nor an old key,
+		// nor a width not stored.
+		for _, tt := range []struct {
+			name  string
+			actor *passerelle.User
+			key   string
+			width int
+		}{{"reader", w.Reader, key, 640}, {"anonymous", nil, key, 640}, {"old key", w.LilleAuthor, "0123", 640}, {"width", w.LilleAuthor, key, 500}} {
+			var actor service.Actor
+			if tt.actor != nil {
+				actor = tt.actor
+			}
+			if _, _, err := svc.OpenCover(ctx, actor, p.ID, tt.key, tt.width); passerelle.ErrorCode(err) != passerelle.ENotFound {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+		}
+
+		// A small picture is never enlarged; the old files go.
+		got, err = svc.SetCover(ctx, w.LilleAuthor, p.ID, "Un logo", bytes.NewReader(pngOf(t, 300, 200)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := b.Service.Files.Exists(ctx, c.Key+"/640.jpg"); ok {
+			t.Error("the replaced cover's files are still there")
+		}
+		r, _, err := svc.OpenCover(ctx, w.LilleAuthor, p.ID, service.CoverToken(got.Cover), 1280)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := image.DecodeConfig(r)
+		_ = r.Close()
+		if err != nil || cfg.Width != 300 || cfg.Height != 200 {
+			t.Errorf("small picture stored as %dx%d (%v)", cfg.Width, cfg.Height, err)
+		}
+
+		// Published: everyone sees it.
+		if _, err := svc.Submit(ctx, w.LilleAuthor, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Decide(ctx, w.NordMod, p.ID, "approve", ""); err != nil {
+			t.Fatal(err)
+		}
+		r, published, err := svc.OpenCover(ctx, nil, p.ID, service.CoverToken(got.Cover), 320)
+		if err != nil || !published {
+			t.Fatalf("published cover: %v %v", published, err)
+		}
+		_ = r.Close()
+		if err := svc.RemoveCover(ctx, w.LilleAuthor, p.ID); passerelle.ErrorCode(err) != passerelle.EConflict {
+			t.Errorf("removing the cover of a published practice: %v", err)
 		}
 	})
 }

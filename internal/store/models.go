@@ -99,6 +99,9 @@ type practiceRow struct {
 	// PublicChangedAt is kept by the database's triggers (migration
 	// 20261206150000_public_changes): never written from here.
 	PublicChangedAt *time.Time `bun:"public_changed_at,scanonly"`
+	// Cover is the JSON of passerelle.Cover, or "" (migration
+	// 20261208100000_practice_cover); written by SetCover only.
+	Cover string `bun:"cover,scanonly"`
 	// Freshness (migration 20261208110000_freshness), written by
 	// freshness.go only.
 	ReviewedAt    *time.Time `bun:"reviewed_at,scanonly"`
@@ -117,6 +120,12 @@ func (r *practiceRow) domain() *passerelle.Practice {
 	}
 	if r.TerritoryCode != nil {
 		p.TerritoryCode = *r.TerritoryCode
+	}
+	if r.Cover != "" {
+		p.Cover = new(passerelle.Cover)
+		if json.Unmarshal([]byte(r.Cover), p.Cover) != nil {
+			p.Cover = nil
+		}
 	}
 	if r.Experience != nil {
 		p.Experience = new(passerelle.Experience)

@@ -469,3 +469,18 @@ func SetBodyHTML(ctx context.Context, db bun.IDB, id int64, body, html string, v
 		Where("id = ? AND body = ?", id, body).Exec(ctx)
 	return err
 }
+
+// SetCover sets (or, with nil, removes) the cover of a practice; it leaves
+// its version alone, so that a form being edited meanwhile stays current.
+func SetCover(ctx context.Context, db bun.IDB, practiceID int64, c *passerelle.Cover) error {
+	value := ""
+	if c != nil {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		value = string(b)
+	}
+	_, err := db.NewUpdate().TableExpr("practices").Set("cover = ?", value).Where("id = ?", practiceID).Exec(ctx)
+	return err
+}

@@ -162,15 +162,15 @@ func TestNoUnusedKeys(t *testing.T) {
 		"meetings.feed.", "meetings.csv.", "meetings.files.error.", "meetings.form.stale", "meetings.record.not_yet",
 		"meetings.record.title", "meetings.attendance.title",
 		"oidc.account.cannot_remove",
-		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed",
+		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed", "writing.cover.saved", "writing.cover.removed",
 		// The PDF of a sheet (internal/web/pages_pdf.go).
 		"readers.pdf.",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
 		"mail.",
 		// The journal's details (internal/web/journal.go; an unknown key shows as written).
 		"audit.detail.", "audit.value.",
-		// Durations (models_desk.go).
-		"desk.duration."}
+		// Durations and the charts' words (models_desk.go, internal/web pages_figures.go).
+		"desk.duration.", "desk.charts."}
 	for _, k := range cat.Keys("fr") {
 		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {

@@ -81,6 +81,7 @@ type PracticeCard struct {
 	Themes                                []Theme
 	AuthorName                            string
 	PublishedAt, UpdatedAt                time.Time
+	Cover                                 *CoverView // nil: none (models_writing.go)
 	// ReviewDue: its author was asked to confirm it is still current and
 	// nobody did since — readers see it "à actualiser" (models_desk.go).
 	ReviewDue bool
@@ -300,6 +301,8 @@ type PracticeFormData struct {
 	// Languages are the languages a tool may be in: BCP 47 codes and their
 	// names, in the order to offer them.
 	Languages []Option
+	// Cover is the practice's cover image (nil: none).
+	Cover *CoverView
 	// Writing is the help around the form: which inputs are required, the
 	// checklist, autosave and preview (models_writing.go).
 	Writing WritingAids

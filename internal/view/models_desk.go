@@ -1,10 +1,13 @@
 package view
 
-import "time"
+import (
+	"html/template"
+	"time"
+)
 
 func init() {
 	// The moderator's desk.
-	Pages = append(Pages, "desk", "follow")
+	Pages = append(Pages, "desk", "follow", "figures")
 }
 
 // DeskItem is a submission on a moderator's desk: Waiting is how long it
@@ -28,6 +31,8 @@ type DeskData struct {
 	// ToRefresh are the published practices whose authors were asked to
 	// confirm them and that nobody confirmed since ("à actualiser").
 	ToRefresh []DeskRefresh
+	// Charts are the figures of the moderator's territories.
+	Charts []ChartView
 }
 
 // DeskRefresh is a published practice to be confirmed current: when it was
@@ -74,4 +79,28 @@ type FollowData struct {
 	Frequency, Following         string
 	SignedIn                     bool
 	Errors                       []FormError
+}
+
+// ChartView is a chart drawn on the server (internal/chart) and the table
+// of its numbers beside it: Caption names the table, Columns its value
+// columns (the first column holds the labels, under LabelColumn).
+type ChartView struct {
+	ID, Title   string
+	SVG         template.HTML
+	Caption     string
+	LabelColumn string
+	Columns     []string
+	Rows        []ChartRow
+}
+
+// ChartRow is a line of a chart's table.
+type ChartRow struct {
+	Label  string
+	Values []string
+}
+
+// FiguresData is the Data of the "figures" page (administrators), and the
+// charts of the desk (DeskData.Charts).
+type FiguresData struct {
+	Charts []ChartView
 }

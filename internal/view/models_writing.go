@@ -26,3 +26,10 @@ type ChecklistItem struct {
 	// Hidden is true for an item of the kind not chosen.
 	Hidden bool
 }
+
+// CoverView is a practice's cover image: its files at every stored width
+// (SrcSet), the middle one as Src with its size, and its alternative text.
+type CoverView struct {
+	Src, SrcSet, Alt string
+	Width, Height    int
+}

@@ -20,6 +20,7 @@ func sampleDesk() struct {
 		HeldByOthers: nil,
 		Overdue:      []DeskItem{old},
 		OverdueAfter: "7 jours",
+		Charts:       sampleCharts(),
 		ToRefresh:    []DeskRefresh{{PracticeCard: items[0], VerifiedAt: &old.SubmittedAt, AskedAt: refNow.Add(-5 * 24 * time.Hour)}},
 		Total:        3,
 	}
@@ -41,4 +42,26 @@ func sampleFollow() struct {
 		h1   map[string]string
 	}{&Page{Title: "Suivre Seine-Saint-Denis", Path: "/suivre", User: sampleUser, Data: d},
 		map[string]string{"fr": "Suivre le territoire", "en": "Follow the territory"}}
+}
+
+// sampleCharts are two charts as internal/web draws them.
+func sampleCharts() []ChartView {
+	return []ChartView{
+		{ID: "chart-months", Title: "Soumissions et publications par mois", SVG: `<svg role="img" aria-labelledby="a-title a-desc"><title id="a-title">Soumissions</title><desc id="a-desc">Sur douze mois.</desc></svg>`,
+			Caption: "Soumissions et publications par mois", LabelColumn: "Mois", Columns: []string{"Soumises", "Publiées"},
+			Rows: []ChartRow{{Label: "janvier 26", Values: []string{"3", "1"}}}},
+		{ID: "chart-levels", Title: "Fiches publiées par niveau", Caption: "Fiches publiées par niveau", LabelColumn: "Niveau", Columns: []string{"Publiées"}},
+	}
+}
+
+// sampleFigures returns the sample of the administrators' figures page.
+func sampleFigures() struct {
+	page *Page
+	h1   map[string]string
+} {
+	return struct {
+		page *Page
+		h1   map[string]string
+	}{&Page{Title: "Chiffres de la plateforme", Path: "/admin/chiffres", User: &User{ID: "u3", Name: "Alice Admin", IsAdmin: true, IsModerator: true}, Data: &FiguresData{Charts: sampleCharts()}},
+		map[string]string{"fr": "Chiffres de la plateforme", "en": "Figures of the platform"}}
 }

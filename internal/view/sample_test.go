@@ -184,6 +184,6 @@ func samplePages() map[string]struct {
 		"meetings": sampleMeeting("meetings"), "meeting": sampleMeeting("meeting"), "meeting_form": sampleMeeting("meeting_form"),
 		"meeting_attendance": sampleMeeting("meeting_attendance"), "meeting_record": sampleMeeting("meeting_record"),
 		// The moderator's desk: sample_desk_test.go.
-		"desk": sampleDesk(), "follow": sampleFollow(),
+		"desk": sampleDesk(), "follow": sampleFollow(), "figures": sampleFigures(),
 	}
 }

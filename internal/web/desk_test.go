@@ -70,6 +70,15 @@ func TestDeskPage(t *testing.T) {
 			`href="/bureau" aria-current="page"`, `<span class="count desk-count" aria-hidden="true">1</span>`,
 			"En attente d’un relecteur")
 		res.lacks(t, "desk", "il y a")
+		// The charts, drawn on the server, each with its table.
+		res.contains(t, "desk charts", `<svg class="chart"`, `role="img" aria-labelledby="chart-months-title chart-months-desc"`,
+			"Soumissions et publications par mois", "Attente médiane d’une décision, par territoire", "Fiches publiées par thème",
+			"Fiches publiées par niveau de territoire", `<caption id="chart-months-table">`)
+		admin := s.browser(t)
+		admin.login(w.Admin.Email, "/admin/chiffres", "/admin/chiffres")
+		admin.get("/admin/chiffres").expect(t, "figures", http.StatusOK).contains(t, "figures", "<h1>Chiffres de la plateforme</h1>",
+			`<svg class="chart"`, `href="/admin/chiffres" aria-current="page"`)
+		mod.get("/admin/chiffres").expect(t, "figures for a moderator", http.StatusForbidden)
 
 		// The Pas-de-Calais moderator sees nothing of it, nor a count.
 		pas := s.browser(t)
@@ -153,7 +162,7 @@ func TestFreshnessPages(t *testing.T) {
 		res := anon.get(sheet).expect(t, "confirmed sheet", http.StatusOK)
 		res.lacks(t, "confirmed sheet", "À actualiser")
 		res.contains(t, "confirmed sheet", "Fiche confirmée à jour")
-		if body := anon.get("/api/v1/practices/"+idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
+		if body := anon.get("/api/v1/practices/" + idString(p.ID)).Body; !strings.Contains(body, `"review_due":false`) {
 			t.Errorf("API after confirming: %s", body)
 		}
 	})

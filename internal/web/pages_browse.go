@@ -113,7 +113,7 @@ func card(snap *authz.Snapshot, p *passerelle.Practice) view.PracticeCard {
 	c := view.PracticeCard{
 		ID: idString(p.ID), URL: practiceURL(p.ID), Kind: string(p.Kind), Title: p.Title, Summary: p.Summary,
 		Status: string(p.Status), Territory: territoryView(snap.Tree().Get(p.TerritoryCode), nil),
-		AuthorName: p.AuthorName, UpdatedAt: p.UpdatedAt, ReviewDue: p.ReviewDue(),
+		AuthorName: p.AuthorName, UpdatedAt: p.UpdatedAt, ReviewDue: p.ReviewDue(), Cover: coverView(p),
 	}
 	if p.PublishedAt != nil {
 		c.PublishedAt = *p.PublishedAt

@@ -52,6 +52,12 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 		}
 		data.ToRefresh = append(data.ToRefresh, it)
 	}
+	f, err := s.svc.Figures(ctx, u, time.Now())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	data.Charts = figureCharts(tr, f)
 	s.render(w, r, http.StatusOK, "desk", &view.Page{Title: tr.T("desk.heading"), Data: data})
 }
 

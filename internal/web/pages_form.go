@@ -48,6 +48,8 @@ var formFields = []formField{
 	{"tool.license", "license", "practice.tool.license"},
 	{"tool.languages", "languages", "practice.tool.languages"},
 	{"attachments", "attachment", "attachments.heading"},
+	{"cover_alt", "cover_alt", "writing.cover.alt"},
+	{"cover", "cover", "writing.cover.file"},
 	{"message", "message", "conversation.message"},
 	{"decision", "decision", "decision.legend"},
 	{"comment", "comment", "decision.comment"},

@@ -158,6 +158,7 @@ func (s *Server) formReview(r *http.Request, u *passerelle.User, id int64, data 
 		return err
 	}
 	data.Attachments = s.attachmentViews(tr, lang, p.Attachments)
+	data.Cover = coverView(p)
 	data.CanAttach = s.svc.Abilities(ctx, u, p)[passerelle.ActionAttach] && len(p.Attachments) < passerelle.MaxAttachments
 	data.MaxSize = sizeText(tr, lang, s.svc.AttachmentSizeLimit())
 	data.MaxFiles = passerelle.MaxAttachments

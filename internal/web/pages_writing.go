@@ -5,15 +5,23 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/view"
 )
+
+func init() {
+	flashes = append(flashes, "cover", "cover_removed")
+}
 
 // writingAids computes the help beside the practice form f: the required
 // inputs, the checklist and what the submit button says, all from
@@ -125,7 +133,7 @@ func clock(tr *view.Translator, t time.Time) string {
 func (s *Server) autosave(w http.ResponseWriter, r *http.Request, id int64) {
 	u := userFrom(r.Context())
 	if u == nil {
-		s.writingFail(w, r, passerelle.Errorf(passerelle.EUnauthn, "Sign in."))
+		s.writingFail(w, r, service.SignInNeeded())
 		return
 	}
 	if err := parseForm(w, r, maxPracticeForm); err != nil {
@@ -199,7 +207,7 @@ func (s *Server) uploadInForm(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	id, err := practiceID(r)
 	if err == nil && u == nil {
-		err = passerelle.Errorf(passerelle.EUnauthn, "Sign in.")
+		err = service.SignInNeeded()
 	}
 	var a *passerelle.Attachment
 	if err == nil {
@@ -244,4 +252,199 @@ func (s *Server) writingData(r *http.Request, data *view.PracticeFormData) {
 		data.MaxSize = sizeText(tr, s.lang(r), s.svc.AttachmentSizeLimit())
 		data.MaxFiles = passerelle.MaxAttachments
 	}
+}
+
+// coverView returns the cover of p as pages show it, or nil.
+func coverView(p *passerelle.Practice) *view.CoverView {
+	c := p.Cover
+	if c == nil {
+		return nil
+	}
+	base := practiceURL(p.ID) + "/couverture/" + service.CoverToken(c) + "/"
+	var set []string
+	seen := map[int]bool{}
+	for _, w := range passerelle.CoverWidths {
+		if width, _ := c.Scaled(w); !seen[width] {
+			seen[width] = true
+			set = append(set, fmt.Sprintf("%s%d.jpg %dw", base, w, width))
+		}
+	}
+	width, height := c.Scaled(640)
+	return &view.CoverView{Src: base + "640.jpg", SrcSet: strings.Join(set, ", "), Alt: c.Alt, Width: width, Height: height}
+}
+
+// coverImage serves a file of a practice's cover (service.OpenCover: who
+// may see the practice). Its address names the picture for good: cached a
+// year, by anyone when the practice is published, else by the browser only.
+func (s *Server) coverImage(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	width, _ := strconv.Atoi(chi.URLParam(r, "width"))
+	f, published, err := s.svc.OpenCover(r.Context(), userFrom(r.Context()), id, chi.URLParam(r, "key"), width)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	defer func() { _ = f.Close() }()
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Length", strconv.FormatInt(f.Size(), 10))
+	h.Set("X-Content-Type-Options", "nosniff")
+	if published {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = io.Copy(w, f)
+	}
+}
+
+// maxCoverAlt bounds the alternative text's part of a cover upload.
+const maxCoverAltBytes = 4 << 10
+
+// uploadCoverPage sets the cover of a practice from the cover form: its
+// fields "cover_alt" then "file" (service.SetCover). writing.js sends it
+// (Accept: application/json) and gets JSON; without JavaScript the edit page
+// comes back, with the reason of a refusal.
+func (s *Server) uploadCoverPage(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	u := userFrom(r.Context())
+	var p *passerelle.Practice
+	alt := ""
+	err = s.readParts(w, r, func(name string, part io.Reader) (bool, error) {
+		switch name {
+		case "cover_alt":
+			b, err := io.ReadAll(io.LimitReader(part, maxCoverAltBytes))
+			alt = strings.ReplaceAll(string(b), "\r\n", "\n")
+			return false, err
+		case "file":
+			var err error
+			p, err = s.svc.SetCover(r.Context(), u, id, alt, part)
+			return true, err
+		}
+		return false, nil
+	})
+	if err == nil && p == nil {
+		err = &passerelle.Error{Code: passerelle.EValidation, Message: "Choose a picture.", Fields: map[string]string{"cover": passerelle.FieldRequired}}
+	}
+	if wantsJSON(r) {
+		if err != nil {
+			s.writingFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"cover": coverView(p), "message": s.tr(r).T("writing.cover.saved")})
+		return
+	}
+	edit := practiceURL(id) + "/modifier"
+	switch code := errorCode(err); code {
+	case "":
+		s.redirectWithFlash(w, r, edit+"#couverture", "cover")
+	case passerelle.EValidation, passerelle.ETooLarge, passerelle.EUnsupported, passerelle.EInvalid:
+		cur, perr := s.svc.Practice(r.Context(), u, id)
+		if perr != nil {
+			s.errorPage(w, r, perr)
+			return
+		}
+		s.showPracticeForm(w, r, statusOf[code], u, idString(id), cur.Version, formOf(cur), formErrors(s.tr(r), err), "")
+	default:
+		s.errorPage(w, r, err)
+	}
+}
+
+// removeCoverPage takes the cover away (service.RemoveCover).
+func (s *Server) removeCoverPage(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if err := parseForm(w, r, maxSmallForm); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	err = s.svc.RemoveCover(r.Context(), userFrom(r.Context()), id)
+	if wantsJSON(r) {
+		if err != nil {
+			s.writingFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"message": s.tr(r).T("writing.cover.removed")})
+		return
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.redirectWithFlash(w, r, practiceURL(id)+"/modifier#couverture", "cover_removed")
+}
+
+// readParts reads a multipart form part by part, in order, handing each to
+// read until it says it is done; the whole body is bounded by the
+// attachments' size limit (and a little more for the other fields).
+func (s *Server) readParts(w http.ResponseWriter, r *http.Request, read func(name string, part io.Reader) (done bool, err error)) error {
+	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || ct != "multipart/form-data" {
+		return passerelle.Errorf(passerelle.EUnsupported, "Send the form as multipart/form-data.")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.svc.AttachmentSizeLimit()+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return passerelle.Errorf(passerelle.EInvalid, "Could not read the multipart body.")
+	}
+	for range maxUploadParts {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return passerelle.Errorf(passerelle.ETooLarge, "The file is too large.")
+			}
+			return passerelle.Errorf(passerelle.EInvalid, "Could not read the multipart body.")
+		}
+		done, err := read(part.FormName(), part)
+		_ = part.Close()
+		if err != nil || done {
+			return err
+		}
+	}
+	return nil
+}
+
+// coverJSON is a practice's cover in the API.
+type coverJSON struct {
+	Alt    string          `json:"alt"`
+	Width  int             `json:"width"`
+	Height int             `json:"height"`
+	Files  []coverFileJSON `json:"files"`
+}
+
+type coverFileJSON struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
+// coverJSONOf returns the cover of p for the API, or nil.
+func (s *Server) coverJSONOf(p *passerelle.Practice) *coverJSON {
+	c := p.Cover
+	if c == nil {
+		return nil
+	}
+	out := &coverJSON{Alt: c.Alt, Width: c.Width, Height: c.Height}
+	base := strings.TrimSuffix(s.opts.BaseURL, "/") + practiceURL(p.ID) + "/couverture/" + service.CoverToken(c) + "/"
+	for _, w := range passerelle.CoverWidths {
+		width, height := c.Scaled(w)
+		out.Files = append(out.Files, coverFileJSON{Width: width, Height: height, URL: fmt.Sprintf("%s%d.jpg", base, w)})
+	}
+	return out
 }

@@ -81,21 +81,24 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get(OIDCCallbackPath, s.oidcCallback) // the browser that began: service.FinishProviderSignIn
 
 	// A practice and its workflow.
-	get("/fiches/nouvelle", s.newPracticePage)             // contributors (signedIn; the form offers their territories)
-	r.Post("/fiches/nouvelle", s.createPracticePage)       // contributors on the territory: service.CreatePractice
-	r.Post("/fiches/brouillon", s.autosaveNewPage)         // contributors on the territory: service.CreatePractice (JSON, pages_writing.go)
-	r.Post("/fiches/apercu", s.previewPage)                // signed in: service.PreviewBody (JSON)
-	get("/fiches/{id:[0-9]+}.pdf", s.practicePDF)          // anyone, published only: service.PublishedPractice (pages_pdf.go)
-	get("/fiches/{id}", s.practicePage)                    // service.visible; buttons from service.Abilities
-	get("/fiches/{id}/modifier", s.editPracticePage)       // the author: service.check (edit)
-	r.Post("/fiches/{id}/modifier", s.updatePracticePage)  // the author: service.check (edit)
-	r.Post("/fiches/{id}/brouillon", s.autosavePage)       // the author: service.check (edit) (JSON, pages_writing.go)
-	r.Post("/fiches/{id}/soumettre", s.submitPracticePage) // the author: service.check (submit)
-	r.Post("/fiches/{id}/retirer", s.withdrawPage)         // the author: service.check (withdraw)
-	r.Post("/fiches/{id}/supprimer", s.deleteDraftPage)    // the author, drafts: service.checkActivity (delete)
-	r.Post("/fiches/{id}/decision", s.decidePage)          // moderators, never the author: service.check
-	r.Post("/fiches/{id}/reutilisations", s.reusePage)     // contributors, on their territories: service.RecordReuse
-	r.Post("/fiches/{id}/verifiee", s.confirmCurrentPage)  // the author, or a moderator on their behalf, once published: service.ConfirmCurrent (pages_desk.go)
+	get("/fiches/nouvelle", s.newPracticePage)                            // contributors (signedIn; the form offers their territories)
+	r.Post("/fiches/nouvelle", s.createPracticePage)                      // contributors on the territory: service.CreatePractice
+	r.Post("/fiches/brouillon", s.autosaveNewPage)                        // contributors on the territory: service.CreatePractice (JSON, pages_writing.go)
+	r.Post("/fiches/apercu", s.previewPage)                               // signed in: service.PreviewBody (JSON)
+	get("/fiches/{id:[0-9]+}.pdf", s.practicePDF)                         // anyone, published only: service.PublishedPractice (pages_pdf.go)
+	get("/fiches/{id}", s.practicePage)                                   // service.visible; buttons from service.Abilities
+	get("/fiches/{id}/modifier", s.editPracticePage)                      // the author: service.check (edit)
+	r.Post("/fiches/{id}/modifier", s.updatePracticePage)                 // the author: service.check (edit)
+	r.Post("/fiches/{id}/brouillon", s.autosavePage)                      // the author: service.check (edit) (JSON, pages_writing.go)
+	r.Post("/fiches/{id}/couverture", s.uploadCoverPage)                  // the author while editable: service.checkActivity (attach) (pages_writing.go)
+	r.Post("/fiches/{id}/couverture/supprimer", s.removeCoverPage)        // the author while editable: service.checkActivity (attach)
+	get("/fiches/{id}/couverture/{key}/{width:[0-9]+}.jpg", s.coverImage) // service.visible, of its practice (service.OpenCover)
+	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)                // the author: service.check (submit)
+	r.Post("/fiches/{id}/retirer", s.withdrawPage)                        // the author: service.check (withdraw)
+	r.Post("/fiches/{id}/supprimer", s.deleteDraftPage)                   // the author, drafts: service.checkActivity (delete)
+	r.Post("/fiches/{id}/decision", s.decidePage)                         // moderators, never the author: service.check
+	r.Post("/fiches/{id}/reutilisations", s.reusePage)                    // contributors, on their territories: service.RecordReuse
+	r.Post("/fiches/{id}/verifiee", s.confirmCurrentPage)                 // the author, or a moderator on their behalf, once published: service.ConfirmCurrent (pages_desk.go)
 
 	// The review around a practice.
 	get("/attachments/{id}", s.downloadAttachment)                                // service.visible, of its practice
@@ -170,6 +173,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/admin/themes", s.adminAddThemePage)
 		r.Post("/admin/themes/{slug}", s.adminRenameThemePage)
 		get("/admin/journal", s.adminJournalPage)
+		get("/admin/chiffres", s.figuresPage)              // service.Figures (pages_figures.go)
 		r.Handle(JobsPrefix, http.HandlerFunc(s.jobsPage)) // River UI (pages_jobs.go)
 		r.Handle(JobsPrefix+"/*", http.HandlerFunc(s.jobsPage))
 	})

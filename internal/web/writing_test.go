@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/jpeg"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/testenv"
 )
 
@@ -208,6 +212,30 @@ func TestWritingFilesInForm(t *testing.T) {
 		res = b.upload(saved.UploadURL, "programme.txt", "Programme de la journée.\n")
 		res.expect(t, "upload without JS", http.StatusSeeOther, "/fiches/"+saved.ID+"/modifier#pieces-jointes")
 
+		// Submitted, sent back, a file added from the form: the moderator's
+		// comparison names it (it said "Aucun champ n'a changé").
+		id, _ := strconv.ParseInt(saved.ID, 10, 64)
+		ctx := context.Background()
+		if _, err := s.Service.UpdatePractice(ctx, s.World.LilleAuthor, id, service.PracticeInput{Summary: ptr("Un kit."), Body: ptr("Le kit."),
+			Territory: ptr("59350"), Themes: &[]string{"education"}, Experience: &service.ExperienceInput{Context: ptr("c"), Actions: ptr("a"), Results: ptr("r")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Submit(ctx, s.World.LilleAuthor, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Decide(ctx, s.World.NordMod, id, "request_changes", "Joignez la fiche d’inscription."); err != nil {
+			t.Fatal(err)
+		}
+		b.upload(saved.UploadURL, "fiche d'inscription.txt", "Nom, prénom.\n", "Accept", "application/json").expect(t, "requested file", http.StatusCreated)
+		if _, err := s.Service.Submit(ctx, s.World.LilleAuthor, id); err != nil {
+			t.Fatal(err)
+		}
+		mod := s.browser(t)
+		mod.login(s.World.NordMod.Email, "", "/bureau")
+		page := mod.get("/fiches/"+saved.ID).expect(t, "resubmission", http.StatusOK)
+		page.contains(t, "resubmission", "<dt>Pièces jointes", "<ins>fiche d&#39;inscription.txt")
+		page.lacks(t, "resubmission", "Aucun champ n’a changé")
+
 		// Someone else cannot add a file.
 		other := s.browser(t)
 		other.login(s.World.RoubaixAuthor.Email, "", "/")
@@ -225,6 +253,125 @@ func (b *browser) upload(path, name, content string, headers ...string) *respons
 		b.t.Fatal(err)
 	}
 	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	req, err := http.NewRequest(http.MethodPost, b.site.URL+path, &buf)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return b.do(req)
+}
+
+// TestWritingCover: the cover form answers JSON to writing.js and a page
+// without it; the picture is served as JPEG with long caching (private
+// while the practice is not published) and shown on the edit form.
+func TestWritingCover(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		b := s.browser(t)
+		b.login(s.World.LilleAuthor.Email, "", "/")
+		res := b.post("/fiches/brouillon", url.Values{"title": {"Kit d’accueil"}}).expect(t, "autosave", http.StatusOK)
+		var saved struct{ ID string }
+		decode(t, res, &saved)
+		cover := "/fiches/" + saved.ID + "/couverture"
+		img := image.NewNRGBA(image.Rect(0, 0, 800, 400))
+		var pic bytes.Buffer
+		if err := jpeg.Encode(&pic, img, nil); err != nil {
+			t.Fatal(err)
+		}
+		// No description: refused, naming it.
+		res = b.multipart(cover, [][2]string{{"cover_alt", ""}, {"file", pic.String()}}, "Accept", "application/json").expect(t, "no alt", http.StatusBadRequest)
+		var refused struct {
+			Fields []struct{ Field string }
+		}
+		decode(t, res, &refused)
+		if len(refused.Fields) != 1 || refused.Fields[0].Field != "cover_alt" {
+			t.Errorf("no alt: %s", res.Body)
+		}
+		res = b.multipart(cover, [][2]string{{"cover_alt", "Un plateau de jeu"}, {"file", pic.String()}}, "Accept", "application/json").expect(t, "cover", http.StatusOK)
+		var got struct {
+			Cover struct {
+				Src, SrcSet, Alt string
+				Width, Height    int
+			}
+		}
+		decode(t, res, &got)
+		if got.Cover.Alt != "Un plateau de jeu" || got.Cover.Width != 640 || got.Cover.Height != 320 || !strings.Contains(got.Cover.SrcSet, "1280.jpg 800w") {
+			t.Errorf("cover = %+v", got.Cover)
+		}
+		res = b.get(got.Cover.Src).expect(t, "picture", http.StatusOK)
+		if ct, cc := res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"); ct != "image/jpeg" || cc != "private, max-age=31536000, immutable" {
+			t.Errorf("picture served as %q, %q", ct, cc)
+		}
+		s.browser(t).get(got.Cover.Src).expect(t, "anonymous picture of a draft", http.StatusNotFound)
+		b.get("/fiches/"+saved.ID+"/modifier").contains(t, "edit form", `alt="Un plateau de jeu"`, `value="Un plateau de jeu"`)
+		b.get("/fiches/"+saved.ID).contains(t, "sheet", `<figure class="cover"><img src="`+got.Cover.Src+`"`)
+
+		// Without JavaScript: the edit page again; a text file is refused there.
+		b.multipart(cover, [][2]string{{"cover_alt", "Un plateau"}, {"file", "pas une image\n"}}).expect(t, "text as cover", http.StatusUnsupportedMediaType)
+		b.multipart(cover, [][2]string{{"cover_alt", "Un plateau"}, {"file", pic.String()}}).expect(t, "cover without JS", http.StatusSeeOther,
+			"/fiches/"+saved.ID+"/modifier#couverture")
+		b.post(cover+"/supprimer", url.Values{}).expect(t, "remove", http.StatusSeeOther)
+		b.get(got.Cover.Src).expect(t, "removed picture", http.StatusNotFound)
+
+		// Published, the cover shows on the cards of the lists, cached by anyone.
+		b.multipart(cover, [][2]string{{"cover_alt", "Un plateau de jeu"}, {"file", pic.String()}}).expect(t, "cover again", http.StatusSeeOther)
+		id, _ := strconv.ParseInt(saved.ID, 10, 64)
+		ctx := context.Background()
+		if _, err := s.Service.UpdatePractice(ctx, s.World.LilleAuthor, id, service.PracticeInput{Summary: ptr("Un kit."), Body: ptr("Le kit."),
+			Territory: ptr("59350"), Themes: &[]string{"education"}, Experience: &service.ExperienceInput{Context: ptr("c"), Actions: ptr("a"), Results: ptr("r")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Submit(ctx, s.World.LilleAuthor, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Decide(ctx, s.World.NordMod, id, "approve", ""); err != nil {
+			t.Fatal(err)
+		}
+		page := s.browser(t).get("/territoires/59350").expect(t, "territory page", http.StatusOK)
+		page.contains(t, "territory page", `<img class="card-cover" src="/fiches/`+saved.ID+`/couverture/`)
+		src := regexp.MustCompile(`<img class="card-cover" src="([^"]+)"`).FindStringSubmatch(page.Body)[1]
+		res = s.browser(t).get(src).expect(t, "published picture", http.StatusOK)
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+			t.Errorf("published picture cached %q", cc)
+		}
+		// The API says it too (checked against openapi.json by CheckAPI).
+		res = s.browser(t).get("/api/v1/practices/"+saved.ID).expect(t, "API", http.StatusOK)
+		var api struct {
+			Cover *struct {
+				Alt   string
+				Files []struct {
+					Width int
+					URL   string
+				}
+			}
+		}
+		decode(t, res, &api)
+		if api.Cover == nil || api.Cover.Alt != "Un plateau de jeu" || len(api.Cover.Files) != 3 || api.Cover.Files[2].Width != 800 ||
+			!strings.HasPrefix(api.Cover.Files[0].URL, "http://passerelle.test/fiches/"+saved.ID+"/couverture/") {
+			t.Errorf("API cover = %+v", api.Cover)
+		}
+	})
+}
+
+func ptr(s string) *string { return &s }
+
+// multipart posts fields in order, "file" as a file.
+func (b *browser) multipart(path string, fields [][2]string, headers ...string) *response {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		if f[0] == "file" {
+			fw, _ := mw.CreateFormFile("file", "image.jpg")
+			_, _ = fw.Write([]byte(f[1]))
+		} else {
+			_ = mw.WriteField(f[0], f[1])
+		}
+	}
 	_ = mw.Close()
 	req, err := http.NewRequest(http.MethodPost, b.site.URL+path, &buf)
 	if err != nil {

@@ -471,4 +471,103 @@
       });
     });
   }
+
+  // The cover image: its form is sent without leaving the page, once the
+  // draft exists; the picture shown is the one the server stored.
+  var coverSection = document.getElementById("couverture");
+  var coverForm = document.getElementById("cover-form");
+  if (coverSection && coverForm && status) {
+    coverSection.hidden = false;
+    var coverStatus = document.getElementById("cover-status");
+    var coverProgress = document.getElementById("cover-progress");
+    var coverRemove = document.getElementById("cover-remove");
+    var coverCurrent = document.getElementById("cover-current");
+    var coverPending = false;
+    var sendCover = function () {
+      var id = form.getAttribute("data-id");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", "/fiches/" + id + "/couverture");
+      xhr.setRequestHeader("Accept", "application/json");
+      coverProgress.hidden = false;
+      coverProgress.value = 0;
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) {
+          coverProgress.max = e.total;
+          coverProgress.value = e.loaded;
+        }
+      });
+      xhr.addEventListener("load", function () {
+        coverProgress.hidden = true;
+        var body = {};
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch (e) {
+          body = {};
+        }
+        if (xhr.status === 200 && body.cover) {
+          var c = body.cover;
+          var fig = document.createElement("figure");
+          fig.className = "cover cover-preview";
+          var img = document.createElement("img");
+          img.src = c.Src;
+          img.srcset = c.SrcSet;
+          img.sizes = "(min-width: 40rem) 20rem, 100vw";
+          img.alt = c.Alt;
+          img.width = c.Width;
+          img.height = c.Height;
+          fig.appendChild(img);
+          coverCurrent.textContent = "";
+          coverCurrent.appendChild(fig);
+          coverRemove.hidden = false;
+          coverRemove.setAttribute("action", "/fiches/" + id + "/couverture/supprimer");
+          document.getElementById("cover").value = "";
+        }
+        coverStatus.textContent = body.message || coverForm.getAttribute("data-failed");
+        coverStatus.classList.toggle("upload-error", xhr.status !== 200);
+      });
+      xhr.addEventListener("error", function () {
+        coverProgress.hidden = true;
+        coverStatus.textContent = coverForm.getAttribute("data-failed");
+      });
+      xhr.send(new FormData(coverForm));
+    };
+    coverForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.getAttribute("data-id")) {
+        sendCover();
+        return;
+      }
+      coverStatus.textContent = coverForm.getAttribute("data-waiting");
+      if (!coverPending) {
+        coverPending = true;
+        listeners.push(function () {
+          if (coverPending) {
+            coverPending = false;
+            sendCover();
+          }
+        });
+      }
+      clearTimeout(timer);
+      save();
+    });
+    coverRemove.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(coverRemove.getAttribute("action"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+        body: ""
+      }).then(function (res) {
+        return res.json().then(function (body) { return { ok: res.ok, body: body }; });
+      }).then(function (r) {
+        if (r.ok) {
+          coverCurrent.textContent = "";
+          coverRemove.hidden = true;
+        }
+        coverStatus.textContent = r.body.message || "";
+      }, function () {
+        coverStatus.textContent = coverForm.getAttribute("data-failed");
+      });
+    });
+  }
 })();
