@@ -92,8 +92,9 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	addAccountWorkers(workers, deps)
 	per := addNotifyWorkers(workers, deps, cfg)
 	river.AddWorker(workers, &attachmentCleanupWorker{deps: deps})
-	river.AddWorker(workers, &notifyReuseWorker{deps: deps}) // reuse.go
-	addMeetingWorkers(workers, deps)                         // meetings.go
+	river.AddWorker(workers, &notifyReuseWorker{deps: deps})   // reuse.go
+	river.AddWorker(workers, &notifyContactWorker{deps: deps}) // contact.go
+	addMeetingWorkers(workers, deps)                           // meetings.go
 	rc := &river.Config{
 		Workers: workers,
 		Logger:  deps.Logger,
