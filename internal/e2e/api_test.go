@@ -333,7 +333,7 @@ func TestAPICoreLoop(t *testing.T) {
 		}
 		wantSteps := []string{
 			"Lila Lille create ->draft ",
-			"Lila Lille update draft>draft ",
+			// Two edits in one sitting are one entry (service.EditBurst).
 			"Lila Lille update draft>draft ",
 			"Lila Lille submit draft>submitted ",
 			"Nora Nord approve submitted>published Bravo",

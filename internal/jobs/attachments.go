@@ -8,8 +8,6 @@ import (
 	"github.com/riverqueue/river"
 	"gocloud.dev/gcerrors"
 
-	"github.com/passerelle/passerelle/internal/authz"
-	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
 
@@ -50,41 +48,4 @@ func (w *attachmentCleanupWorker) Work(ctx context.Context, job *river.Job[Attac
 		return err
 	}
 	return nil
-}
-
-// commentRecipients returns who is told about a comment: the other side. A
-// moderator's comment goes to the author; the author's goes to the
-// moderator who holds a live claim on the submission, else to every
-// moderator covering its territory. Disabled accounts and the writer are
-// left out.
-func commentRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice, ev *passerelle.Event) ([]*passerelle.User, error) {
-	var out []*passerelle.User
-	if ev.ActorID != p.AuthorID {
-		author, err := store.UserByID(ctx, db.Read, p.AuthorID)
-		if err != nil {
-			return nil, err
-		}
-		if !author.Disabled() {
-			out = append(out, author)
-		}
-		return out, nil
-	}
-	claim, err := store.GetClaim(ctx, db.Read, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	mods, err := store.UsersWithRoleOn(ctx, db.Read, passerelle.RoleModerator, snap.Tree().Chain(p.TerritoryCode))
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range mods {
-		if !passerelle.Moderates(snap, m, p) {
-			continue
-		}
-		if claim.Live(store.Now()) && m.ID == claim.ModeratorID {
-			return []*passerelle.User{m}, nil
-		}
-		out = append(out, m)
-	}
-	return out, nil
 }

@@ -92,8 +92,9 @@ func NewClient(deps Deps, cfg Config) (*river.Client[*sql.Tx], error) {
 	addAccountWorkers(workers, deps)
 	per := addNotifyWorkers(workers, deps, cfg)
 	river.AddWorker(workers, &attachmentCleanupWorker{deps: deps})
-	river.AddWorker(workers, &notifyReuseWorker{deps: deps}) // reuse.go
-	addMeetingWorkers(workers, deps)                         // meetings.go
+	river.AddWorker(workers, &notifyReuseWorker{deps: deps})   // reuse.go
+	river.AddWorker(workers, &notifyContactWorker{deps: deps}) // contact.go
+	addMeetingWorkers(workers, deps)                           // meetings.go
 	rc := &river.Config{
 		Workers: workers,
 		Logger:  deps.Logger,
@@ -173,14 +174,15 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 		return err
 	}
 	// What is sent, to whom, and whether the subscribers hear of it too,
-	// is read from the workflow's table (passerelle.Transitions); a
-	// comment goes to the other side of the conversation.
+	// is read from the workflow's tables (passerelle.Transitions, and
+	// passerelle.Activities for a comment: the other side of the
+	// conversation).
 	var typ string
 	var recipients []*passerelle.User
 	fanOut := false
-	if ev.Action == passerelle.ActionComment {
-		typ = passerelle.NotifyComment
-		if recipients, err = commentRecipients(ctx, db, snap, p, ev); err != nil {
+	if a := passerelle.ActivityFor(ev.Action); a != nil && a.Notify != "" {
+		typ = a.Notify
+		if recipients, err = partyRecipients(ctx, db, snap, p, ev, a.Told(ev.ActorID == p.AuthorID)); err != nil {
 			return err
 		}
 	} else if t := passerelle.TransitionFor(ev.Action); t != nil && t.Notify != "" {
@@ -218,7 +220,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 
 // partyRecipients returns who of party is told about p, as of now: the
 // moderators who Moderate it, who holds its review (passerelle.PartyHolder),
-// or its author while enabled.
+// its reviewer (passerelle.PartyReviewer), or its author while enabled.
 func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p *passerelle.Practice, ev *passerelle.Event, party passerelle.Party) ([]*passerelle.User, error) {
 	switch party {
 	case passerelle.PartyModerator:
@@ -242,6 +244,21 @@ func partyRecipients(ctx context.Context, db *store.DB, snap *authz.Snapshot, p 
 		}
 		mods, _, err := nearestModerators(ctx, db, snap, p)
 		return mods, err
+	case passerelle.PartyReviewer:
+		mods, err := partyRecipients(ctx, db, snap, p, ev, passerelle.PartyModerator)
+		if err != nil {
+			return nil, err
+		}
+		claim, err := store.GetClaim(ctx, db.Read, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range mods {
+			if claim.Live(store.Now()) && m.ID == claim.ModeratorID {
+				return []*passerelle.User{m}, nil
+			}
+		}
+		return mods, nil
 	case passerelle.PartyAuthor:
 		author, err := store.UserByID(ctx, db.Read, p.AuthorID)
 		if err != nil || author.Disabled() {

@@ -137,6 +137,11 @@ func (d Deps) sendNotifications(ctx context.Context, ids []int64) error {
 	for i := range ns {
 		n := &ns[i]
 		u, p, ev := users[n.UserID], practices[n.PracticeID], events[n.EventID]
+		if ev == nil && n.EventID == 0 && n.Type == passerelle.NotifyContact && p != nil {
+			// A reader's message (contact.go) is no event of the
+			// practice's history: the e-mail carries it alone.
+			ev = &passerelle.Event{PracticeID: p.ID}
+		}
 		if u == nil || p == nil || ev == nil {
 			continue // deleted since
 		}

@@ -154,15 +154,10 @@ func (h *Harvest) Sets(ctx context.Context) ([]oai.Set, error) {
 		{Spec: SetTheme, Name: h.Site.Label("themes", "Themes")},
 		{Spec: SetKind, Name: h.Site.Label("kinds", "Kinds")},
 	}
-	tree := snap.Tree()
-	var walk func(codes []string)
-	walk = func(codes []string) {
-		for _, c := range codes {
-			sets = append(sets, oai.Set{Spec: SetTerritory + ":" + c, Name: tree.Get(c).Name})
-			walk(tree.Children(c))
-		}
-	}
-	walk(tree.Roots())
+	snap.Tree().Walk(func(t *passerelle.Territory, _ int) bool {
+		sets = append(sets, oai.Set{Spec: SetTerritory + ":" + t.Code, Name: t.Name})
+		return true
+	})
 	for _, t := range snap.Themes() {
 		sets = append(sets, oai.Set{Spec: SetTheme + ":" + t.Slug, Name: t.Name})
 	}

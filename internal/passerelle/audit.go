@@ -44,4 +44,4 @@ var AuditActions = append(append([]AuditAction{
 	AuditRoleGrant, AuditRoleRevoke, AuditInvitationCreate, AuditInvitationAccept, AuditInvitationRevoke,
 	AuditUserCreate, AuditUserDisable, AuditUserEnable, AuditTerritoryCreate, AuditTerritoryUpdate,
 	AuditTerritoryImport, AuditThemeCreate, AuditThemeUpdate,
-}, MeetingAuditActions...), IdentityAuditActions...)
+}, MeetingAuditActions...), append(IdentityAuditActions, AuditContact)...)

@@ -51,6 +51,10 @@ const (
 	// chain that has any (NearestModerators). Moderators above them hear
 	// of it only on escalation (the review reminders of internal/jobs).
 	PartyHolder Party = "holder"
+	// PartyReviewer is who an author's message reaches (only ever told):
+	// the moderator holding a live claim on the submission, else every
+	// moderator who Moderates it.
+	PartyReviewer Party = "reviewer"
 )
 
 // Transition is one allowed move of the workflow.
@@ -204,6 +208,11 @@ type Activity struct {
 	Action Action
 	In     []Status
 	By     []Party
+	// Notify is the notification the activity sends, "" for none; Tell is
+	// who receives it, by the party that acted (the other side of a
+	// conversation).
+	Notify string
+	Tell   map[Party]Party
 }
 
 // Activities is the rest of the review loop, beside Transitions: who may
@@ -212,7 +221,9 @@ type Activity struct {
 var Activities = []Activity{
 	// Author and moderators exchange comments while a submission is open:
 	// under review, or sent back for changes.
-	{Action: ActionComment, In: []Status{StatusSubmitted, StatusChangesRequested}, By: []Party{PartyAuthor, PartyModerator}},
+	// The author's message reaches the reviewer, a moderator's the author.
+	{Action: ActionComment, In: []Status{StatusSubmitted, StatusChangesRequested}, By: []Party{PartyAuthor, PartyModerator},
+		Notify: NotifyComment, Tell: map[Party]Party{PartyAuthor: PartyReviewer, PartyModerator: PartyAuthor}},
 	// A moderator claims a submission, or gives the claim up.
 	{Action: ActionClaim, In: []Status{StatusSubmitted}, By: []Party{PartyModerator}},
 	{Action: ActionRelease, In: []Status{StatusSubmitted}, By: []Party{PartyModerator}},
@@ -224,6 +235,16 @@ var Activities = []Activity{
 	// A published practice is confirmed still current by its author, or
 	// by a moderator on their behalf (freshness.go).
 	{Action: ActionConfirmCurrent, In: []Status{StatusPublished}, By: []Party{PartyAuthor, PartyModerator}},
+}
+
+// Told returns who hears of the activity when its author (byAuthor) or a
+// moderator did it; "" for nobody. An actor who is both the author and a
+// moderator of the territory acts as the author.
+func (a *Activity) Told(byAuthor bool) Party {
+	if byAuthor {
+		return a.Tell[PartyAuthor]
+	}
+	return a.Tell[PartyModerator]
 }
 
 // ActivityFor returns the rule of a non-transition action, or nil.

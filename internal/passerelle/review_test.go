@@ -200,4 +200,19 @@ func TestTransitionsSayWhoIsTold(t *testing.T) {
 			t.Errorf("%s: fan-out %v", tr.Action, tr.FanOut)
 		}
 	}
+	// An activity that notifies says, for each party that may do it, who
+	// hears of it; one that does not tells nobody.
+	for _, a := range passerelle.Activities {
+		if a.Notify == "" && len(a.Tell) > 0 {
+			t.Errorf("%s tells %v but sends no notification", a.Action, a.Tell)
+		}
+		for _, by := range a.By {
+			if told := a.Tell[by]; a.Notify != "" && told == "" {
+				t.Errorf("%s by %s sends %s to nobody", a.Action, by, a.Notify)
+			}
+		}
+	}
+	if c := passerelle.ActivityFor(passerelle.ActionComment); c.Told(true) != passerelle.PartyReviewer || c.Told(false) != passerelle.PartyAuthor {
+		t.Errorf("a comment goes to the other side: %v", c.Tell)
+	}
 }

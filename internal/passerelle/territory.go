@@ -108,6 +108,22 @@ func (t *Tree) Roots() []string { return t.roots }
 // Children returns the codes of the territories directly below code, by name.
 func (t *Tree) Children(code string) []string { return t.children[code] }
 
+// Walk visits every territory of the tree, depth first: a parent before its
+// children, siblings by name, with its depth (0 for a root). fn returns
+// false to leave out the territory's children. (Each territory has one
+// parent, so the walk ends even on bad data: a cycle has no root.)
+func (t *Tree) Walk(fn func(ter *Territory, depth int) bool) {
+	var walk func(codes []string, depth int)
+	walk = func(codes []string, depth int) {
+		for _, c := range codes {
+			if fn(t.byCode[c], depth) {
+				walk(t.children[c], depth+1)
+			}
+		}
+	}
+	walk(t.roots, 0)
+}
+
 // Ancestors returns the territories above code, from the root down to its
 // parent (excluded code itself); nil for an unknown code or a root.
 func (t *Tree) Ancestors(code string) []Territory {

@@ -187,20 +187,12 @@ func namesOf(tree *passerelle.Tree, themes []passerelle.Theme) *nameIndex {
 		return idx
 	}
 	idx := &nameIndex{tree: tree, themeList: themes, territories: map[string][]*passerelle.Territory{}, themes: map[string][]passerelle.Theme{}}
-	var walk func(codes []string, depth int)
-	walk = func(codes []string, depth int) {
-		for _, c := range codes {
-			if t := tree.Get(c); t != nil {
-				for _, k := range search.Keys(t.Name) {
-					idx.territories[k] = append(idx.territories[k], t)
-				}
-			}
-			if depth < 64 { // a tree is shallow; bad data must not recurse forever
-				walk(tree.Children(c), depth+1)
-			}
+	tree.Walk(func(t *passerelle.Territory, _ int) bool {
+		for _, k := range search.Keys(t.Name) {
+			idx.territories[k] = append(idx.territories[k], t)
 		}
-	}
-	walk(tree.Roots(), 0)
+		return true
+	})
 	for _, th := range themes {
 		for _, k := range search.Keys(th.Name) {
 			idx.themes[k] = append(idx.themes[k], th)

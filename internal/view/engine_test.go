@@ -192,7 +192,7 @@ func TestPracticePage(t *testing.T) {
 	}
 	// The tool variant.
 	out = render(t, e, "en", "practice", &Page{Data: sampleTool()})
-	for _, want := range []string{"Creative Commons Attribution-ShareAlike 4.0", "<dd>Game</dd>", "Teaching tool", "In review"} {
+	for _, want := range []string{"Creative Commons Attribution-ShareAlike 4.0", `<dd><a href="/outils?format=game">Game</a></dd>`, "Teaching tool", "In review"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tool: missing %q", want)
 		}

@@ -251,7 +251,7 @@ var (
 	Roles        = []string{"contributor", "moderator"}
 	AuditActions = append([]string{"role.grant", "role.revoke", "invitation.create", "invitation.accept", "invitation.revoke",
 		"user.create", "user.disable", "user.enable", "territory.create", "territory.update", "territory.import",
-		"theme.create", "theme.update"}, append(MeetingAuditActions, IdentityAuditActions...)...)
+		"theme.create", "theme.update"}, append(MeetingAuditActions, append(IdentityAuditActions, "contact.send")...)...)
 	InvitationStates   = []string{"pending", "accepted", "expired", "revoked"}
 	InvitationProblems = []string{"not_found", "used", "expired", "revoked", "invalid", "taken", "rate_limited"}
 	ResetProblems      = []string{"not_found", "used", "expired"}

@@ -11,6 +11,12 @@ type ReadersView struct {
 	Base string
 	// Similar are published practices like this one (service.Similar).
 	Similar []PracticeCard
+	// Contact is the "Contacter l'équipe" form: shown when CanContact;
+	// SignIn is the sign-in link offered to an anonymous reader instead.
+	CanContact     bool
+	SignIn         string
+	ContactMessage string // what the reader typed, shown again on an error
+	ContactMax     int
 }
 
 // NetworkMap is the map of the territories with published practices: the

@@ -496,8 +496,8 @@ func TestAdminPages(t *testing.T) {
 		// The journal has it all, and filters.
 		journal := admin.get("/admin/journal?actor="+url.QueryEscape(w.Admin.Email)).expect(t, "journal", http.StatusOK)
 		journal.contains(t, "journal", "Rôle attribué", "Rôle retiré", "Compte désactivé", "Compte réactivé", "Territoire créé",
-			"Territoire modifié", "Territoires importés", "Thème créé", "Thème renommé", "59 → 62")
-		admin.get("/admin/journal?action=theme.update").lacks(t, "filtered", `<th scope="row">Rôle attribué</th>`)
+			"Territoire modifié", "Territoires importés", "Thème créé", "Thème renommé", "Nord (59) → Pas-de-Calais (62)")
+		admin.get("/admin/journal?action=theme.update").lacks(t, "filtered", `">Rôle attribué</th>`)
 		admin.get("/admin/journal?action=nothing").expect(t, "unknown action", http.StatusBadRequest)
 		token := admin.signInAPI(w.Admin.Email)
 		admin.callAPI(http.MethodGet, "/api/v1/audit?action=role.grant&actor="+url.QueryEscape(w.Admin.Email), token, nil).

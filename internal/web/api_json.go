@@ -84,6 +84,7 @@ type practiceJSON struct {
 	Tool       *toolJSON       `json:"tool,omitempty"`
 	// Attachments are listed for one practice, not in lists.
 	Attachments *[]attachmentJSON `json:"attachments,omitempty"`
+	Cover       *coverJSON        `json:"cover"` // null: none (coverJSONOf, pages_writing.go)
 }
 
 type personJSON struct {
@@ -132,7 +133,7 @@ func (s *Server) practiceJSON(p *passerelle.Practice) practiceJSON {
 		Summary: p.Summary, Body: p.Body, Territory: p.TerritoryCode, Themes: nonNil(p.Themes), Status: string(p.Status),
 		Author: personJSON{ID: idString(p.AuthorID), Name: p.AuthorName}, Revision: p.Revision, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt,
-		ReviewedAt: p.VerifiedAt(), ReviewDue: p.ReviewDue(),
+		ReviewedAt: p.VerifiedAt(), ReviewDue: p.ReviewDue(), Cover: s.coverJSONOf(p),
 	}
 	if p.Attachments != nil {
 		items := s.attachmentsJSON(p.Attachments)
@@ -181,6 +182,7 @@ type practiceRequest struct {
 	PublishedAt json.RawMessage `json:"published_at"`
 	ReviewedAt  json.RawMessage `json:"reviewed_at"`
 	ReviewDue   json.RawMessage `json:"review_due"`
+	Cover       json.RawMessage `json:"cover"` // set from the edit page
 }
 
 type experienceRequest struct {

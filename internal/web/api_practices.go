@@ -65,16 +65,10 @@ func (s *Server) apiTerritories(w http.ResponseWriter, r *http.Request) {
 		Parent *string `json:"parent"`
 	}
 	items := []item{}
-	tree := snap.Tree()
-	var walk func(codes []string)
-	walk = func(codes []string) {
-		for _, c := range codes {
-			t := tree.Get(c)
-			items = append(items, item{Code: t.Code, Name: t.Name, Level: string(t.Level), Parent: optional(t.ParentCode)})
-			walk(tree.Children(c))
-		}
-	}
-	walk(tree.Roots())
+	snap.Tree().Walk(func(t *passerelle.Territory, _ int) bool {
+		items = append(items, item{Code: t.Code, Name: t.Name, Level: string(t.Level), Parent: optional(t.ParentCode)})
+		return true
+	})
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 

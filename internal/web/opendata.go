@@ -502,19 +502,14 @@ func (s *Server) writePageURLs(sw *opendata.SitemapWriter, site *opendata.Site, 
 			return err
 		}
 	}
-	var walk func(codes []string) error
-	walk = func(codes []string) error {
-		for _, c := range codes {
-			if err := sw.URL(opendata.SitemapURL{Loc: site.TerritoryURL(c)}); err != nil {
-				return err
-			}
-			if err := walk(tree.Children(c)); err != nil {
-				return err
-			}
+	var err error
+	tree.Walk(func(t *passerelle.Territory, _ int) bool {
+		if err == nil {
+			err = sw.URL(opendata.SitemapURL{Loc: site.TerritoryURL(t.Code)})
 		}
-		return nil
-	}
-	return walk(tree.Roots())
+		return err == nil
+	})
+	return err
 }
 
 // writePracticeURLs adds up to room published practices with ids in

@@ -45,19 +45,14 @@ func (s *Server) adminOnly(next http.Handler) http.Handler {
 // it, with their depth.
 func treeOrder(tree *passerelle.Tree) []view.TerritoryRow {
 	var rows []view.TerritoryRow
-	var walk func(codes []string, depth int)
-	walk = func(codes []string, depth int) {
-		for _, c := range codes {
-			t := tree.Get(c)
-			row := view.TerritoryRow{Territory: territoryView(t, nil), Depth: depth, EditURL: "/admin/territoires/" + url.PathEscape(c)}
-			if p := tree.Get(t.ParentCode); p != nil {
-				row.ParentName = p.Name
-			}
-			rows = append(rows, row)
-			walk(tree.Children(c), depth+1)
+	tree.Walk(func(t *passerelle.Territory, depth int) bool {
+		row := view.TerritoryRow{Territory: territoryView(t, nil), Depth: depth, EditURL: "/admin/territoires/" + url.PathEscape(t.Code)}
+		if p := tree.Get(t.ParentCode); p != nil {
+			row.ParentName = p.Name
 		}
-	}
-	walk(tree.Roots(), 0)
+		rows = append(rows, row)
+		return true
+	})
 	return rows
 }
 

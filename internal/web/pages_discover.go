@@ -386,6 +386,11 @@ func (s *Server) practiceDiscovery(ctx context.Context, actor *passerelle.User, 
 	base := strings.TrimRight(s.opts.BaseURL, "/")
 	data.Readers.Base, data.Readers.Address = base, base+practiceURL(p.ID)
 	data.Readers.PDFURL = practiceURL(p.ID) + ".pdf"
+	data.Readers.CanContact = s.svc.MayContact(actor, p)
+	data.Readers.ContactMax = passerelle.MaxContactLength
+	if actor == nil {
+		data.Readers.SignIn = "/login?next=" + url.QueryEscape(practiceURL(p.ID)+"#contact")
+	}
 	similar, err := s.svc.Similar(ctx, p)
 	if err != nil {
 		return err

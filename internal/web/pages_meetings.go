@@ -77,17 +77,12 @@ func (s *Server) meetingCard(snap *authz.Snapshot, lang string, m *passerelle.Me
 // meetingFilters lists the territories and themes of the filters and forms.
 func meetingChoices(snap *authz.Snapshot, only map[string]bool) ([]view.Territory, []view.Theme) {
 	var ts []view.Territory
-	tree := snap.Tree()
-	var walk func(codes []string)
-	walk = func(codes []string) {
-		for _, c := range codes {
-			if only == nil || only[c] {
-				ts = append(ts, territoryView(tree.Get(c), nil))
-			}
-			walk(tree.Children(c))
+	snap.Tree().Walk(func(t *passerelle.Territory, _ int) bool {
+		if only == nil || only[t.Code] {
+			ts = append(ts, territoryView(t, nil))
 		}
-	}
-	walk(tree.Roots())
+		return true
+	})
 	var ths []view.Theme
 	for _, th := range snap.Themes() {
 		ths = append(ths, view.Theme{Slug: th.Slug, Name: th.Name})

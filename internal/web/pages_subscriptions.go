@@ -46,15 +46,10 @@ func (s *Server) subscriptionsData(r *http.Request, u *passerelle.User) (*view.S
 		}
 		data.Items = append(data.Items, it)
 	}
-	var walk func(codes []string)
-	walk = func(codes []string) {
-		for _, c := range codes {
-			t := tree.Get(c)
-			data.Territories = append(data.Territories, view.Territory{Code: t.Code, Name: t.Name, Level: string(t.Level)})
-			walk(tree.Children(c))
-		}
-	}
-	walk(tree.Roots())
+	tree.Walk(func(t *passerelle.Territory, _ int) bool {
+		data.Territories = append(data.Territories, view.Territory{Code: t.Code, Name: t.Name, Level: string(t.Level)})
+		return true
+	})
 	for _, th := range snap.Themes() {
 		data.Themes = append(data.Themes, view.Theme{Slug: th.Slug, Name: th.Name})
 	}

@@ -419,3 +419,32 @@ func (s *Server) readParts(w http.ResponseWriter, r *http.Request, read func(nam
 	}
 	return nil
 }
+
+// coverJSON is a practice's cover in the API.
+type coverJSON struct {
+	Alt    string          `json:"alt"`
+	Width  int             `json:"width"`
+	Height int             `json:"height"`
+	Files  []coverFileJSON `json:"files"`
+}
+
+type coverFileJSON struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
+// coverJSONOf returns the cover of p for the API, or nil.
+func (s *Server) coverJSONOf(p *passerelle.Practice) *coverJSON {
+	c := p.Cover
+	if c == nil {
+		return nil
+	}
+	out := &coverJSON{Alt: c.Alt, Width: c.Width, Height: c.Height}
+	base := strings.TrimSuffix(s.opts.BaseURL, "/") + practiceURL(p.ID) + "/couverture/" + service.CoverToken(c) + "/"
+	for _, w := range passerelle.CoverWidths {
+		width, height := c.Scaled(w)
+		out.Files = append(out.Files, coverFileJSON{Width: width, Height: height, URL: fmt.Sprintf("%s%d.jpg", base, w)})
+	}
+	return out
+}

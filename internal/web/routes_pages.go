@@ -98,6 +98,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/supprimer", s.deleteDraftPage)                   // the author, drafts: service.checkActivity (delete)
 	r.Post("/fiches/{id}/decision", s.decidePage)                         // moderators, never the author: service.check
 	r.Post("/fiches/{id}/reutilisations", s.reusePage)                    // contributors, on their territories: service.RecordReuse
+	r.Post("/fiches/{id}/contact", s.contactPage)                         // signed in, enabled, not the author, published, rate limited: service.ContactAuthor (pages_contact.go)
 	r.Post("/fiches/{id}/verifiee", s.confirmCurrentPage)                 // the author, or a moderator on their behalf, once published: service.ConfirmCurrent (pages_desk.go)
 
 	// The review around a practice.

@@ -338,6 +338,22 @@ func TestWritingCover(t *testing.T) {
 		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
 			t.Errorf("published picture cached %q", cc)
 		}
+		// The API says it too (checked against openapi.json by CheckAPI).
+		res = s.browser(t).get("/api/v1/practices/"+saved.ID).expect(t, "API", http.StatusOK)
+		var api struct {
+			Cover *struct {
+				Alt   string
+				Files []struct {
+					Width int
+					URL   string
+				}
+			}
+		}
+		decode(t, res, &api)
+		if api.Cover == nil || api.Cover.Alt != "Un plateau de jeu" || len(api.Cover.Files) != 3 || api.Cover.Files[2].Width != 800 ||
+			!strings.HasPrefix(api.Cover.Files[0].URL, "http://passerelle.test/fiches/"+saved.ID+"/couverture/") {
+			t.Errorf("API cover = %+v", api.Cover)
+		}
 	})
 }
 
