@@ -14,13 +14,14 @@ import (
 	"github.com/passerelle/passerelle/internal/testenv"
 )
 
-// deskShots saves the current page at 390 px (a phone) and 1280 px.
+// deskShots saves the current page at 390 px (a phone) and 1280 px, as
+// PNG (lossless: the charts' thin lines and small figures stay legible).
 func deskShots(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
 	for _, width := range []int64{390, 1280} {
 		run(t, ctx, "viewport", chromedp.EmulateViewport(width, 800))
-		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(85))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.jpg", name, width)), buf, 0o644); err != nil {
+		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width)), buf, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -51,7 +51,7 @@ func TestReviewLoopInBrowser(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`#decision-request_changes`)),
 				chromedp.SendKeys(chromedp.CSS(`#comment`), "Merci de compléter le résumé."),
 				chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+				chromedp.WaitVisible(chromedp.CSS(`main .flash`))) // the decision is made: its page says so
 			logout(t, ctx)
 
 			// The author: the remark beside the summary, a file attached.

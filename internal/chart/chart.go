@@ -106,7 +106,7 @@ func (c Chart) vertical() template.HTML {
 	const height, top, bottom, left = 220, 28, 40, 8
 	groups := max(len(c.Labels), 1)
 	barW := 14
-	groupW := max(barW*len(c.Series)+10, 40)
+	groupW := max(barW*len(c.Series)+10, 56) // room for "sept. 26"
 	width := left*2 + groups*groupW
 	var b strings.Builder
 	c.open(&b, width, height)

@@ -86,9 +86,18 @@ func (s *Service) SetCover(ctx context.Context, actor Actor, practiceID int64, a
 	if err != nil {
 		return nil, coverError(passerelle.EValidation, passerelle.FieldInvalid, "The picture cannot be read.")
 	}
+	// Upright as the phone meant it: the sides as shown.
+	o := 1
+	if base == "image/jpeg" {
+		o = jpegOrientation(data)
+	}
+	width, height := cfg.Width, cfg.Height
+	if swapsSides(o) {
+		width, height = height, width
+	}
 	c := &passerelle.Cover{Key: strings.Replace(newStorageKey(p.ID), "practices/", "covers/", 1), Alt: alt,
-		Width: cfg.Width, Height: cfg.Height}
-	written, err := s.writeCover(ctx, c, img)
+		Width: width, Height: height}
+	written, err := s.writeCover(ctx, c, img, o)
 	if err != nil {
 		s.deleteCoverFiles(written)
 		return nil, err
@@ -116,18 +125,22 @@ func (s *Service) SetCover(ctx context.Context, actor Actor, practiceID int64, a
 	return s.reload(ctx, s.DB.Bun, p.ID)
 }
 
-// writeCover stores img at each width of the cover, and returns the keys it
-// wrote (to delete them should anything fail).
-func (s *Service) writeCover(ctx context.Context, c *passerelle.Cover, img image.Image) ([]string, error) {
+// writeCover stores img at each width of the cover, turned as its EXIF
+// orientation says, and returns the keys it wrote (to delete them should
+// anything fail).
+func (s *Service) writeCover(ctx context.Context, c *passerelle.Cover, img image.Image, orientation int) ([]string, error) {
 	var written []string
 	for _, w := range passerelle.CoverWidths {
 		width, height := c.Scaled(w)
+		if swapsSides(orientation) { // scaled as stored, then turned: cheap on the small picture
+			width, height = height, width
+		}
 		dst := image.NewRGBA(image.Rect(0, 0, width, height))
 		// Transparent parts of a PNG or WebP become white, as on the page.
 		draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 		draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Over, nil)
 		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: coverQuality}); err != nil {
+		if err := jpeg.Encode(&buf, orient(dst, orientation), &jpeg.Options{Quality: coverQuality}); err != nil {
 			return written, err
 		}
 		key := coverFile(c, w)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"strings"
 	"testing"
@@ -224,6 +225,70 @@ func TestCover(t *testing.T) {
 		_ = r.Close()
 		if err := svc.RemoveCover(ctx, w.LilleAuthor, p.ID); passerelle.ErrorCode(err) != passerelle.EConflict {
 			t.Errorf("removing the cover of a published practice: %v", err)
+		}
+	})
+}
+
+// withOrientation returns a JPEG of w×h pixels whose EXIF says to turn it
+// as orientation o; its top left pixel is red.
+func withOrientation(t *testing.T, w, h, o int) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.NRGBA{B: 255, A: 255})
+		}
+	}
+	for y := range h / 4 {
+		for x := range w / 4 {
+			img.Set(x, y, color.NRGBA{R: 255, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	tiff := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, byte(o), 0, 0, 0, 0, 0, 0}
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	app1 := append([]byte{0xFF, 0xE1, byte((len(seg) + 2) >> 8), byte(len(seg) + 2)}, seg...)
+	b := buf.Bytes()
+	return append(append(append([]byte{}, b[:2]...), app1...), b[2:]...)
+}
+
+// TestCoverOrientation: a phone's picture stored sideways with an EXIF
+// orientation is stored upright.
+func TestCoverOrientation(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		w := testenv.NewWorld(t, b)
+		svc, ctx := b.Service, context.Background()
+		p := rvDraft(t, svc, w.LilleAuthor, "59350")
+		// Orientation 6: turn a quarter clockwise; the red corner goes top right.
+		got, err := svc.SetCover(ctx, w.LilleAuthor, p.ID, "Une photo", bytes.NewReader(withOrientation(t, 400, 200, 6)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Cover.Width != 200 || got.Cover.Height != 400 {
+			t.Fatalf("cover %dx%d, want 200x400", got.Cover.Width, got.Cover.Height)
+		}
+		r, _, err := svc.OpenCover(ctx, w.LilleAuthor, p.ID, service.CoverToken(got.Cover), 320)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(r)
+		_ = r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Bounds().Dx() != 200 || img.Bounds().Dy() != 400 {
+			t.Fatalf("stored %v", img.Bounds())
+		}
+		red := func(x, y int) bool {
+			r, g, b, _ := img.At(x, y).RGBA()
+			return r > 0xc000 && g < 0x4000 && b < 0x4000
+		}
+		if !red(190, 10) || red(10, 10) || red(10, 390) {
+			t.Error("the picture was not turned upright")
 		}
 	})
 }

@@ -362,6 +362,9 @@ func TestAccessMatrix(t *testing.T) {
 			req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/decision", "id"), map[string]string{"decision": "approve"}), want: moderatorOnly},
 		{name: "reject a submission", setup: mxPractice("submitted"), fresh: true,
 			req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/decision", "id"), map[string]string{"decision": "reject", "comment": "Hors sujet."}), want: moderatorOnly},
+		{name: "confirm a published practice current", setup: mxPractice("published"), fresh: true,
+			req:  mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/confirm", "id"), nil),
+			want: "401 403 200 | 403 403 403 403 403 | 200 200 403 403 403 | 200"},
 		{name: "archive a published practice", setup: mxPractice("published"), fresh: true, req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/archive", "id"), nil),
 			want: "401 403 403 | 403 403 403 403 403 | 200 200 403 403 403 | 200"},
 		{name: "unarchive", setup: mxPractice("archived"), fresh: true, req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/unarchive", "id"), nil), want: moderatorOnly},
@@ -369,6 +372,9 @@ func TestAccessMatrix(t *testing.T) {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/brouillon", ids["id"]), page: true,
 				form: url.Values{"title": {"Titre revu"}}}
 		}, want: "401 404 200 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "remove the cover of a draft", setup: mxPractice("draft"), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/couverture/supprimer", ids["id"]), page: true, form: url.Values{}}
+		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
 		{name: "decide through the page", setup: mxPractice("submitted"), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/decision", ids["id"]), page: true,
 				form: url.Values{"decision": {"approve"}}}

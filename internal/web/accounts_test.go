@@ -283,6 +283,8 @@ func TestPasswordEntryPointsRateLimited(t *testing.T) {
 				failing: http.StatusNotFound, good: func(b *browser, _ string) *response { return b.get("/invitations/inv_other") }},
 			{name: "invitation API", fail: api(http.MethodPost, "/api/v1/invitations/inv_guess/accept", map[string]string{"password": testenv.Password}),
 				failing: http.StatusNotFound, good: api(http.MethodPost, "/api/v1/invitations/inv_other/accept", map[string]string{"password": testenv.Password})},
+			{name: "invitation lookup API", fail: api(http.MethodGet, "/api/v1/invitations/inv_guess", nil),
+				failing: http.StatusNotFound, good: api(http.MethodGet, "/api/v1/invitations/inv_other", nil)},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -40,6 +40,29 @@ func rateLimited() error {
 	return passerelle.Errorf(passerelle.ERateLimited, "Too many attempts; try again in a minute.")
 }
 
+// apiFailureLimit is the route middleware of the API's password and token
+// entry points: a client over its failures (wrong passwords, refused
+// tokens, counted by the handlers with s.limiter.fail) is refused with 429
+// and Retry-After before anything else is read.
+func (s *Server) apiFailureLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.apiLimited(w, r, clientKey(r)) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// apiLimited answers 429 and reports true when one of keys is over its
+// failures.
+func (s *Server) apiLimited(w http.ResponseWriter, r *http.Request, keys ...string) bool {
+	blocked, wait := s.limiter.blocked(keys...)
+	if blocked {
+		retryAfter(w, wait)
+		s.apiError(w, r, rateLimited())
+	}
+	return blocked
+}
+
 // tokenFailure reports whether err means that a link's token was refused
 // (unknown, used, expired): such failures count towards the rate limit, so
 // that tokens cannot be guessed.
@@ -185,10 +208,10 @@ func (s *Server) apiRequestReset(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	// The client's own limit is the route's (apiFailureLimit); an address
+	// asked for too often is refused here, where it is known.
 	keys := []string{clientKey(r), "reset:" + passerelle.NormalizeEmail(body.Email)}
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		retryAfter(w, wait)
-		s.apiError(w, r, rateLimited())
+	if s.apiLimited(w, r, keys[1]) {
 		return
 	}
 	s.limiter.fail(keys...)
@@ -209,11 +232,6 @@ func (s *Server) apiResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keys := []string{clientKey(r)}
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		retryAfter(w, wait)
-		s.apiError(w, r, rateLimited())
-		return
-	}
 	if _, err := s.svc.ResetPassword(r.Context(), chi.URLParam(r, "token"), body.Password); err != nil {
 		if tokenFailure(err) {
 			s.limiter.fail(keys...)
@@ -291,11 +309,6 @@ func (s *Server) apiListInvitations(w http.ResponseWriter, r *http.Request) {
 // rate limit.
 func (s *Server) apiGetInvitation(w http.ResponseWriter, r *http.Request) {
 	keys := []string{clientKey(r)}
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		retryAfter(w, wait)
-		s.apiError(w, r, rateLimited())
-		return
-	}
 	inv, err := s.svc.InvitationByToken(r.Context(), chi.URLParam(r, "key"))
 	if err != nil {
 		if tokenFailure(err) {
@@ -332,11 +345,6 @@ func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keys := []string{clientKey(r)}
-	if blocked, wait := s.limiter.blocked(keys...); blocked {
-		retryAfter(w, wait)
-		s.apiError(w, r, rateLimited())
-		return
-	}
 	u, err := s.svc.AcceptInvitation(r.Context(), chi.URLParam(r, "key"), body.Password)
 	if err != nil {
 		if tokenFailure(err) {

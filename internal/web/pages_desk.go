@@ -94,3 +94,11 @@ func (s *Server) confirmCurrentPage(w http.ResponseWriter, r *http.Request) {
 		return practiceURL(id), err
 	})
 }
+
+// apiConfirmCurrent confirms that a published practice is still current
+// (service.ConfirmCurrent) and answers it as it now is.
+func (s *Server) apiConfirmCurrent(w http.ResponseWriter, r *http.Request) {
+	s.apiTransition(w, r, func(ctx context.Context, actor service.Actor, id int64, _ commentRequest) (*passerelle.Practice, error) {
+		return s.svc.ConfirmCurrent(ctx, actor, id)
+	})
+}

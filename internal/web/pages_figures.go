@@ -18,7 +18,7 @@ func figureCharts(tr *view.Translator, f *service.Figures) []view.ChartView {
 	count := func(v float64) string { return tr.Number(int(math.Round(v))) }
 	months := make([]string, len(f.Months))
 	for i, m := range f.Months {
-		months[i] = tr.T("desk.charts.month", "month", tr.T("date.month."+strconv.Itoa(int(m.Month()))), "year", strconv.Itoa(m.Year()%100))
+		months[i] = tr.T("desk.charts.month", "month", tr.T("desk.charts.short."+strconv.Itoa(int(m.Month()))), "year", fmt.Sprintf("%02d", m.Year()%100))
 	}
 	floats := func(ns []int) []float64 {
 		out := make([]float64, len(ns))

@@ -42,14 +42,15 @@ func (s *Server) apiRoutes(r chi.Router) {
 	}
 
 	// Credentials.
-	r.Post("/tokens", s.apiCreateToken)                    // anyone with a password: service.Authenticate (rate limited, auth.go)
-	r.Delete("/tokens/current", s.apiRevokeToken)          // the token's holder
-	r.Get("/tokens", s.apiListTokens)                      // signed in, own: service.Tokens
-	r.Delete("/tokens/{id}", s.apiRevokeTokenByID)         // signed in, own: service.RevokeTokenByID
-	r.Get("/me", s.apiMe)                                  // signed in
-	r.Post("/me/password", s.apiChangePassword)            // signed in, with the current password: service.ChangePassword
-	r.Post("/password-resets", s.apiRequestReset)          // anyone: service.RequestPasswordReset
-	r.Post("/password-resets/{token}", s.apiResetPassword) // the link's holder: service.ResetPassword
+	r.Post("/tokens", s.apiCreateToken)                          // anyone with a password: service.Authenticate (rate limited, auth.go)
+	r.Delete("/tokens/current", s.apiRevokeToken)                // the token's holder
+	r.Get("/tokens", s.apiListTokens)                            // signed in, own: service.Tokens
+	r.Delete("/tokens/{id}", s.apiRevokeTokenByID)               // signed in, own: service.RevokeTokenByID
+	r.Get("/me", s.apiMe)                                        // signed in
+	r.Post("/me/password", s.apiChangePassword)                  // signed in, with the current password: service.ChangePassword
+	limited := r.With(s.apiFailureLimit)                         // a client over its failures is refused (429) before the handler runs
+	limited.Post("/password-resets", s.apiRequestReset)          // anyone: service.RequestPasswordReset (rate limited)
+	limited.Post("/password-resets/{token}", s.apiResetPassword) // the link's holder: service.ResetPassword (rate limited)
 
 	// Reference lists.
 	public("/territories", s.apiTerritories) // anyone
@@ -63,6 +64,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Delete("/practices/{id}", s.apiDeleteDraft)                  // the author, drafts: service.checkActivity (delete)
 	r.Post("/practices/{id}/submit", s.apiSubmit)                  // the author: service.check (submit)
 	r.Post("/practices/{id}/withdraw", s.apiWithdraw)              // the author: service.check (withdraw)
+	r.Post("/practices/{id}/confirm", s.apiConfirmCurrent)         // the author, or a moderator on their behalf, once published: service.ConfirmCurrent
 	r.Post("/practices/{id}/decision", s.apiDecide)                // moderators, never the author: service.check (approve, request_changes, reject)
 	r.Post("/practices/{id}/archive", s.apiArchive)                // moderators: service.check (archive)
 	r.Post("/practices/{id}/unarchive", s.apiUnarchive)            // moderators: service.check (unarchive)
@@ -117,11 +119,11 @@ func (s *Server) apiRoutes(r chi.Router) {
 	public("/practices/{id}/meetings", s.apiPracticeMeetings)             // service.visible
 
 	// Invitations.
-	r.Post("/invitations", s.apiInvite)                        // service.mayInvite
-	r.Get("/invitations", s.apiListInvitations)                // administrators, moderators on their territories: service.Invitations
-	r.Get("/invitations/{key}", s.apiGetInvitation)            // the link's holder: service.InvitationByToken (rate limited)
-	r.Delete("/invitations/{key}", s.apiRevokeInvitation)      // service.mayInvite
-	r.Post("/invitations/{key}/accept", s.apiAcceptInvitation) // the link's holder: service.AcceptInvitation
+	r.Post("/invitations", s.apiInvite)                              // service.mayInvite
+	r.Get("/invitations", s.apiListInvitations)                      // administrators, moderators on their territories: service.Invitations
+	limited.Get("/invitations/{key}", s.apiGetInvitation)            // the link's holder: service.InvitationByToken (rate limited)
+	r.Delete("/invitations/{key}", s.apiRevokeInvitation)            // service.mayInvite
+	limited.Post("/invitations/{key}/accept", s.apiAcceptInvitation) // the link's holder: service.AcceptInvitation (rate limited)
 
 	// Administration.
 	r.Get("/users", s.apiUsers)                           // service.mustAdmin
