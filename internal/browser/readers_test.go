@@ -150,6 +150,19 @@ func TestReadersInBrowser(t *testing.T) {
 			if !strings.Contains(body, "Votre message est envoyé") {
 				t.Errorf("no confirmation after sending:\n%.1500s", body)
 			}
+			// Keep the sheet in "Mes favoris" with a note.
+			run(t, ctx, "bookmark", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS("#bookmark-note")),
+				chromedp.SendKeys(chromedp.CSS("#bookmark-note"), "À montrer au conseil citoyen"),
+				chromedp.Click(chromedp.CSS(`form[action$="/favori"] button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(".flash")),
+				chromedp.Navigate(base+"/mes-favoris"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			if list := get(t, ctx, "bookmarks", chromedp.Text(chromedp.CSS("main"))); !strings.Contains(list, "Cartes sur table") ||
+				!strings.Contains(list, "À montrer au conseil citoyen") {
+				t.Errorf("Mes favoris:\n%.1000s", list)
+			}
+			checkAccessibility(t, ctx, axe, "bookmarks")
+			readerShots(t, ctx, shots, "bookmarks")
+
 			outbox := filepath.Join(dataDir, "outbox")
 			var found string
 			deadline := time.Now().Add(2 * time.Minute)

@@ -341,25 +341,40 @@ func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query,
 	if isPostgres(tx) {
 		// ts_rank_cd needs no statistics of the whole catalogue: only the
 		// window's vectors are read. It weighs A (title) 1.0, B (summary)
-		// 0.4, C (body) 0.2.
-		ids := make([]int64, len(window))
-		for i, p := range window {
-			ids[i] = c.entries[p].id
+		// 0.4, C (body) 0.2. The scores are kept with the search's
+		// matches (as bm25's are on SQLite): a window read again, or
+		// another filter's window over the same matches, reads only the
+		// vectors not scored yet.
+		found.mu.Lock()
+		defer found.mu.Unlock()
+		if found.scores == nil {
+			found.scores = map[int64]float64{}
 		}
-		var scores []struct {
-			ID    int64   `bun:"id"`
-			Score float64 `bun:"score"`
+		var ids []int64
+		for _, p := range window {
+			if _, ok := found.scores[c.entries[p].id]; !ok {
+				ids = append(ids, c.entries[p].id)
+			}
 		}
-		tsq, args := tsquery(sq)
-		err := tx.NewRaw("SELECT s.practice_id AS id, -ts_rank_cd(s.search, "+tsq+") AS score FROM practice_search AS s WHERE s.practice_id IN (?)",
-			append(args, bun.List(ids))...).Scan(ctx, &scores)
-		if err != nil {
-			return nil, err
+		if len(ids) > 0 {
+			var scores []struct {
+				ID    int64   `bun:"id"`
+				Score float64 `bun:"score"`
+			}
+			tsq, args := tsquery(sq)
+			err := tx.NewRaw("SELECT s.practice_id AS id, -ts_rank_cd(s.search, "+tsq+") AS score FROM practice_search AS s WHERE s.practice_id IN (?)",
+				append(args, bun.List(ids))...).Scan(ctx, &scores)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				found.scores[id] = 0 // no vector: no text score
+			}
+			for _, s := range scores {
+				found.scores[s.ID] = s.Score
+			}
 		}
-		score = make(map[int64]float64, len(scores))
-		for _, s := range scores {
-			score[s.ID] = s.Score
-		}
+		score = found.scores
 	} else {
 		var err error
 		if score, err = bm25Scores(ctx, tx, sq, found); err != nil {
