@@ -135,3 +135,22 @@ func reuseDomains(rows []reuseRow) []passerelle.Reuse {
 	}
 	return out
 }
+
+// TravelCount is a published practice and the number of territories it
+// was reused in.
+type TravelCount struct {
+	PracticeID int64 `bun:"practice_id"`
+	Count      int   `bun:"n"`
+}
+
+// MostTravelled returns the published practices reused in the most
+// territories, most first (then the latest reused), at most limit.
+func MostTravelled(ctx context.Context, db bun.IDB, limit int) ([]TravelCount, error) {
+	var out []TravelCount
+	err := db.NewSelect().TableExpr("practice_reuses AS r").
+		Join("JOIN practices AS p ON p.id = r.practice_id").
+		ColumnExpr("r.practice_id, count(*) AS n").
+		Where("p.status = ?", string(passerelle.StatusPublished)).
+		GroupExpr("r.practice_id").OrderExpr("n DESC, max(r.id) DESC").Limit(int64(limit)).Scan(ctx, &out)
+	return out, err
+}

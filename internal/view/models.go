@@ -222,8 +222,10 @@ type ToolView struct {
 type HomeData struct {
 	Latest  []PracticeCard
 	Regions []TerritoryNode
-	// Map is the network's map (models_readers.go).
-	Map NetworkMap
+	// Map is the network's map, Story the rest of its story
+	// (models_readers.go).
+	Map   NetworkMap
+	Story HomeStory
 }
 
 // TerritoryNode is a territory with its children, for the home page tree

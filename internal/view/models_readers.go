@@ -19,6 +19,22 @@ type ReadersView struct {
 	ContactMax     int
 }
 
+// HomeStory is what the home page tells of the network besides the map:
+// published practices per theme, those that travelled most, the next
+// network meeting (nil: none planned).
+type HomeStory struct {
+	Themes    []Territory // Name, URL and Count of each theme (Territory's fields serve)
+	Travelled []TravelledCard
+	Next      *MeetingCard
+}
+
+// TravelledCard is a practice and the number of territories it was reused
+// in.
+type TravelledCard struct {
+	PracticeCard
+	Reuses int
+}
+
 // NetworkMap is the map of the territories with published practices: the
 // departments as areas (links, with their counts), the same figures as a
 // table, and the credit of the shapes.

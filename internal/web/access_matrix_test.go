@@ -372,6 +372,9 @@ func TestAccessMatrix(t *testing.T) {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/brouillon", ids["id"]), page: true,
 				form: url.Values{"title": {"Titre revu"}}}
 		}, want: "401 404 200 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "remove the cover of a draft", setup: mxPractice("draft"), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/couverture/supprimer", ids["id"]), page: true, form: url.Values{}}
+		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
 		{name: "decide through the page", setup: mxPractice("submitted"), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/decision", ids["id"]), page: true,
 				form: url.Values{"decision": {"approve"}}}

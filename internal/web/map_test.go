@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/testenv"
 )
 
@@ -35,6 +36,30 @@ func TestNetworkMap(t *testing.T) {
 			if strings.Contains(page, `data-code="62"`) || strings.Contains(page, `href="/territoires/62" class="map-link`) {
 				t.Errorf("%s: Pas-de-Calais has no published practice and is no link", path)
 			}
+		}
+	})
+}
+
+// TestHomeStory: the home page counts the published sheets per theme and
+// shows those that travelled most, with the number of territories.
+func TestHomeStory(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		w := s.World
+		forum := publish(t, s, w.RoubaixAuthor, testenv.CompleteExperience("59512", "Un forum à Roubaix"))
+		publish(t, s, w.LilleAuthor, testenv.CompleteExperience("59350", "Un forum à Lille"))
+		if _, err := s.Service.RecordReuse(t.Context(), w.MoulinsAuthor, forum.ID, service.ReuseInput{Territory: "qpv-moulins"}); err != nil {
+			t.Fatal(err)
+		}
+		page := getBody(t, s.URL+"/")
+		for _, want := range []string{"Les fiches par thème", `<a href="/themes/emploi">Emploi</a> <span class="count-text">2`,
+			"Les fiches qui ont le plus essaimé", `<a href="/fiches/` + pid(forum) + `#essaimage">Essaimée dans 1`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the home page lacks %s", want)
+			}
+		}
+		if strings.Contains(page, "Prochaine rencontre") {
+			t.Error("no meeting is planned, none is announced")
 		}
 	})
 }

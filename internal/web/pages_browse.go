@@ -34,6 +34,23 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 	}
 	tree := snap.Tree()
 	data := &view.HomeData{Latest: cards(snap, latest.Items), Map: networkMap(snap, counts)}
+	story, err := s.svc.NetworkStory(ctx)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	for _, f := range story.Themes {
+		if th := snap.Theme(f.Value); th != nil {
+			data.Story.Themes = append(data.Story.Themes, view.Territory{Code: th.Slug, Name: th.Name, URL: "/themes/" + th.Slug, Count: f.Count})
+		}
+	}
+	for _, tr := range story.Travelled {
+		data.Story.Travelled = append(data.Story.Travelled, view.TravelledCard{PracticeCard: card(snap, tr.Practice), Reuses: tr.Count})
+	}
+	if story.Next != nil {
+		next := s.meetingCard(snap, s.lang(r), story.Next, nil)
+		data.Story.Next = &next
+	}
 	for _, code := range tree.Roots() {
 		node := view.TerritoryNode{Territory: territoryView(tree.Get(code), counts)}
 		for _, child := range tree.Children(code) {

@@ -53,9 +53,12 @@ var accountFields = []formField{
 	{"target", "target", "admin.journal.target"},
 }
 
-// errorsFor turns err into messages tied to the inputs of fields, in their
-// order; an error without fields (or on a field no input shows) gives a
-// message about the whole form.
+// errorsFor turns the field errors of err (a passerelle *Error) into
+// translated messages tied to the inputs of fields, in their order: the one
+// mapping of every form. The service names the fields of the domain, the
+// boundary check (parseForm) the inputs; both are found. An error without
+// fields, or on a field no input shows, gives a message about the whole
+// form, after the others.
 func errorsFor(tr *view.Translator, err error, fields []formField) []view.FormError {
 	var e *passerelle.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
@@ -64,12 +67,13 @@ func errorsFor(tr *view.Translator, err error, fields []formField) []view.FormEr
 	var out []view.FormError
 	order := map[string]int{}
 	for domain, reason := range e.Fields {
-		i := slices.IndexFunc(fields, func(f formField) bool { return f.domain == domain })
+		i := slices.IndexFunc(fields, func(f formField) bool { return f.domain == domain || f.input == domain })
 		if i < 0 {
+			order[""] = len(fields)
 			out = append(out, view.FormError{Message: tr.T("error.code." + e.Code)})
 			continue
 		}
-		order[fields[i].input] = i + 1
+		order[fields[i].input] = i
 		out = append(out, view.FormError{Field: fields[i].input, Message: fieldMessage(tr, fields[i], reason)})
 	}
 	slices.SortStableFunc(out, func(a, b view.FormError) int { return order[a.Field] - order[b.Field] })

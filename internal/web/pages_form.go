@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -66,31 +65,10 @@ var fieldReasons = []string{
 	passerelle.FieldTooComplex,
 }
 
-// formErrors turns the field errors of err (a validation_failed *Error) into
-// translated messages tied to their inputs, in the order of the form. A
-// field no form shows gives a message about the whole form.
+// formErrors turns the field errors of err into messages tied to the
+// inputs of the practice form, in its order (errorsFor with formFields).
 func formErrors(tr *view.Translator, err error) []view.FormError {
-	var e *passerelle.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return []view.FormError{{Message: tr.T("error.code." + errorCode(err))}}
-	}
-	var out []view.FormError
-	order := map[string]int{}
-	for domain, reason := range e.Fields {
-		// The service names the fields of the domain; the boundary check
-		// (parseForm) names the inputs.
-		i := slices.IndexFunc(formFields, func(f formField) bool { return f.domain == domain || f.input == domain })
-		if i < 0 {
-			order[""] = len(formFields)
-			out = append(out, view.FormError{Message: tr.T("error.code." + e.Code)})
-			continue
-		}
-		f := formFields[i]
-		order[f.input] = i
-		out = append(out, view.FormError{Field: f.input, Message: fieldMessage(tr, f, reason)})
-	}
-	slices.SortStableFunc(out, func(a, b view.FormError) int { return order[a.Field] - order[b.Field] })
-	return slices.CompactFunc(out, func(a, b view.FormError) bool { return a == b })
+	return errorsFor(tr, err, formFields)
 }
 
 // fieldMessage returns the message of one field error: the field's own
