@@ -164,7 +164,7 @@ func TestNoUnusedKeys(t *testing.T) {
 		"oidc.account.cannot_remove",
 		"writing.clock", "writing.autosave.saved", "writing.error.", "writing.files.added", "writing.files.removed", "writing.cover.saved", "writing.cover.removed",
 		// The PDF of a sheet (internal/web/pages_pdf.go).
-		"readers.pdf.", "readers.contact.error.",
+		"readers.pdf.", "readers.contact.error.", "readers.bookmarks.error.",
 		// The words of notifications and e-mails: internal/jobs TestMailWords.
 		"mail.",
 		// The journal's details (internal/web/journal.go; an unknown key shows as written).

@@ -1,5 +1,21 @@
 package view
 
+func init() {
+	Pages = append(Pages, "bookmarks")
+}
+
+// BookmarksData is the Data of the "bookmarks" page ("Mes favoris"): the
+// signed-in reader's own bookmarks with their notes.
+type BookmarksData struct {
+	Items []BookmarkView
+}
+
+// BookmarkView is a practice kept, with its owner's note.
+type BookmarkView struct {
+	PracticeCard
+	Note string
+}
+
 // ReadersView is what a published sheet offers its readers (issue 14): its
 // full address and PDF, for taking it away.
 type ReadersView struct {
@@ -17,6 +33,11 @@ type ReadersView struct {
 	SignIn         string
 	ContactMessage string // what the reader typed, shown again on an error
 	ContactMax     int
+	// Bookmarked says the signed-in reader keeps the sheet, with Note;
+	// CanBookmark that they may (signed in, published or visible).
+	CanBookmark, Bookmarked bool
+	Note                    string
+	NoteMax                 int
 }
 
 // HomeStory is what the home page tells of the network besides the map:

@@ -185,5 +185,7 @@ func samplePages() map[string]struct {
 		"meeting_attendance": sampleMeeting("meeting_attendance"), "meeting_record": sampleMeeting("meeting_record"),
 		// The moderator's desk: sample_desk_test.go.
 		"desk": sampleDesk(), "follow": sampleFollow(), "figures": sampleFigures(),
+		// Bookmarks: sample_readers_test.go.
+		"bookmarks": sampleBookmarks(),
 	}
 }

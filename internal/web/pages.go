@@ -195,7 +195,7 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 
 // formPage returns the page that holds the form posted to path.
 func formPage(path string) string {
-	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes", "/reutilisations", "/verifiee", "/contact"} {
+	for _, action := range []string{"/soumettre", "/decision", "/commentaires", "/prise-en-charge", "/prise-en-charge/liberer", "/retirer", "/supprimer", "/pieces-jointes", "/reutilisations", "/verifiee", "/contact", "/favori", "/favori/supprimer"} {
 		if p, ok := strings.CutSuffix(path, action); ok && strings.HasPrefix(p, "/fiches/") {
 			return p
 		}

@@ -387,6 +387,15 @@ func (s *Server) practiceDiscovery(ctx context.Context, actor *passerelle.User, 
 	data.Readers.Base, data.Readers.Address = base, base+practiceURL(p.ID)
 	data.Readers.PDFURL = practiceURL(p.ID) + ".pdf"
 	data.Readers.CanContact = s.svc.MayContact(actor, p)
+	data.Readers.CanBookmark, data.Readers.NoteMax = actor != nil, passerelle.MaxBookmarkNote
+	if b, err := s.svc.Bookmark(ctx, actor, p.ID); err != nil {
+		return err
+	} else if b != nil {
+		data.Readers.Bookmarked = true
+		if data.Readers.Note == "" {
+			data.Readers.Note = b.Note
+		}
+	}
 	data.Readers.ContactMax = passerelle.MaxContactLength
 	if actor == nil {
 		data.Readers.SignIn = "/login?next=" + url.QueryEscape(practiceURL(p.ID)+"#contact")

@@ -98,6 +98,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/supprimer", s.deleteDraftPage)                   // the author, drafts: service.checkActivity (delete)
 	r.Post("/fiches/{id}/decision", s.decidePage)                         // moderators, never the author: service.check
 	r.Post("/fiches/{id}/reutilisations", s.reusePage)                    // contributors, on their territories: service.RecordReuse
+	r.Post("/fiches/{id}/favori", s.saveBookmarkPage)                     // signed in, own, a practice they may see: service.SaveBookmark (pages_bookmarks.go)
+	r.Post("/fiches/{id}/favori/supprimer", s.removeBookmarkPage)         // signed in, own: service.RemoveBookmark
 	r.Post("/fiches/{id}/contact", s.contactPage)                         // signed in, enabled, not the author, published, rate limited: service.ContactAuthor (pages_contact.go)
 	r.Post("/fiches/{id}/verifiee", s.confirmCurrentPage)                 // the author, or a moderator on their behalf, once published: service.ConfirmCurrent (pages_desk.go)
 
@@ -112,6 +114,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	get("/bureau", s.deskPage)                                                    // moderators, their territories: service.Desk (others: service.Landing)
 
 	// One's practices, notifications, subscriptions and e-mails.
+	get("/mes-favoris", s.bookmarksPage)                     // signed in, own only: service.Bookmarks (pages_bookmarks.go)
 	get("/mes-fiches", s.myPracticesPage)                    // signed in, own: service.MyPractices
 	get("/notifications", s.notificationsPage)               // signed in, own: service.Notifications
 	r.Post("/notifications/lues", s.markReadPage)            // signed in, own: service.MarkRead

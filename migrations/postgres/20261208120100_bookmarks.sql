@@ -1,0 +1,11 @@
+-- "Mes favoris": the practices a reader keeps, with a note of their own.
+-- Private to their owner (see passerelle.Bookmark).
+CREATE TABLE bookmarks (
+    user_id     BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    practice_id BIGINT NOT NULL REFERENCES practices (id) ON DELETE CASCADE,
+    note        TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (user_id, practice_id)
+);
+CREATE INDEX bookmarks_practice_idx ON bookmarks (practice_id);
