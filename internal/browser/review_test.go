@@ -51,6 +51,9 @@ func TestReviewLoopInBrowser(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`#decision-request_changes`)),
 				chromedp.SendKeys(chromedp.CSS(`#comment`), "Merci de compléter le résumé."),
 				chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
+				// The claim's flash is still on the page until the decision's
+				// answer replaces it: wait for the decision form to go.
+				chromedp.WaitNotPresent(chromedp.CSS(`#decision-form`)),
 				chromedp.WaitVisible(chromedp.CSS(`main .flash`))) // the decision is made: its page says so
 			logout(t, ctx)
 

@@ -59,6 +59,7 @@ func TestWritingToolInBrowser(t *testing.T) {
 			}
 			login(t, ctx, base, "sophie.lemaire@passerelle.test")
 
+			var sheet string
 			for _, width := range []int64{1280, 390} {
 				title := fmt.Sprintf("Jeu « Mon quartier demain » %s %d", dialect, width)
 				run(t, ctx, "viewport", chromedp.EmulateViewport(width, 900))
@@ -152,7 +153,45 @@ func TestWritingToolInBrowser(t *testing.T) {
 				}
 				checkAccessibility(t, ctx, axe, fmt.Sprintf("submitted tool %d", width))
 				shoot(t, ctx, shots, fmt.Sprintf("submitted-%d", width))
+				sheet = strings.SplitN(get(t, ctx, "sheet address", chromedp.Location()), "?", 2)[0]
 			}
+
+			// The moderator asks for a file; the author adds it from the
+			// form and submits again; the comparison names the file.
+			run(t, ctx, "desktop", chromedp.EmulateViewport(1280, 900))
+			logout(t, ctx)
+			login(t, ctx, base, "karim.benali@passerelle.test")
+			run(t, ctx, "request a file",
+				chromedp.Navigate(sheet),
+				chromedp.WaitVisible(chromedp.CSS(`#decision-request_changes`)),
+				chromedp.Click(chromedp.CSS(`#decision-request_changes`)),
+				chromedp.SendKeys(chromedp.CSS(`#comment`), "Joignez la fiche d’inscription, s’il vous plaît."),
+				chromedp.Click(chromedp.CSS(`#decision-submit`)),
+				chromedp.WaitNotPresent(chromedp.CSS(`#decision-form`)))
+			logout(t, ctx)
+			login(t, ctx, base, "sophie.lemaire@passerelle.test")
+			form := filepath.Join(t.TempDir(), "fiche-inscription.txt")
+			if err := os.WriteFile(form, []byte("Nom, prénom, collège.\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			run(t, ctx, "add the file and submit again",
+				chromedp.Navigate(sheet+"/modifier"),
+				chromedp.WaitVisible(chromedp.CSS(`#files`)),
+				chromedp.SetUploadFiles(chromedp.CSS(`#files-input`), []string{form}),
+				chromedp.WaitVisible(chromedp.CSS(`#files-list li a[download]:not([href=""])`)))
+			get(t, ctx, "file listed", chromedp.Poll[bool](`[...document.querySelectorAll("#files-list li a")].some(a => a.textContent === "fiche-inscription.txt")`))
+			run(t, ctx, "submit again",
+				chromedp.Click(chromedp.CSS(`#submit-button`)),
+				chromedp.WaitVisible(chromedp.CSS(`main article.practice`)))
+			logout(t, ctx)
+			login(t, ctx, base, "karim.benali@passerelle.test")
+			run(t, ctx, "comparison", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`section.changes`)))
+			changes := get(t, ctx, "comparison text", chromedp.Text(chromedp.CSS(`section.changes`)))
+			if !strings.Contains(changes, "Pièces jointes") || !strings.Contains(changes, "fiche-inscription.txt") || strings.Contains(changes, "Aucun champ") {
+				t.Errorf("the comparison reads:\n%s", changes)
+			}
+			checkAccessibility(t, ctx, axe, "comparison with a file")
+			shoot(t, ctx, shots, "comparison-file-1280")
 		})
 	}
 }

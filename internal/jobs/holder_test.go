@@ -91,6 +91,33 @@ func TestResubmissionTellsTheHolder(t *testing.T) {
 				if slices.Contains(b.mail.to(), c.regionMod.Email) && tt.name != "a claim taken over since: its holder" {
 					t.Errorf("the regional moderator, who never touched the sheet, was mailed")
 				}
+				// The desks agree: the holder finds it among what they
+				// hold, the others among what someone else holds.
+				holds := func(u *passerelle.User) string {
+					d, err := svc.Desk(ctx, u)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for where, list := range map[string][]service.QueueEntry{"held": d.Held, "others": d.HeldByOthers, "waiting": d.Waiting} {
+						for _, e := range list {
+							if e.Practice.ID == p.ID {
+								return where
+							}
+						}
+					}
+					return "absent"
+				}
+				holder := tt.want(c)[0]
+				if holder != c.communeModAuthor {
+					if got := holds(holder); got != "held" {
+						t.Errorf("the holder's desk has it %s", got)
+					}
+					if got := holds(c.regionMod); holder != c.regionMod && got != "others" {
+						t.Errorf("the regional moderator's desk has it %s, want among what others hold", got)
+					}
+				} else if got := holds(c.regionMod); got != "waiting" {
+					t.Errorf("nobody holds it, the regional desk has it %s", got)
+				}
 			})
 		}
 	})

@@ -130,6 +130,10 @@ type QueueEntry struct {
 	Practice *passerelle.Practice
 	Waiting  time.Duration     // since it was submitted
 	Claim    *passerelle.Claim // the live claim on it, or nil
+	// ReturnedTo, on the desk, is who holds an unclaimed resubmission:
+	// the moderator who asked for the changes it answers
+	// (passerelle.Holder), or nil.
+	ReturnedTo *passerelle.User
 }
 
 // Queue lists the submissions waiting in actor's territories, oldest first,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -25,7 +26,7 @@ func (s *Service) overdueAfter() time.Duration {
 // Desk is a moderator's desk: the submissions waiting in their territories,
 // each oldest first, sorted by who holds them, and those waiting too long.
 type Desk struct {
-	Held         []QueueEntry // the moderator holds them (a live claim)
+	Held         []QueueEntry // the moderator holds them (a live claim, or a resubmission returned to them)
 	Waiting      []QueueEntry // nobody holds them
 	HeldByOthers []QueueEntry // another moderator holds them
 	// Overdue are the submissions waiting longer than OverdueAfter,
@@ -47,12 +48,21 @@ func (s *Service) Desk(ctx context.Context, actor Actor) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
 	d := &Desk{OverdueAfter: s.overdueAfter(), Total: len(items)}
 	for _, e := range items {
+		if e.Claim == nil {
+			if e.ReturnedTo, err = s.returnedTo(ctx, snap, e.Practice); err != nil {
+				return nil, err
+			}
+		}
 		switch {
-		case e.Claim == nil:
+		case e.Claim == nil && e.ReturnedTo == nil:
 			d.Waiting = append(d.Waiting, e)
-		case e.Claim.ModeratorID == actor.ID:
+		case e.Claim != nil && e.Claim.ModeratorID == actor.ID, e.ReturnedTo != nil && e.ReturnedTo.ID == actor.ID:
 			d.Held = append(d.Held, e)
 		default:
 			d.HeldByOthers = append(d.HeldByOthers, e)
@@ -60,10 +70,6 @@ func (s *Service) Desk(ctx context.Context, actor Actor) (*Desk, error) {
 		if e.Waiting > d.OverdueAfter {
 			d.Overdue = append(d.Overdue, e)
 		}
-	}
-	snap, err := s.snapshot(ctx)
-	if err != nil {
-		return nil, err
 	}
 	due, err := store.ReviewDueIn(ctx, s.DB.Read, snap.Scopes(actor, passerelle.PermDecide), 200)
 	if err != nil {
@@ -148,4 +154,36 @@ func (s *Service) ConfirmCurrent(ctx context.Context, actor Actor, id int64) (*p
 		return nil, err
 	}
 	return s.reload(ctx, s.DB.Bun, id)
+}
+
+// returnedTo returns who holds the review of an unclaimed submission that
+// answers a request for changes (passerelle.Holder): the moderator who
+// asked, while they still Moderate it; nil otherwise. The notification
+// job tells the same moderator of the resubmission.
+func (s *Service) returnedTo(ctx context.Context, snap *authz.Snapshot, p *passerelle.Practice) (*passerelle.User, error) {
+	events, err := store.ListEvents(ctx, s.DB.Read, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		ev := events[i]
+		if ev.Action != passerelle.ActionSubmit {
+			continue
+		}
+		if ev.From != passerelle.StatusChangesRequested {
+			return nil, nil
+		}
+		id := passerelle.ReturnsTo(events, ev.ID)
+		if id == 0 {
+			return nil, nil
+		}
+		u, err := store.UserByID(ctx, s.DB.Read, id)
+		if passerelle.ErrorCode(err) == passerelle.ENotFound {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return passerelle.Holder(snap, p, nil, nil, u, time.Now()), nil
+	}
+	return nil, nil
 }

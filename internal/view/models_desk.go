@@ -17,6 +17,11 @@ type DeskItem struct {
 	QueueItem
 	Waiting string
 	Overdue bool
+	// ReturnedTo names who holds an unclaimed resubmission — the
+	// moderator who asked for its changes; ReturnedMine, whether that is
+	// the viewer.
+	ReturnedTo   string
+	ReturnedMine bool
 }
 
 // DeskData is the Data of the "desk" page: the submissions the moderator

@@ -15,15 +15,17 @@ func sampleDesk() struct {
 	}
 	old := item(2, 9*24*time.Hour, nil, true)
 	d := &DeskData{
-		Held:         []DeskItem{item(0, 3*24*time.Hour, &ClaimView{ModeratorName: "Awa Diallo", Mine: true, Since: refNow.Add(-time.Hour)}, false)},
-		Waiting:      []DeskItem{old, item(1, 2*time.Hour, nil, false)},
-		HeldByOthers: nil,
+		Held:    []DeskItem{item(0, 3*24*time.Hour, &ClaimView{ModeratorName: "Awa Diallo", Mine: true, Since: refNow.Add(-time.Hour)}, false)},
+		Waiting: []DeskItem{old, item(1, 2*time.Hour, nil, false)},
+		HeldByOthers: []DeskItem{{QueueItem: QueueItem{PracticeCard: items[1], Territory: items[1].Territory, SubmittedAt: refNow.Add(-time.Hour)},
+			Waiting: "1 heure", ReturnedTo: "Jean Martin"}},
 		Overdue:      []DeskItem{old},
 		OverdueAfter: "7 jours",
 		Charts:       sampleCharts(),
 		ToRefresh:    []DeskRefresh{{PracticeCard: items[0], VerifiedAt: &old.SubmittedAt, AskedAt: refNow.Add(-5 * 24 * time.Hour)}},
 		Total:        3,
 	}
+	d.Held[0].ReturnedMine, d.Held[0].ReturnedTo = true, "Awa Diallo"
 	return struct {
 		page *Page
 		h1   map[string]string

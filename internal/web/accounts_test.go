@@ -196,7 +196,7 @@ func TestPagesPasswordReset(t *testing.T) {
 		b.post(u.Path, url.Values{"password": {"un nouveau mot de passe"}, "confirm": {"un nouveau mot de passe"}}).
 			expect(t, "reset", http.StatusSeeOther, "/login")
 		b.get("/login").contains(t, "flash", "Connectez-vous avec le nouveau")
-		b.post("/login", url.Values{"email": {w.LilleAuthor.Email}, "password": {"un nouveau mot de passe"}}).expect(t, "login with the new password", http.StatusSeeOther, "/")
+		b.post("/login", url.Values{"email": {w.LilleAuthor.Email}, "password": {"un nouveau mot de passe"}}).expect(t, "login with the new password", http.StatusSeeOther, "/mes-fiches") // a contributor's landing page
 		signedIn.get("/mes-fiches").expect(t, "a session from before the reset", http.StatusSeeOther)
 		b.get(u.Path).expect(t, "used link", http.StatusConflict).contains(t, "used", "déjà servi")
 	})

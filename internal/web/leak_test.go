@@ -139,7 +139,9 @@ func TestLeak(t *testing.T) {
 			for _, req := range requests {
 				status, body := leakFetch(t, client, srv.URL, party, req)
 				fetched++
-				if status >= 500 {
+				// /healthz may say 503 honestly: its database check has a
+				// 750 ms budget that a machine under -race and load can miss.
+				if status >= 500 && req.path != "/healthz" {
 					t.Errorf("%s: %s %s answered %d", party.name, req.method, req.path, status)
 				}
 				for what, m := range lw.markers {

@@ -34,21 +34,22 @@ func TestStrictTransportSecurity(t *testing.T) {
 }
 
 // TestLoginNextStaysOnTheSite: whatever next a link or a form carries, the
-// redirect after signing in goes to a path of this site.
+// redirect after signing in goes to a path of this site — a next it refuses
+// sends the contributor to their own landing page, /mes-fiches.
 func TestLoginNextStaysOnTheSite(t *testing.T) {
 	testenv.EachDialect(t, func(t *testing.T, dialect string) {
 		s := newSite(t, dialect)
 		email := s.World.LilleAuthor.Email
 		for _, tt := range []struct{ next, want string }{
 			{"/mes-fiches", "/mes-fiches"},
-			{"//evil.example/", "/"},
-			{"/\\evil.example", "/"},
-			{"/../\\evil.example", "/"},
-			{"/%2F%2Fevil.example", "/"},
-			{"/%5C%5Cevil.example", "/"},
-			{"/\t/evil.example", "/"},
-			{"/\n/evil.example", "/"},
-			{"https://evil.example/", "/"},
+			{"//evil.example/", "/mes-fiches"},
+			{"/\\evil.example", "/mes-fiches"},
+			{"/../\\evil.example", "/mes-fiches"},
+			{"/%2F%2Fevil.example", "/mes-fiches"},
+			{"/%5C%5Cevil.example", "/mes-fiches"},
+			{"/\t/evil.example", "/mes-fiches"},
+			{"/\n/evil.example", "/mes-fiches"},
+			{"https://evil.example/", "/mes-fiches"},
 			{"/a/..//evil.example", "/evil.example"},
 			{"/./territoires/../mes-fiches", "/mes-fiches"},
 		} {

@@ -130,8 +130,10 @@ func TestFollowAndUnsubscribe(t *testing.T) {
 		w := s.World
 		b := s.browser(t)
 		b.login(w.Reader.Email, "/territoires/59", "/territoires/59")
-		b.get("/territoires/59").expect(t, "territory", 200).contains(t, "territory", `action="/abonnements"`, `name="territory" value="59"`)
-		b.get("/themes/emploi").expect(t, "theme", 200).contains(t, "theme", `name="theme" value="emploi"`)
+		// One button on the page; the frequency is chosen on the next one.
+		b.get("/territoires/59").expect(t, "territory", 200).contains(t, "territory", `href="/suivre?territory=59"`)
+		b.get("/themes/emploi").expect(t, "theme", 200).contains(t, "theme", `href="/suivre?theme=emploi"`)
+		b.get("/suivre?territory=59").expect(t, "frequency", 200).contains(t, "frequency", `name="territory" value="59"`, `name="frequency"`)
 		b.post("/abonnements", url.Values{"territory": {"59"}, "frequency": {"instant"}}).expect(t, "follow", 303, "/abonnements")
 		b.get("/abonnements").expect(t, "subscriptions", 200).contains(t, "subscriptions", "Nord", "/abonnements/")
 		b.post("/abonnements", url.Values{"frequency": {"instant"}}).expect(t, "follow nothing", 400).contains(t, "error", "error-summary")

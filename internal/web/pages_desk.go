@@ -75,6 +75,9 @@ func deskItems(tr *view.Translator, snap *authz.Snapshot, viewerID int64, overdu
 			it.Claim = &view.ClaimView{ModeratorName: e.Claim.ModeratorName, Since: e.Claim.ClaimedAt, Until: e.Claim.ExpiresAt,
 				Mine: e.Claim.ModeratorID == viewerID}
 		}
+		if e.ReturnedTo != nil {
+			it.ReturnedTo, it.ReturnedMine = e.ReturnedTo.Name, e.ReturnedTo.ID == viewerID
+		}
 		it.Waiting = tr.Duration(e.Waiting)
 		it.Overdue = e.Waiting > overdue
 		out = append(out, it)
