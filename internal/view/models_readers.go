@@ -60,7 +60,9 @@ type TravelledCard struct {
 // departments as areas (links, with their counts), the same figures as a
 // table, and the credit of the shapes.
 type NetworkMap struct {
-	ViewBox string
+	// File is the static file of the shapes, ViewBox their coordinates;
+	// each area is drawn with a <use> of the shape whose id is its code.
+	File, ViewBox string
 	// Areas are every department of the map; those with practices
 	// (Count > 0) are links to their territory.
 	Areas []MapArea
@@ -75,8 +77,8 @@ type NetworkMap struct {
 // MapArea is one department on the map. Level (0–3) says how many
 // practices it holds next to the others, for its shade.
 type MapArea struct {
-	Code, Name, URL, Path string
-	Count, Level          int
+	Code, Name, URL string
+	Count, Level    int
 }
 
 // MapRow is a line of the map's table.

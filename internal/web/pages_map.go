@@ -17,7 +17,7 @@ import (
 func networkMap(snap *authz.Snapshot, counts map[string]int) view.NetworkMap {
 	tree := snap.Tree()
 	fr := geo.France()
-	m := view.NetworkMap{ViewBox: fr.ViewBox, Credit: geo.Source, CreditURL: geo.SourceURL, License: geo.License, LicenseURL: geo.LicenseURL}
+	m := view.NetworkMap{File: geo.File, ViewBox: fr.ViewBox, Credit: geo.Source, CreditURL: geo.SourceURL, License: geo.License, LicenseURL: geo.LicenseURL}
 	most := 0
 	var departments []*passerelle.Territory
 	var walk func(codes []string, depth int)
@@ -54,7 +54,7 @@ func networkMap(snap *authz.Snapshot, counts map[string]int) view.NetworkMap {
 	}
 	slices.SortStableFunc(m.Rows, func(a, b view.MapRow) int { return cmp.Compare(b.Count, a.Count) })
 	for _, d := range fr.Departments {
-		a := view.MapArea{Code: d.Code, Name: d.Name, Path: d.Path}
+		a := view.MapArea{Code: d.Code, Name: d.Name}
 		if t := byCode[d.Code]; t != nil {
 			a.Name, a.Count = t.Name, counts[t.Code]
 			if a.Count > 0 {
