@@ -3,6 +3,7 @@ package passerelle
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -42,6 +43,13 @@ var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 // ValidCode reports whether code may name a territory: letters, digits,
 // dashes and underscores, 1 to 64 characters, so that it is safe in a URL.
 func ValidCode(code string) bool { return codePattern.MatchString(code) }
+
+// Normalize returns the territory as it is stored: its code, name and
+// parent's code without surrounding spaces.
+func (t Territory) Normalize() Territory {
+	t.Code, t.Name, t.ParentCode = strings.TrimSpace(t.Code), strings.TrimSpace(t.Name), strings.TrimSpace(t.ParentCode)
+	return t
+}
 
 // Validate checks the territory's own fields (not whether its parent exists).
 func (t *Territory) Validate() error {

@@ -2,6 +2,7 @@ package passerelle
 
 import (
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -13,6 +14,13 @@ type Theme struct {
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Normalize returns the theme as it is stored: its slug and name without
+// surrounding spaces.
+func (t Theme) Normalize() Theme {
+	t.Slug, t.Name = strings.TrimSpace(t.Slug), strings.TrimSpace(t.Name)
+	return t
+}
 
 // Validate checks the theme's fields.
 func (t *Theme) Validate() error {

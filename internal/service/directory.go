@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -17,7 +16,7 @@ func (s *Service) AddTerritory(ctx context.Context, actor Actor, t passerelle.Te
 	if err := cliOrAdmin(actor, "Only administrators manage territories."); err != nil {
 		return err
 	}
-	t.Name = strings.TrimSpace(t.Name)
+	t = t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -48,7 +47,7 @@ func (s *Service) AddTheme(ctx context.Context, actor Actor, t passerelle.Theme)
 	if err := cliOrAdmin(actor, "Only administrators manage themes."); err != nil {
 		return err
 	}
-	t.Name = strings.TrimSpace(t.Name)
+	t = t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}

@@ -182,7 +182,7 @@ func (s *Service) RenameTheme(ctx context.Context, actor Actor, slug, name strin
 	if err := cliOrAdmin(actor, "Only administrators manage themes."); err != nil {
 		return err
 	}
-	t := passerelle.Theme{Slug: slug, Name: strings.TrimSpace(name)}
+	t := passerelle.Theme{Slug: slug, Name: name}.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}

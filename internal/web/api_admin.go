@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -460,15 +459,16 @@ func (s *Server) apiAddTerritory(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
-	t := passerelle.Territory{Code: strings.TrimSpace(body.Code), Name: body.Name, Level: passerelle.Level(body.Level)}
+	t := passerelle.Territory{Code: body.Code, Name: body.Name, Level: passerelle.Level(body.Level)}
 	if body.Parent != nil {
-		t.ParentCode = strings.TrimSpace(*body.Parent)
+		t.ParentCode = *body.Parent
 	}
 	if err := s.svc.AddTerritory(r.Context(), actor, t); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, territoryJSON{Code: t.Code, Name: strings.TrimSpace(t.Name), Level: string(t.Level), Parent: optional(t.ParentCode)})
+	t = t.Normalize() // as stored
+	writeJSON(w, http.StatusCreated, territoryJSON{Code: t.Code, Name: t.Name, Level: string(t.Level), Parent: optional(t.ParentCode)})
 }
 
 // apiUpdateTerritory renames, re-levels or moves a territory: fields left out
@@ -586,12 +586,13 @@ func (s *Server) apiAddTheme(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, service.SignInNeeded())
 		return
 	}
-	t := passerelle.Theme{Slug: strings.TrimSpace(body.Slug), Name: body.Name}
+	t := passerelle.Theme{Slug: body.Slug, Name: body.Name}
 	if err := s.svc.AddTheme(r.Context(), actor, t); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"slug": t.Slug, "name": strings.TrimSpace(t.Name)})
+	t = t.Normalize() // as stored
+	writeJSON(w, http.StatusCreated, map[string]string{"slug": t.Slug, "name": t.Name})
 }
 
 func (s *Server) apiRenameTheme(w http.ResponseWriter, r *http.Request) {
@@ -612,7 +613,8 @@ func (s *Server) apiRenameTheme(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"slug": slug, "name": strings.TrimSpace(body.Name)})
+	t := passerelle.Theme{Slug: slug, Name: body.Name}.Normalize() // as stored
+	writeJSON(w, http.StatusOK, map[string]string{"slug": t.Slug, "name": t.Name})
 }
 
 type auditJSON struct {

@@ -383,10 +383,11 @@ func (s *Server) adminAddTerritoryPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	f := view.TerritoryForm{Code: strings.TrimSpace(r.PostForm.Get("code")), Name: r.PostForm.Get("name"),
+	f := view.TerritoryForm{Code: r.PostForm.Get("code"), Name: r.PostForm.Get("name"),
 		Level: r.PostForm.Get("level"), Parent: r.PostForm.Get("parent")}
-	err := s.svc.AddTerritory(r.Context(), userFrom(r.Context()), passerelle.Territory{Code: f.Code, Name: f.Name,
-		Level: passerelle.Level(f.Level), ParentCode: f.Parent})
+	t := passerelle.Territory{Code: f.Code, Name: f.Name, Level: passerelle.Level(f.Level), ParentCode: f.Parent}
+	err := s.svc.AddTerritory(r.Context(), userFrom(r.Context()), t)
+	f.Code = t.Normalize().Code // as stored
 	code := errorCode(err)
 	if code == "" {
 		s.redirectWithFlash(w, r, "/admin/territoires/"+url.PathEscape(f.Code), "territory_created")
@@ -548,7 +549,7 @@ func (s *Server) adminAddThemePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	t := passerelle.Theme{Slug: strings.TrimSpace(r.PostForm.Get("slug")), Name: r.PostForm.Get("name")}
+	t := passerelle.Theme{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name")}
 	err := s.svc.AddTheme(r.Context(), userFrom(r.Context()), t)
 	code := errorCode(err)
 	if code == "" {
