@@ -211,13 +211,15 @@ func checkAccessibility(t *testing.T, ctx context.Context, axe, page string) {
 	}
 }
 
-// screenshots saves the current page at phone and desktop widths.
+// screenshots saves the current page at a phone's width (390 px) and a
+// desktop's (1280 px), as PNG (lossless: charts' thin lines and small
+// figures stay legible).
 func screenshots(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
-	for _, width := range []int64{375, 1280} {
+	for _, width := range []int64{390, 1280} {
 		run(t, ctx, "viewport", chromedp.EmulateViewport(width, 800))
-		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(85))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.jpg", name, width)), buf, 0o644); err != nil {
+		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width)), buf, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,9 +2,6 @@ package browser
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,20 +10,6 @@ import (
 
 	"github.com/passerelle/passerelle/internal/testenv"
 )
-
-// deskShots saves the current page at 390 px (a phone) and 1280 px, as
-// PNG (lossless: the charts' thin lines and small figures stay legible).
-func deskShots(t *testing.T, ctx context.Context, dir, name string) {
-	t.Helper()
-	for _, width := range []int64{390, 1280} {
-		run(t, ctx, "viewport", chromedp.EmulateViewport(width, 800))
-		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width)), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run(t, ctx, "reset viewport", chromedp.EmulateViewport(1280, 900))
-}
 
 // menuCount returns the count of waiting submissions shown beside the
 // desk in the menu, "" when none is shown.
@@ -69,7 +52,7 @@ func TestDeskInBrowser(t *testing.T) {
 				t.Errorf("the desk does not say how long each waits as a duration:\n%s", deskText)
 			}
 			checkAccessibility(t, ctx, axe, "desk")
-			deskShots(t, ctx, shots, "desk")
+			screenshots(t, ctx, shots, "desk")
 
 			run(t, ctx, "open the oldest waiting submission", chromedp.Click(chromedp.CSS(`#desk-waiting .desk-item a`)),
 				chromedp.WaitVisible(chromedp.CSS(`#decision-form`)))
@@ -88,7 +71,7 @@ func TestDeskInBrowser(t *testing.T) {
 			run(t, ctx, "claim with Alt+Shift+P", chromedp.KeyEvent("p", chromedp.KeyModifiers(chromedp.ModifierAlt, chromedp.ModifierShift)),
 				chromedp.WaitVisible(chromedp.CSS(`form[action$="/prise-en-charge/liberer"]`)))
 			checkAccessibility(t, ctx, axe, "sheet under review")
-			deskShots(t, ctx, shots, "desk-sheet-under-review")
+			screenshots(t, ctx, shots, "desk-sheet-under-review")
 
 			// Inside a text field the shortcuts do nothing.
 			run(t, ctx, "Alt+Shift+A inside the reason", chromedp.Focus(chromedp.CSS(`#comment`)),
@@ -118,7 +101,7 @@ func TestDeskInBrowser(t *testing.T) {
 				t.Errorf("%d charts on the desk, want 4", n)
 			}
 			run(t, ctx, "to the charts", chromedp.ScrollIntoView(chromedp.CSS(`#desk-figures`)))
-			deskShots(t, ctx, shots, "desk-charts")
+			screenshots(t, ctx, shots, "desk-charts")
 			logout(t, ctx)
 
 			// The administrators' figures.
@@ -131,7 +114,7 @@ func TestDeskInBrowser(t *testing.T) {
 				}
 			}
 			checkAccessibility(t, ctx, axe, "administrators' figures")
-			deskShots(t, ctx, shots, "admin-charts")
+			screenshots(t, ctx, shots, "admin-charts")
 		})
 	}
 }
@@ -172,7 +155,7 @@ func TestFreshnessInBrowser(t *testing.T) {
 				t.Errorf("freshness line %q", text)
 			}
 			checkAccessibility(t, ctx, axe, "sheet to refresh")
-			deskShots(t, ctx, shots, "freshness-sheet-due")
+			screenshots(t, ctx, shots, "freshness-sheet-due")
 			logout(t, ctx)
 
 			// Readers see it too, on the sheet and on its cards.
@@ -186,7 +169,7 @@ func TestFreshnessInBrowser(t *testing.T) {
 			login(t, ctx, base, "karim.benali@passerelle.test")
 			run(t, ctx, "desk", chromedp.Navigate(base+"/bureau"), chromedp.WaitVisible(chromedp.CSS(`#desk-refresh .desk-item`)))
 			checkAccessibility(t, ctx, axe, "desk with a sheet to refresh")
-			deskShots(t, ctx, shots, "desk-refresh")
+			screenshots(t, ctx, shots, "desk-refresh")
 			logout(t, ctx)
 
 			// The author confirms it: no longer to refresh, checked today.
@@ -226,7 +209,7 @@ func TestFollowInBrowser(t *testing.T) {
 			}
 			run(t, ctx, "click Suivre", chromedp.Click(chromedp.CSS(`a.follow-button`)), chromedp.WaitVisible(chromedp.CSS(`#frequency-daily`)))
 			checkAccessibility(t, ctx, axe, "follow page")
-			deskShots(t, ctx, shots, "follow-choice")
+			screenshots(t, ctx, shots, "follow-choice")
 			run(t, ctx, "choose daily and sign in", chromedp.Click(chromedp.CSS(`label[for=frequency-daily]`)),
 				chromedp.Click(chromedp.CSS(`main form[action="/suivre"] button[type=submit]`)),
 				chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),

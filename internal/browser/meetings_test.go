@@ -1,10 +1,6 @@
 package browser
 
 import (
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,20 +10,6 @@ import (
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/testenv"
 )
-
-// shotsAt saves the current page at the widths the meetings' pages are
-// checked at: a phone (390 px) and a desktop (1280 px).
-func shotsAt(t *testing.T, ctx context.Context, dir, name string) {
-	t.Helper()
-	for _, width := range []int64{390, 1280} {
-		run(t, ctx, "viewport", chromedp.EmulateViewport(width, 900))
-		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(85))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.jpg", name, width)), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run(t, ctx, "reset viewport", chromedp.EmulateViewport(1280, 900))
-}
 
 // TestMeetingsInBrowser is the issue's story as new users would live it in
 // the pages, in French: a moderator announces a meeting for 2 seats through
@@ -56,12 +38,12 @@ func TestMeetingsInBrowser(t *testing.T) {
 			// The list, and the demo's past meeting with its record.
 			run(t, ctx, "meetings", chromedp.Navigate(fr("/rencontres")), chromedp.WaitVisible(chromedp.CSS("main h1")))
 			checkAccessibility(t, ctx, axe, "meetings")
-			shotsAt(t, ctx, shots, "rencontres")
+			screenshots(t, ctx, shots, "rencontres")
 			run(t, ctx, "past meeting",
 				chromedp.Click(chromedp.CSS(`#past-title + .cards a`)),
 				chromedp.WaitVisible(chromedp.CSS(`#compte-rendu`)))
 			checkAccessibility(t, ctx, axe, "past meeting")
-			shotsAt(t, ctx, shots, "rencontre-passee")
+			screenshots(t, ctx, shots, "rencontre-passee")
 			pastURL := get(t, ctx, "past meeting URL", chromedp.Location())
 			sheets := get(t, ctx, "agenda links", chromedp.Evaluate[[]string](
 				`Array.from(document.querySelectorAll('.agenda a[href^="/fiches/"]')).map(a => a.getAttribute('href'))`))
@@ -76,7 +58,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 				}
 				if i == 0 {
 					checkAccessibility(t, ctx, axe, "sheet with its meetings")
-					shotsAt(t, ctx, shots, "fiche-rencontres")
+					screenshots(t, ctx, shots, "fiche-rencontres")
 				}
 			}
 
@@ -92,7 +74,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`[role=alert]`)),
 			)
 			checkAccessibility(t, ctx, axe, "meeting form with errors")
-			shotsAt(t, ctx, shots, "rencontre-formulaire-erreurs")
+			screenshots(t, ctx, shots, "rencontre-formulaire-erreurs")
 			if kept := get(t, ctx, "title kept", chromedp.Value(chromedp.CSS(`input[name=title]`))); kept != title {
 				t.Fatalf("title after refusal = %q", kept)
 			}
@@ -117,7 +99,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 				t.Errorf("the meeting shows %q, want 9 h 30 (Paris time)", when)
 			}
 			checkAccessibility(t, ctx, axe, "meeting (organiser)")
-			shotsAt(t, ctx, shots, "rencontre-organisateur")
+			screenshots(t, ctx, shots, "rencontre-organisateur")
 			logout(t, ctx)
 
 			// Three contributors register: two seats, then the waiting list.
@@ -135,7 +117,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 				}
 				if i == 2 {
 					checkAccessibility(t, ctx, axe, "meeting (waiting list)")
-					shotsAt(t, ctx, shots, "rencontre-liste-attente")
+					screenshots(t, ctx, shots, "rencontre-liste-attente")
 				}
 				logout(t, ctx)
 			}
@@ -164,7 +146,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 				t.Fatalf("Julie is told %d times that a seat is free:\n%s", n, text)
 			}
 			checkAccessibility(t, ctx, axe, "notifications")
-			shotsAt(t, ctx, shots, "notifications-place-liberee")
+			screenshots(t, ctx, shots, "notifications-place-liberee")
 			run(t, ctx, "meeting after promotion", chromedp.Navigate(meetingURL+"?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`.registration .status-line`)))
 			if status := get(t, ctx, "registration", chromedp.Text(chromedp.CSS(`.registration .status-line`))); !strings.Contains(status, "Vous êtes inscrit") {
 				t.Errorf("Julie after the promotion: %q", status)
@@ -179,7 +161,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 				t.Errorf("registrations:\n%s", rows)
 			}
 			checkAccessibility(t, ctx, axe, "attendance")
-			shotsAt(t, ctx, shots, "rencontre-presences")
+			screenshots(t, ctx, shots, "rencontre-presences")
 			logout(t, ctx)
 
 			// The regional moderator's record form of the November meeting.
@@ -187,7 +169,7 @@ func TestMeetingsInBrowser(t *testing.T) {
 			run(t, ctx, "record form", chromedp.Navigate(strings.SplitN(pastURL, "?", 2)[0]+"/compte-rendu?lang=fr"),
 				chromedp.WaitVisible(chromedp.CSS(`textarea[name=record]`)))
 			checkAccessibility(t, ctx, axe, "record form")
-			shotsAt(t, ctx, shots, "rencontre-compte-rendu")
+			screenshots(t, ctx, shots, "rencontre-compte-rendu")
 			logout(t, ctx)
 		})
 	}

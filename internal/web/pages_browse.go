@@ -118,6 +118,19 @@ func practiceURL(id int64) string { return "/fiches/" + idString(id) }
 
 // territoryView returns the view of t with its count of published practices
 // (counts may be nil); a nil territory gives the zero view.
+// territoryChoices lists the territories of codes in the tree's order (a
+// parent before its children, siblings by name), for a form's choices.
+func territoryChoices(tree *passerelle.Tree, codes map[string]bool) []view.Territory {
+	var out []view.Territory
+	tree.Walk(func(t *passerelle.Territory, _ int) bool {
+		if codes[t.Code] {
+			out = append(out, territoryView(t, nil))
+		}
+		return true
+	})
+	return out
+}
+
 func territoryView(t *passerelle.Territory, counts map[string]int) view.Territory {
 	if t == nil {
 		return view.Territory{}

@@ -20,24 +20,14 @@ func networkMap(snap *authz.Snapshot, counts map[string]int) view.NetworkMap {
 	m := view.NetworkMap{File: geo.File, ViewBox: fr.ViewBox, Credit: geo.Source, CreditURL: geo.SourceURL, License: geo.License, LicenseURL: geo.LicenseURL}
 	most := 0
 	var departments []*passerelle.Territory
-	var walk func(codes []string, depth int)
-	walk = func(codes []string, depth int) {
-		for _, c := range codes {
-			t := tree.Get(c)
-			if t == nil {
-				continue
-			}
-			if t.Level == passerelle.LevelDepartment {
-				departments = append(departments, t)
-				most = max(most, counts[c])
-				continue
-			}
-			if depth < 8 {
-				walk(tree.Children(c), depth+1)
-			}
+	tree.Walk(func(t *passerelle.Territory, _ int) bool {
+		if t.Level != passerelle.LevelDepartment {
+			return true
 		}
-	}
-	walk(tree.Roots(), 0)
+		departments = append(departments, t)
+		most = max(most, counts[t.Code])
+		return false // what is below a department is listed in its row
+	})
 	byCode := map[string]*passerelle.Territory{}
 	for _, d := range departments {
 		byCode[d.Code] = d

@@ -116,18 +116,7 @@ func (s *Server) practiceFormData(ctx context.Context, u *passerelle.User, inclu
 			offered[code] = true
 		}
 	}
-	tree := snap.Tree()
-	data := &view.PracticeFormData{}
-	var walk func(codes []string)
-	walk = func(codes []string) {
-		for _, c := range codes {
-			if offered[c] {
-				data.Territories = append(data.Territories, territoryView(tree.Get(c), nil))
-			}
-			walk(tree.Children(c))
-		}
-	}
-	walk(tree.Roots())
+	data := &view.PracticeFormData{Territories: territoryChoices(snap.Tree(), offered)}
 	for _, th := range snap.Themes() {
 		data.Themes = append(data.Themes, view.Theme{Slug: th.Slug, Name: th.Name})
 	}

@@ -405,21 +405,11 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Items = append(data.Items, it)
 	}
-	tree := snap.Tree()
 	mine := map[string]bool{}
 	for _, c := range snap.Scopes(u, passerelle.PermReadQueue) {
 		mine[c] = true
 	}
-	var walk func(codes []string)
-	walk = func(codes []string) {
-		for _, c := range codes {
-			if mine[c] {
-				data.Territories = append(data.Territories, territoryView(tree.Get(c), nil))
-			}
-			walk(tree.Children(c))
-		}
-	}
-	walk(tree.Roots())
+	data.Territories = territoryChoices(snap.Tree(), mine)
 	for _, th := range snap.Themes() {
 		data.Themes = append(data.Themes, view.Theme{Slug: th.Slug, Name: th.Name})
 	}

@@ -565,7 +565,7 @@ func TestPagesToolForm(t *testing.T) {
 		res := b.post("/fiches/nouvelle", form).expect(t, "create tool", http.StatusSeeOther)
 		path := res.Location()
 		res = b.get(path).expect(t, "tool page", http.StatusOK)
-		res.contains(t, "tool page", "Votre brouillon est enregistré.", "Outil pédagogique", "<li>Collégiens</li>", "<li>lycéens</li>",
+		res.contains(t, "tool page", "Votre brouillon est enregistré.", "Outil pédagogique", ">Collégiens</a></li>", ">lycéens</a></li>", // audiences link to the tools for them
 			"<li>arabe</li>", "Jeu", "Creative Commons Attribution, partage dans les mêmes conditions", "<table>", "<td>10 min</td>", `href="`+path+`/modifier"`)
 		res.lacks(t, "tool page", "ignored")
 
