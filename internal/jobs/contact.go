@@ -61,8 +61,13 @@ func (w *notifyContactWorker) Work(ctx context.Context, job *river.Job[NotifyCon
 		return nil
 	}
 	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		n := &passerelle.Notification{UserID: author.ID, Type: passerelle.NotifyContact, PracticeID: p.ID,
-			Message: words(author.Lang).T("mail."+passerelle.NotifyContact+".in_app", "title", p.Title, "actor", sender.Name, "message", m.Body)}
+		tr := words(author.Lang)
+		msg := tr.T("mail."+passerelle.NotifyContact+".in_app", "title", p.Title, "actor", sender.Name, "message", m.Body)
+		if m.ShareAddress {
+			// The reader chose to be answered by e-mail.
+			msg += " " + tr.T("mail."+passerelle.NotifyContact+".answer", "email", sender.Email)
+		}
+		n := &passerelle.Notification{UserID: author.ID, Type: passerelle.NotifyContact, PracticeID: p.ID, Message: msg}
 		if err := store.InsertContactNotification(ctx, tx, m.ID, n); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func TestMailWords(t *testing.T) {
 		"mail.account.invitation.subject", "mail.account.invitation.intro", "mail.account.invitation.role",
 		"mail.account.invitation.action", "mail.account.invitation.expiry", "mail.account.invitation.ignore",
 		"mail.account.reset.subject", "mail.account.reset.intro", "mail.account.reset.action", "mail.account.reset.expiry",
-		"mail.account.reset.ignore"}
+		"mail.account.reset.ignore", "mail.practice.contact.answer"}
 	for _, key := range templateWords {
 		want = append(want, key)
 	}

@@ -69,7 +69,11 @@ type ContactMessage struct {
 	SenderName  string // filled when read
 	RecipientID int64
 	Body        string
-	CreatedAt   time.Time
+	// ShareAddress: the sender chose to give the author their e-mail
+	// address, to be answered by e-mail; otherwise nobody's address is
+	// shared.
+	ShareAddress bool
+	CreatedAt    time.Time
 }
 
 // Normalize trims the message.

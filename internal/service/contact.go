@@ -16,11 +16,12 @@ import (
 // stored, counted against actor's limit (passerelle.ContactThrottle),
 // audited (its length, never its text) and handed to the notify_contact
 // job, in one transaction; the job tells the author in-app and by e-mail,
-// without actor's address — nor the author's to actor. Errors:
+// without actor's address unless actor chose to share it (shareAddress) —
+// and never the author's to actor. Errors:
 // unauthenticated; not_found (a practice actor may not see); forbidden
 // (disabled account, or actor's own practice); conflict (not published);
 // validation_failed on "message"; rate_limited (with RetryAfter).
-func (s *Service) ContactAuthor(ctx context.Context, actor Actor, practiceID int64, message string) error {
+func (s *Service) ContactAuthor(ctx context.Context, actor Actor, practiceID int64, message string, shareAddress bool) error {
 	if actor == nil {
 		return SignInNeeded()
 	}
@@ -34,7 +35,7 @@ func (s *Service) ContactAuthor(ctx context.Context, actor Actor, practiceID int
 	if !passerelle.MayContact(actor, p) {
 		return forbidden("You cannot contact the author of this practice.")
 	}
-	m := &passerelle.ContactMessage{PracticeID: p.ID, SenderID: actor.ID, RecipientID: p.AuthorID, Body: message, CreatedAt: store.Now()}
+	m := &passerelle.ContactMessage{PracticeID: p.ID, SenderID: actor.ID, RecipientID: p.AuthorID, Body: message, ShareAddress: shareAddress, CreatedAt: store.Now()}
 	m.Normalize()
 	if err := m.Validate(); err != nil {
 		return err

@@ -17,12 +17,13 @@ type contactRow struct {
 	SenderID      int64     `bun:"sender_id"`
 	RecipientID   int64     `bun:"recipient_id"`
 	Body          string    `bun:"body"`
+	ShareAddress  bool      `bun:"share_address"`
 	CreatedAt     time.Time `bun:"created_at"`
 }
 
 // InsertContactMessage stores a message and sets its ID.
 func InsertContactMessage(ctx context.Context, db bun.IDB, m *passerelle.ContactMessage) error {
-	r := &contactRow{PracticeID: m.PracticeID, SenderID: m.SenderID, RecipientID: m.RecipientID, Body: m.Body, CreatedAt: m.CreatedAt}
+	r := &contactRow{PracticeID: m.PracticeID, SenderID: m.SenderID, RecipientID: m.RecipientID, Body: m.Body, ShareAddress: m.ShareAddress, CreatedAt: m.CreatedAt}
 	if _, err := db.NewInsert().Model(r).Returning("id").Exec(ctx); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func GetContactMessage(ctx context.Context, db bun.IDB, id int64) (*passerelle.C
 		return nil, err
 	}
 	return &passerelle.ContactMessage{ID: r.ID, PracticeID: r.PracticeID, SenderID: r.SenderID, SenderName: name,
-		RecipientID: r.RecipientID, Body: r.Body, CreatedAt: r.CreatedAt}, nil
+		RecipientID: r.RecipientID, Body: r.Body, ShareAddress: r.ShareAddress, CreatedAt: r.CreatedAt}, nil
 }
 
 // InsertContactNotification stores the notification of a contact message,

@@ -67,6 +67,25 @@ func TestContactAuthor(t *testing.T) {
 			t.Errorf("audit: %+v, %v", entries, err)
 		}
 
+		// A reader who chooses to be answered by e-mail gives their
+		// address to the author, and only then.
+		if err := s.Service.ContactAuthor(ctx, w.LilleAuthor, forum.ID, "Répondez-moi par courriel, merci.", true); err != nil {
+			t.Fatal(err)
+		}
+		var shared passerelle.Notification
+		waitFor(t, "the shared address", func() bool {
+			items, _, err := s.Service.Notifications(ctx, w.RoubaixAuthor)
+			for _, it := range items {
+				if it.Type == passerelle.NotifyContact && strings.Contains(it.Message, "Répondez-moi") {
+					shared = it
+				}
+			}
+			return err == nil && shared.ID != 0
+		})
+		if !strings.Contains(shared.Message, w.LilleAuthor.Email) {
+			t.Errorf("the address the reader chose to give is missing: %q", shared.Message)
+		}
+
 		// The author has no form on their own sheet and may not write to
 		// themselves.
 		au := s.browser(t)
@@ -79,13 +98,14 @@ func TestContactAuthor(t *testing.T) {
 		disabled := *w.LilleAuthor
 		now := time.Now()
 		disabled.DisabledAt = &now
-		if err := s.Service.ContactAuthor(ctx, &disabled, forum.ID, text); passerelle.ErrorCode(err) != passerelle.EForbidden {
+		if err := s.Service.ContactAuthor(ctx, &disabled, forum.ID, text, false); passerelle.ErrorCode(err) != passerelle.EForbidden {
 			t.Errorf("disabled sender: %v", err)
 		}
 
 		// Five messages at once, then the sender waits.
 		for i := 1; i < passerelle.ContactThrottle.Free; i++ {
-			if err := s.Service.ContactAuthor(ctx, w.Reader, forum.ID, text); err != nil {
+			_ = i
+			if err := s.Service.ContactAuthor(ctx, w.Reader, forum.ID, text, false); err != nil {
 				t.Fatalf("message %d: %v", i+1, err)
 			}
 		}

@@ -31,7 +31,8 @@ func (s *Server) contactPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	message := r.PostForm.Get("contact-message")
-	err = s.svc.ContactAuthor(r.Context(), u, id, message)
+	share := r.PostForm.Get("contact-share") == "on"
+	err = s.svc.ContactAuthor(r.Context(), u, id, message, share)
 	code := errorCode(err)
 	tr := s.tr(r)
 	var errs []view.FormError
