@@ -341,6 +341,8 @@ func leakParams(lw *leakWorld, w *testenv.World) func(route, param string) []str
 			return []string{"emploi"}
 		case "chunk", "item", "file":
 			return []string{"1"}
+		case "width":
+			return []string{"320"} // a cover's size
 		case "token", "key":
 			return []string{"unknown"}
 		}
