@@ -339,6 +339,22 @@ func (t *Translator) Number(n int) string {
 	return b.String()
 }
 
+// Decimal formats v with one decimal, the language's decimal mark and
+// thousands separator: "1 234,5" in French, "1,234.5" in English.
+func (t *Translator) Decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.Atoi(whole)
+	if err != nil { // beyond an int: left as it is
+		return s
+	}
+	out := t.Number(n)
+	if n == 0 && strings.HasPrefix(whole, "-") {
+		out = "-" + out
+	}
+	return out + t.msgs["number.decimal"] + frac
+}
+
 // Date formats the day of t in Location: "28 novembre 2026", "1er mars 2026",
 // "28 November 2026". The zero time gives "".
 func (t *Translator) Date(d time.Time) string {

@@ -172,7 +172,7 @@ func TestNoUnusedKeys(t *testing.T) {
 		// Durations and the charts' words (models_desk.go, internal/web pages_figures.go).
 		"desk.duration.", "desk.charts."}
 	for _, k := range cat.Keys("fr") {
-		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" ||
+		if used[k] || strings.HasPrefix(k, "date.") || strings.HasPrefix(k, "since.") || k == "number.group" || k == "number.decimal" ||
 			slices.ContainsFunc(fromGo, func(p string) bool { return strings.HasPrefix(k, p) }) {
 			continue
 		}
@@ -224,6 +224,14 @@ func TestTranslator(t *testing.T) {
 	}
 	if got := en.Number(1234567); got != "1,234,567" {
 		t.Errorf("en Number = %q", got)
+	}
+	for v, want := range map[float64][2]string{0: {"0,0", "0.0"}, 2.25: {"2,2", "2.2"}, 1234.56: {"1\u202f234,6", "1,234.6"}, -0.4: {"-0,4", "-0.4"}} {
+		if got := fr.Decimal(v); got != want[0] {
+			t.Errorf("fr Decimal(%v) = %q, want %q", v, got, want[0])
+		}
+		if got := en.Decimal(v); got != want[1] {
+			t.Errorf("en Decimal(%v) = %q, want %q", v, got, want[1])
+		}
 	}
 	// Dates, in Paris time.
 	d := time.Date(2026, time.November, 28, 13, 5, 0, 0, time.UTC)

@@ -56,7 +56,7 @@ func figureCharts(tr *view.Translator, f *service.Figures) []view.ChartView {
 		if math.IsNaN(v) {
 			return "—"
 		}
-		return tr.T("desk.charts.days", "n", fmt.Sprintf("%.1f", v))
+		return tr.T("desk.charts.days", "n", tr.Decimal(v))
 	}
 	var places []string
 	var medians []float64
