@@ -31,12 +31,13 @@ type MailPart struct {
 	Data        []byte
 }
 
-// WaitMail waits (up to 20 s) for the outbox message <key>.eml, as the River
-// job writes it, and returns it decoded.
+// WaitMail waits (up to a minute, room for a busy machine under -race) for
+// the outbox message <key>.eml, as the River job writes it, and returns it
+// decoded.
 func WaitMail(t testing.TB, outbox, key string) *Mail {
 	t.Helper()
 	path := filepath.Join(outbox, key+".eml")
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		raw, err := os.ReadFile(path)
 		if err == nil {
@@ -47,7 +48,7 @@ func WaitMail(t testing.TB, outbox, key string) *Mail {
 			return m
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no e-mail %s after 20 s", path)
+			t.Fatalf("no e-mail %s after a minute", path)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -109,6 +109,21 @@ func tokenProblem(tr *view.Translator, prefix string, err error) string {
 	return ""
 }
 
+// pageFailureLimit is the route middleware of the pages' password and
+// token entry points: a client over its failures (refused tokens and
+// links, counted by the handlers with s.limiter.fail) gets the rate-limit
+// page, 429 with Retry-After, before anything else is read. (The API's is
+// apiFailureLimit.)
+func (s *Server) pageFailureLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.limited(w, clientKey(r)) {
+			s.errorPage(w, r, rateLimited())
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // limited answers a password entry point that is over its limits: it sets
 // Retry-After and reports true when keys are blocked.
 func (s *Server) limited(w http.ResponseWriter, keys ...string) bool {
@@ -143,11 +158,6 @@ func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request) {
 	title := tr.T("invite.accept.heading")
 	token := chi.URLParam(r, "token")
 	data := &view.InvitationData{Token: token}
-	if s.limited(w, clientKey(r)) {
-		data.Problem = tr.T("invite.problem.rate_limited")
-		s.render(w, r, http.StatusTooManyRequests, "invitation", &view.Page{Title: title, Data: data})
-		return
-	}
 	inv, err := s.svc.InvitationByToken(r.Context(), token)
 	if err != nil {
 		if data.Problem = tokenProblem(tr, "invite", err); data.Problem == "" {
@@ -183,11 +193,6 @@ func (s *Server) acceptInvitationPage(w http.ResponseWriter, r *http.Request) {
 	title := tr.T("invite.accept.heading")
 	token := chi.URLParam(r, "token")
 	data := &view.InvitationData{Token: token}
-	if s.limited(w, clientKey(r)) {
-		data.Problem = tr.T("invite.problem.rate_limited")
-		s.render(w, r, http.StatusTooManyRequests, "invitation", &view.Page{Title: title, Data: data})
-		return
-	}
 	inv, err := s.svc.InvitationByToken(r.Context(), token)
 	if err == nil {
 		s.fillInvitation(r, data, inv)
@@ -242,8 +247,10 @@ func (s *Server) requestResetPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "password_forgot", &view.Page{Title: title, Data: data})
 		return
 	}
+	// The client's own limit is the route's (pageFailureLimit); an address
+	// asked for too often is refused here.
 	keys := []string{clientKey(r), "reset:" + passerelle.NormalizeEmail(email)}
-	if s.limited(w, keys...) {
+	if s.limited(w, keys[1]) {
 		data.Errors = []view.FormError{{Message: tr.T("form.error.rate_limited")}}
 		s.render(w, r, http.StatusTooManyRequests, "password_forgot", &view.Page{Title: title, Data: data})
 		return
@@ -261,11 +268,6 @@ func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) {
 	tr := s.tr(r)
 	title := tr.T("password.reset.heading")
 	data := &view.PasswordResetData{Token: chi.URLParam(r, "token")}
-	if s.limited(w, clientKey(r)) {
-		data.Problem = tr.T("form.error.rate_limited")
-		s.render(w, r, http.StatusTooManyRequests, "password_reset", &view.Page{Title: title, Data: data})
-		return
-	}
 	if err := s.svc.CheckPasswordReset(r.Context(), data.Token); err != nil {
 		if data.Problem = tokenProblem(tr, "password", err); data.Problem == "" {
 			s.errorPage(w, r, err)
@@ -288,11 +290,6 @@ func (s *Server) doResetPasswordPage(w http.ResponseWriter, r *http.Request) {
 	tr := s.tr(r)
 	title := tr.T("password.reset.heading")
 	data := &view.PasswordResetData{Token: chi.URLParam(r, "token")}
-	if s.limited(w, clientKey(r)) {
-		data.Problem = tr.T("form.error.rate_limited")
-		s.render(w, r, http.StatusTooManyRequests, "password_reset", &view.Page{Title: title, Data: data})
-		return
-	}
 	password := r.PostForm.Get("password")
 	err := s.svc.CheckPasswordReset(r.Context(), data.Token)
 	if err == nil && password != r.PostForm.Get("confirm") {

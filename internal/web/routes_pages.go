@@ -138,18 +138,21 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/unsubscribe", s.unsubscribeDonePage) // the link's holder: service.Unsubscribe
 
 	// One's account.
-	get("/invitations/{token}", s.invitationPage)                        // the link's holder: service.InvitationByToken (rate limited)
-	r.Post("/invitations/{token}", s.acceptInvitationPage)               // the link's holder: service.AcceptInvitation (rate limited)
-	get("/mot-de-passe/oublie", s.forgotPasswordPage)                    // anyone
-	r.Post("/mot-de-passe/oublie", s.requestResetPage)                   // anyone: service.RequestPasswordReset (rate limited)
-	get("/mot-de-passe/reinitialiser/{token}", s.resetPasswordPage)      // the link's holder: service.CheckPasswordReset
-	r.Post("/mot-de-passe/reinitialiser/{token}", s.doResetPasswordPage) // the link's holder: service.ResetPassword (rate limited)
-	get("/compte", s.accountPage)                                        // signed in
-	r.Post("/compte/mot-de-passe", s.changePasswordPage)                 // signed in, with the current password: service.ChangePassword
-	r.Post("/compte/mot-de-passe/supprimer", s.removePasswordPage)       // signed in, linked to the provider: service.RemovePassword (pages_oidc.go)
-	get("/compte/jetons", s.tokensPage)                                  // signed in, own: service.Tokens
-	r.Post("/compte/jetons", s.createTokenPage)                          // signed in: service.CreateNamedToken
-	r.Post("/compte/jetons/{id}/revoquer", s.revokeTokenPage)            // signed in, own: service.RevokeTokenByID
+	limited := r.With(s.pageFailureLimit)                                      // a client over its failures gets the 429 page before the handler runs
+	limited.Get("/invitations/{token}", s.invitationPage)                      // the link's holder: service.InvitationByToken (rate limited)
+	limited.Head("/invitations/{token}", s.invitationPage)                     // (as GET)
+	limited.Post("/invitations/{token}", s.acceptInvitationPage)               // the link's holder: service.AcceptInvitation (rate limited)
+	get("/mot-de-passe/oublie", s.forgotPasswordPage)                          // anyone
+	limited.Post("/mot-de-passe/oublie", s.requestResetPage)                   // anyone: service.RequestPasswordReset (rate limited; per address too)
+	limited.Get("/mot-de-passe/reinitialiser/{token}", s.resetPasswordPage)    // the link's holder: service.CheckPasswordReset (rate limited)
+	limited.Head("/mot-de-passe/reinitialiser/{token}", s.resetPasswordPage)   // (as GET)
+	limited.Post("/mot-de-passe/reinitialiser/{token}", s.doResetPasswordPage) // the link's holder: service.ResetPassword (rate limited)
+	get("/compte", s.accountPage)                                              // signed in
+	r.Post("/compte/mot-de-passe", s.changePasswordPage)                       // signed in, with the current password: service.ChangePassword
+	r.Post("/compte/mot-de-passe/supprimer", s.removePasswordPage)             // signed in, linked to the provider: service.RemovePassword (pages_oidc.go)
+	get("/compte/jetons", s.tokensPage)                                        // signed in, own: service.Tokens
+	r.Post("/compte/jetons", s.createTokenPage)                                // signed in: service.CreateNamedToken
+	r.Post("/compte/jetons/{id}/revoquer", s.revokeTokenPage)                  // signed in, own: service.RevokeTokenByID
 
 	// Administration. Invitations are open to moderators too.
 	get("/admin/invitations", s.adminInvitationsPage)                      // administrators, moderators on their territories: service.Invitations
