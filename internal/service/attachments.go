@@ -133,14 +133,8 @@ func readError(err error) error {
 // too_large (over the configured size, or over the account's storage quota
 // with fields {"file":"quota"}; nothing is kept).
 func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int64, name string, content io.Reader) (*passerelle.Attachment, error) {
-	if actor == nil {
-		return nil, SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
+	p, snap, err := s.loadFor(ctx, actor, practiceID, passerelle.ActionAttach)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionAttach); err != nil {
 		return nil, err
 	}
 	if n, err := store.CountAttachments(ctx, s.DB.Read, p.ID); err != nil {
@@ -324,14 +318,8 @@ func (s *Service) RemoveAttachment(ctx context.Context, actor Actor, id int64) e
 // Errors: unauthenticated, not_found, forbidden, conflict (not a draft, or
 // changed meanwhile).
 func (s *Service) DeleteDraft(ctx context.Context, actor Actor, id int64) error {
-	if actor == nil {
-		return SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	p, _, err := s.loadFor(ctx, actor, id, passerelle.ActionDelete)
 	if err != nil {
-		return err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionDelete); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -25,14 +25,8 @@ func (s *Service) claimTTL() time.Duration {
 // moderator of the territory, or the author), conflict (not submitted, or
 // another moderator's live claim without takeover; its holder is named).
 func (s *Service) Claim(ctx context.Context, actor Actor, id int64, takeover bool) (*passerelle.Claim, error) {
-	if actor == nil {
-		return nil, SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	p, _, err := s.loadFor(ctx, actor, id, passerelle.ActionClaim)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionClaim); err != nil {
 		return nil, err
 	}
 	now := store.Now()
@@ -77,14 +71,8 @@ func claimHeld(c *passerelle.Claim) error {
 // Release gives up actor's claim on a submission. Errors: unauthenticated,
 // not_found, forbidden, conflict (not submitted, or actor holds no claim).
 func (s *Service) Release(ctx context.Context, actor Actor, id int64) error {
-	if actor == nil {
-		return SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	p, _, err := s.loadFor(ctx, actor, id, passerelle.ActionRelease)
 	if err != nil {
-		return err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionRelease); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -85,14 +85,8 @@ func (s *Service) Comments(ctx context.Context, actor Actor, id int64) ([]passer
 // forbidden, conflict (wrong state), validation_failed (empty or too long
 // comment, unknown field).
 func (s *Service) AddComment(ctx context.Context, actor Actor, id int64, body string, fields []string) (*passerelle.Comment, error) {
-	if actor == nil {
-		return nil, SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	p, snap, err := s.loadFor(ctx, actor, id, passerelle.ActionComment)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionComment); err != nil {
 		return nil, err
 	}
 	body = strings.TrimSpace(body)

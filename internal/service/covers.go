@@ -47,14 +47,8 @@ func coverError(code, reason, msg string) error {
 // attachments' size limit, or a picture of more than
 // passerelle.MaxCoverPixels).
 func (s *Service) SetCover(ctx context.Context, actor Actor, practiceID int64, alt string, content io.Reader) (*passerelle.Practice, error) {
-	if actor == nil {
-		return nil, SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
+	p, snap, err := s.loadFor(ctx, actor, practiceID, passerelle.ActionAttach)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionAttach); err != nil {
 		return nil, err
 	}
 	alt = strings.TrimSpace(alt)
@@ -171,14 +165,8 @@ func (s *Service) deleteCover(c *passerelle.Cover) {
 // RemoveCover takes a practice's cover away (its author, while editable).
 // Errors: unauthenticated, not_found, forbidden, conflict.
 func (s *Service) RemoveCover(ctx context.Context, actor Actor, practiceID int64) error {
-	if actor == nil {
-		return SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, practiceID)
+	p, snap, err := s.loadFor(ctx, actor, practiceID, passerelle.ActionAttach)
 	if err != nil {
-		return err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionAttach); err != nil {
 		return err
 	}
 	var old *passerelle.Cover

@@ -129,14 +129,8 @@ func (s *Service) Landing(ctx context.Context, actor Actor) (string, error) {
 // Errors: unauthenticated, not_found, forbidden (neither its author nor a
 // moderator of its territory), conflict (not published).
 func (s *Service) ConfirmCurrent(ctx context.Context, actor Actor, id int64) (*passerelle.Practice, error) {
-	if actor == nil {
-		return nil, SignInNeeded()
-	}
-	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	p, _, err := s.loadFor(ctx, actor, id, passerelle.ActionConfirmCurrent)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkActivity(snap, actor, p, passerelle.ActionConfirmCurrent); err != nil {
 		return nil, err
 	}
 	now := store.Now()

@@ -232,6 +232,23 @@ func visible(snap *authz.Snapshot, actor Actor, p *passerelle.Practice) bool {
 	return passerelle.AudienceOf(snap, actor, p).SeesPractice(p)
 }
 
+// loadFor is the preamble of every use case on one practice: actor must be
+// signed in, may see practice id (load) and may do action on it in its
+// present state (checkActivity).
+func (s *Service) loadFor(ctx context.Context, actor Actor, id int64, action passerelle.Action) (*passerelle.Practice, *authz.Snapshot, error) {
+	if actor == nil {
+		return nil, nil, SignInNeeded()
+	}
+	p, snap, err := s.load(ctx, s.DB.Read, actor, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := checkActivity(snap, actor, p, action); err != nil {
+		return nil, nil, err
+	}
+	return p, snap, nil
+}
+
 // load returns the practice if actor may see it, and a not_found error
 // otherwise — the same answer whether it exists or not.
 func (s *Service) load(ctx context.Context, db bun.IDB, actor Actor, id int64) (*passerelle.Practice, *authz.Snapshot, error) {
