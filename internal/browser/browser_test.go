@@ -111,6 +111,31 @@ func startServerDir(t *testing.T, dialect string, extra ...string) (base, dataDi
 	return "", ""
 }
 
+// browserRun is what a browser story needs on one database: the demo
+// server's base URL, a fresh headless Chromium, the axe-core source and the
+// test's screenshot folder.
+type browserRun struct {
+	dialect, base, axe, shots string
+	ctx                       context.Context
+}
+
+// inBrowser runs story once per database (SQLite, and PostgreSQL when it is
+// configured) as a subtest, each against a demo server of its own; browser
+// tests are skipped under -short.
+func inBrowser(t *testing.T, story func(t *testing.T, b browserRun)) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	axe := axeSource(t)
+	for _, dialect := range testenv.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			base := startServer(t, dialect)
+			story(t, browserRun{dialect: dialect, base: base, axe: axe, shots: artifactsDir(t), ctx: newBrowser(t)})
+		})
+	}
+}
+
 type testWriter struct{ t *testing.T }
 
 func (w testWriter) Write(p []byte) (int, error) {
@@ -249,98 +274,91 @@ func logout(t *testing.T, ctx context.Context) {
 // TestCoreLoopInBrowser: a contributor submits a practice through the pages,
 // a moderator approves it, and it shows on the territory pages.
 func TestCoreLoopInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	axe := axeSource(t)
-	for _, dialect := range testenv.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			base := startServer(t, dialect)
-			ctx := newBrowser(t)
-			shots := artifactsDir(t)
+	inBrowser(t, func(t *testing.T, b browserRun) {
+		base, ctx, shots, axe := b.base, b.ctx, b.shots, b.axe
+		dialect := b.dialect
 
-			run(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
-			checkAccessibility(t, ctx, axe, "home")
-			screenshots(t, ctx, shots, "home")
+		run(t, ctx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		checkAccessibility(t, ctx, axe, "home")
+		screenshots(t, ctx, shots, "home")
 
-			run(t, ctx, "login page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("main h1")))
-			checkAccessibility(t, ctx, axe, "login")
-			login(t, ctx, base, "sophie.lemaire@passerelle.test")
+		run(t, ctx, "login page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		checkAccessibility(t, ctx, axe, "login")
+		login(t, ctx, base, "sophie.lemaire@passerelle.test")
 
-			// A first try with the title only: the submit button says what
-			// is missing instead of sending a submission to be refused, and
-			// takes the author to the first missing field.
-			title := "Café-emploi des Moulins " + dialect
-			run(t, ctx, "new practice, title only",
-				chromedp.Navigate(base+"/fiches/nouvelle"),
-				chromedp.WaitVisible(chromedp.CSS(`input[name=title]`)),
-				chromedp.Click(chromedp.CSS(`input[name=kind][value=experience]`)),
-				chromedp.SendKeys(chromedp.CSS(`input[name=title]`), title),
-				chromedp.Click(chromedp.CSS(`button[name=action][value=submit]`)),
-				chromedp.WaitReady(chromedp.CSS(`textarea#summary:focus`)),
-			)
-			if says := get(t, ctx, "submit button", chromedp.Text(chromedp.CSS(`#submit-button`))); !strings.Contains(says, "Pour soumettre, complétez\u00a0: Résumé") && !strings.Contains(says, "To submit, fill in: Summary") {
-				t.Errorf("the submit button of an incomplete draft says %q", says)
+		// A first try with the title only: the submit button says what
+		// is missing instead of sending a submission to be refused, and
+		// takes the author to the first missing field.
+		title := "Café-emploi des Moulins " + dialect
+		run(t, ctx, "new practice, title only",
+			chromedp.Navigate(base+"/fiches/nouvelle"),
+			chromedp.WaitVisible(chromedp.CSS(`input[name=title]`)),
+			chromedp.Click(chromedp.CSS(`input[name=kind][value=experience]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=title]`), title),
+			chromedp.Click(chromedp.CSS(`button[name=action][value=submit]`)),
+			chromedp.WaitReady(chromedp.CSS(`textarea#summary:focus`)),
+		)
+		if says := get(t, ctx, "submit button", chromedp.Text(chromedp.CSS(`#submit-button`))); !strings.Contains(says, "Pour soumettre, complétez\u00a0: Résumé") && !strings.Contains(says, "To submit, fill in: Summary") {
+			t.Errorf("the submit button of an incomplete draft says %q", says)
+		}
+		checkAccessibility(t, ctx, axe, "practice form, incomplete")
+		screenshots(t, ctx, shots, "practice-form-missing")
+		kept := get(t, ctx, "typed title kept", chromedp.Value(chromedp.CSS(`input[name=title]`)))
+		if kept != title {
+			t.Fatalf("title after refusal = %q, want %q", kept, title)
+		}
+
+		run(t, ctx, "complete and submit",
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=summary]`), "Un café mensuel où habitants et employeurs se rencontrent."),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=body]`), "## Déroulé\n\nChaque mois, des **employeurs** du bassin viennent au centre social."),
+			chromedp.SetValue(chromedp.CSS(`select[name=territory]`), "qpv-lille-moulins"),
+			chromedp.Click(chromedp.CSS(`input[name=themes][value=emploi]`)),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=context]`), "Un taux de chômage deux fois supérieur à la moyenne."),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=actions]`), "Dix cafés-emploi en 2025 avec la Mission locale."),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=results]`), "35 personnes accompagnées, 12 embauches."),
+			chromedp.Click(chromedp.CSS(`button[name=action][value=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`main article.practice`)), // the old page has an h1 too
+		)
+		loc := get(t, ctx, "practice page", chromedp.Location())
+		if !strings.Contains(loc, "/fiches/") || strings.Contains(loc, "/modifier") || strings.Contains(loc, "nouvelle") {
+			fatalAt(t, ctx, "after submit", fmt.Errorf("not on the practice page"))
+		}
+		practiceURL := strings.SplitN(loc, "?", 2)[0]
+		checkAccessibility(t, ctx, axe, "practice (submitted)")
+		screenshots(t, ctx, shots, "practice-submitted")
+		logout(t, ctx)
+
+		login(t, ctx, base, "karim.benali@passerelle.test")
+		run(t, ctx, "review queue", chromedp.Navigate(base+"/relecture"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		queue := get(t, ctx, "queue text", chromedp.Text(chromedp.CSS("main")))
+		if !strings.Contains(queue, title) {
+			t.Fatalf("queue does not list %q:\n%s", title, queue)
+		}
+		checkAccessibility(t, ctx, axe, "review queue")
+		screenshots(t, ctx, shots, "queue")
+		run(t, ctx, "approve",
+			chromedp.Navigate(practiceURL),
+			chromedp.WaitVisible(chromedp.CSS(`input[name=decision][value=approve]`)),
+			chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), "Très clair, merci !"),
+			chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`main .flash`)),
+		)
+		logout(t, ctx)
+
+		for _, code := range []string{"qpv-lille-moulins", "59350", "59", "32"} {
+			run(t, ctx, "territory "+code,
+				chromedp.Navigate(base+"/territoires/"+code),
+				chromedp.WaitVisible(chromedp.CSS("main h1")))
+			text := get(t, ctx, "territory text", chromedp.Text(chromedp.CSS("main")))
+			if !strings.Contains(text, title) {
+				t.Errorf("territory %s does not show %q", code, title)
 			}
-			checkAccessibility(t, ctx, axe, "practice form, incomplete")
-			screenshots(t, ctx, shots, "practice-form-missing")
-			kept := get(t, ctx, "typed title kept", chromedp.Value(chromedp.CSS(`input[name=title]`)))
-			if kept != title {
-				t.Fatalf("title after refusal = %q, want %q", kept, title)
-			}
-
-			run(t, ctx, "complete and submit",
-				chromedp.SendKeys(chromedp.CSS(`textarea[name=summary]`), "Un café mensuel où habitants et employeurs se rencontrent."),
-				chromedp.SendKeys(chromedp.CSS(`textarea[name=body]`), "## Déroulé\n\nChaque mois, des **employeurs** du bassin viennent au centre social."),
-				chromedp.SetValue(chromedp.CSS(`select[name=territory]`), "qpv-lille-moulins"),
-				chromedp.Click(chromedp.CSS(`input[name=themes][value=emploi]`)),
-				chromedp.SendKeys(chromedp.CSS(`textarea[name=context]`), "Un taux de chômage deux fois supérieur à la moyenne."),
-				chromedp.SendKeys(chromedp.CSS(`textarea[name=actions]`), "Dix cafés-emploi en 2025 avec la Mission locale."),
-				chromedp.SendKeys(chromedp.CSS(`textarea[name=results]`), "35 personnes accompagnées, 12 embauches."),
-				chromedp.Click(chromedp.CSS(`button[name=action][value=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`main article.practice`)), // the old page has an h1 too
-			)
-			loc := get(t, ctx, "practice page", chromedp.Location())
-			if !strings.Contains(loc, "/fiches/") || strings.Contains(loc, "/modifier") || strings.Contains(loc, "nouvelle") {
-				fatalAt(t, ctx, "after submit", fmt.Errorf("not on the practice page"))
-			}
-			practiceURL := strings.SplitN(loc, "?", 2)[0]
-			checkAccessibility(t, ctx, axe, "practice (submitted)")
-			screenshots(t, ctx, shots, "practice-submitted")
-			logout(t, ctx)
-
-			login(t, ctx, base, "karim.benali@passerelle.test")
-			run(t, ctx, "review queue", chromedp.Navigate(base+"/relecture"), chromedp.WaitVisible(chromedp.CSS("main h1")))
-			queue := get(t, ctx, "queue text", chromedp.Text(chromedp.CSS("main")))
-			if !strings.Contains(queue, title) {
-				t.Fatalf("queue does not list %q:\n%s", title, queue)
-			}
-			checkAccessibility(t, ctx, axe, "review queue")
-			screenshots(t, ctx, shots, "queue")
-			run(t, ctx, "approve",
-				chromedp.Navigate(practiceURL),
-				chromedp.WaitVisible(chromedp.CSS(`input[name=decision][value=approve]`)),
-				chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)),
-				chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), "Très clair, merci !"),
-				chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`main .flash`)),
-			)
-			logout(t, ctx)
-
-			for _, code := range []string{"qpv-lille-moulins", "59350", "59", "32"} {
-				run(t, ctx, "territory "+code,
-					chromedp.Navigate(base+"/territoires/"+code),
-					chromedp.WaitVisible(chromedp.CSS("main h1")))
-				text := get(t, ctx, "territory text", chromedp.Text(chromedp.CSS("main")))
-				if !strings.Contains(text, title) {
-					t.Errorf("territory %s does not show %q", code, title)
-				}
-			}
-			checkAccessibility(t, ctx, axe, "territory")
-			screenshots(t, ctx, shots, "territory")
-			run(t, ctx, "published practice", chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS("main h1")))
-			checkAccessibility(t, ctx, axe, "practice (published)")
-			screenshots(t, ctx, shots, "practice-published")
-		})
-	}
+		}
+		checkAccessibility(t, ctx, axe, "territory")
+		screenshots(t, ctx, shots, "territory")
+		run(t, ctx, "published practice", chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		checkAccessibility(t, ctx, axe, "practice (published)")
+		screenshots(t, ctx, shots, "practice-published")
+	})
 }

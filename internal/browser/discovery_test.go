@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/passerelle/passerelle/internal/testenv"
 )
 
 // TestDiscoveryInBrowser runs axe-core on the discovery pages of the demo
@@ -13,38 +11,30 @@ import (
 // tool catalogue, the themes, the territory tree and a territory's page —
 // and keeps their screenshots.
 func TestDiscoveryInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	axe := axeSource(t)
-	for _, dialect := range testenv.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			base := startServer(t, dialect)
-			ctx := newBrowser(t)
-			shots := artifactsDir(t)
-			for _, p := range []struct{ name, path string }{
-				{"search", "/recherche?q=emploi"},
-				{"search-unknown-filter", "/recherche?territory=00"},
-				{"tools", "/outils"},
-				{"themes", "/themes"},
-				{"territories", "/territoires"},
-				{"territory", "/territoires/59"},
-			} {
-				run(t, ctx, p.name, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
-				checkAccessibility(t, ctx, axe, p.name)
-				screenshots(t, ctx, shots, p.name)
-			}
-			// The header's search box leads to the search page.
-			run(t, ctx, "header search",
-				chromedp.Navigate(base+"/"),
-				chromedp.WaitVisible(chromedp.CSS("#site-search-q")),
-				chromedp.SendKeys(chromedp.CSS("#site-search-q"), "egalite"),
-				chromedp.Submit(chromedp.CSS("#site-search-q")),
-				chromedp.WaitVisible(chromedp.CSS(".discover-results")),
-			)
-			if q := get(t, ctx, "search text kept", chromedp.Value(chromedp.CSS("main input#q"))); q != "egalite" {
-				t.Errorf("search box after submit = %q", q)
-			}
-		})
-	}
+	inBrowser(t, func(t *testing.T, b browserRun) {
+		base, ctx, shots, axe := b.base, b.ctx, b.shots, b.axe
+		for _, p := range []struct{ name, path string }{
+			{"search", "/recherche?q=emploi"},
+			{"search-unknown-filter", "/recherche?territory=00"},
+			{"tools", "/outils"},
+			{"themes", "/themes"},
+			{"territories", "/territoires"},
+			{"territory", "/territoires/59"},
+		} {
+			run(t, ctx, p.name, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			checkAccessibility(t, ctx, axe, p.name)
+			screenshots(t, ctx, shots, p.name)
+		}
+		// The header's search box leads to the search page.
+		run(t, ctx, "header search",
+			chromedp.Navigate(base+"/"),
+			chromedp.WaitVisible(chromedp.CSS("#site-search-q")),
+			chromedp.SendKeys(chromedp.CSS("#site-search-q"), "egalite"),
+			chromedp.Submit(chromedp.CSS("#site-search-q")),
+			chromedp.WaitVisible(chromedp.CSS(".discover-results")),
+		)
+		if q := get(t, ctx, "search text kept", chromedp.Value(chromedp.CSS("main input#q"))); q != "egalite" {
+			t.Errorf("search box after submit = %q", q)
+		}
+	})
 }
