@@ -186,13 +186,15 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 		if recipients, err = partyRecipients(ctx, db, snap, p, ev, a.Told(ev.ActorID == p.AuthorID)); err != nil {
 			return err
 		}
-	} else if t := passerelle.TransitionFor(ev.Action, p); t != nil && t.Notify != "" {
+	} else if t := passerelle.TransitionFor(ev.Action, p); t != nil && (t.Notify != "" || t.FanOut) {
 		typ, fanOut = t.Notify, t.FanOut
 		if t.Replaces {
 			about = p.UpdateOf // the update is online: the published sheet
 		}
-		if recipients, err = partyRecipients(ctx, db, snap, p, ev, t.Told(ev.From)); err != nil {
-			return err
+		if typ != "" {
+			if recipients, err = partyRecipients(ctx, db, snap, p, ev, t.Told(ev.From)); err != nil {
+				return err
+			}
 		}
 	} else {
 		return nil

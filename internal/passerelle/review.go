@@ -81,8 +81,11 @@ type Transition struct {
 	// from changes requested (a resubmission): the review is under way, so
 	// its holder is told rather than every moderator (PartyHolder).
 	TellOnReturn Party
-	// FanOut: the transition also tells the subscribers whose
-	// subscriptions match the practice (a publication).
+	// FanOut: the transition makes the practice public, and the
+	// subscribers whose subscriptions match it are told of it — once per
+	// practice: who already heard of it (an earlier publication) is not
+	// told again. A restored practice whose publication's fan-out found
+	// it archived is thus still announced.
 	FanOut bool
 	// Replaces: the working revision's content replaces the content of the
 	// published practice it updates (update.go), which stays published.
@@ -105,7 +108,7 @@ var Transitions = []Transition{
 	{Action: ActionRequestChanges, From: []Status{StatusSubmitted}, To: StatusChangesRequested, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyChangesRequested, Tell: PartyAuthor},
 	{Action: ActionReject, From: []Status{StatusSubmitted}, To: StatusRejected, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyRejected, Tell: PartyAuthor},
 	{Action: ActionArchive, For: SubjectSheet, From: []Status{StatusPublished}, To: StatusArchived, By: PartyModerator, Permission: PermArchive},
-	{Action: ActionUnarchive, For: SubjectSheet, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive},
+	{Action: ActionUnarchive, For: SubjectSheet, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive, FanOut: true},
 	// Its author opens an update of a published sheet: a working revision
 	// (update.go), edited, submitted and decided like a draft, while the
 	// published sheet stays as it is.
