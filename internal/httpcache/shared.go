@@ -76,38 +76,36 @@ const maxEntryBytes = 1 << 20
 // as it is to the request that rendered it, and the others waiting render
 // for themselves.
 func (c *Shared) Serve(w http.ResponseWriter, r *http.Request, key string, render http.Handler) {
-	for {
-		c.mu.Lock()
-		if el, ok := c.entries[key]; ok {
-			e := el.Value.(*Entry)
-			if time.Since(e.stored) < c.TTL {
-				c.lru.MoveToFront(el)
-				c.mu.Unlock()
-				e.write(w, r)
-				return
-			}
-			c.remove(el)
-		}
-		if f, ok := c.flights[key]; ok {
+	c.mu.Lock()
+	if el, ok := c.entries[key]; ok {
+		e := el.Value.(*Entry)
+		if time.Since(e.stored) < c.TTL {
+			c.lru.MoveToFront(el)
 			c.mu.Unlock()
-			select {
-			case <-f.done:
-			case <-r.Context().Done():
-				return
-			}
-			if f.entry == nil {
-				break // not storable: render for ourselves
-			}
-			f.entry.write(w, r)
+			e.write(w, r)
 			return
 		}
-		f := &flight{done: make(chan struct{})}
+		c.remove(el)
+	}
+	f, ok := c.flights[key]
+	if !ok {
+		f = &flight{done: make(chan struct{})}
 		c.flights[key] = f
 		c.mu.Unlock()
 		c.lead(w, r, key, f, render)
 		return
 	}
-	render.ServeHTTP(w, r)
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+	case <-r.Context().Done():
+		return
+	}
+	if f.entry == nil {
+		render.ServeHTTP(w, r) // not storable: render for ourselves
+		return
+	}
+	f.entry.write(w, r)
 }
 
 // lead renders the answer of key, stores it if it may be shared, and
