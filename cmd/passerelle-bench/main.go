@@ -25,7 +25,15 @@ func main() {
 	flag.StringVar(&cfg.PostgresURL, "postgres", os.Getenv("PASSERELLE_TEST_DATABASE_URL"),
 		"PostgreSQL server to create a temporary database on (default $PASSERELLE_TEST_DATABASE_URL; empty: skip)")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the temporary SQLite directory and PostgreSQL database")
+	flag.StringVar(&cfg.Reuse, "reuse", "", "keep the seeded databases in this directory and use them again on the next run with as many --practices (no demo, no seeding)")
+	flag.StringVar(&cfg.Only, "only", "", "measure only the scenarios whose name contains this (e.g. \"search mix\"); empty: all")
+	flag.StringVar(&cfg.Record, "record", "", "write the answers to the search mix to this file (suffixed .sqlite, .postgres), to compare two versions' answers")
+	flag.IntVar(&cfg.Mix, "mix", 0, "measure only the first N searches of the search mix (0: all)")
+	pprofAddr := flag.String("pprof", "", "serve the measured server's Go profiles on this loopback address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
+	if *pprofAddr != "" {
+		cfg.ServeArgs = append(cfg.ServeArgs, "--pprof", *pprofAddr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := bench.Run(ctx, cfg); err != nil {

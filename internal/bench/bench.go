@@ -42,8 +42,26 @@ type Config struct {
 	Duration    time.Duration // of each throughput run
 	PostgresURL string        // a server to create a temporary database on; "" skips PostgreSQL
 	Keep        bool          // keep the SQLite directory and the PostgreSQL database
-	Out         io.Writer     // the report
-	Log         io.Writer     // progress
+	// Reuse names a directory where the seeded databases are kept between
+	// runs: the SQLite data directory and the PostgreSQL database's URL of
+	// a run seeded with as many practices are used again, without loading
+	// the demo or seeding (minutes at 100,000). "" seeds afresh each run.
+	Reuse string
+	// Only, when set, measures just the scenarios whose name contains it
+	// (the search mix is named "search mix"), for quicker iterations.
+	Only string
+	// Mix, when positive, measures only the first Mix searches of the
+	// search mix (of MixSize), for quicker iterations.
+	Mix int
+	// Record, when set, names a file where the answers to the search mix
+	// are written (total, ids in order, facets), one line per search: two
+	// runs' files compare an optimisation's answers with the code before.
+	Record string
+	// ServeArgs are added to the command line of the measured server (for
+	// example --pprof 127.0.0.1:6060, to profile it during the run).
+	ServeArgs []string
+	Out       io.Writer // the report
+	Log       io.Writer // progress
 }
 
 // Target is the p95 the issue asks for, single client.
@@ -103,6 +121,10 @@ func report(cfg Config, all []Figures, seedTimes map[string]time.Duration, dbs [
 	fmt.Fprintf(cfg.Out, "\n%d practices; one client: %d requests per scenario; then %d clients for %s\n\n",
 		cfg.Practices, cfg.Requests, cfg.Clients, cfg.Duration)
 	for _, d := range dbs {
+		if seedTimes[d] == 0 {
+			fmt.Fprintf(cfg.Out, "seed %s: %d practices seeded by an earlier run (--reuse)\n", d, cfg.Practices)
+			continue
+		}
 		fmt.Fprintf(cfg.Out, "seed %s: %d practices in %.1fs\n", d, cfg.Practices, seedTimes[d].Seconds())
 	}
 	fmt.Fprintln(cfg.Out)
@@ -141,51 +163,15 @@ func report(cfg Config, all []Figures, seedTimes map[string]time.Duration, dbs [
 
 // runOne measures one database: demo data, seed, serve, measure.
 func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Duration, error) {
-	dataDir, err := os.MkdirTemp("", "passerelle-bench-")
+	env, seeded, cleanup, err := prepare(ctx, cfg, dialect)
 	if err != nil {
 		return nil, 0, err
 	}
-	databaseURL := ""
-	if dialect == "postgres" {
-		var drop func()
-		databaseURL, drop, err = store.TempDatabase(ctx, cfg.PostgresURL, "passerelle_bench")
-		if err != nil {
-			return nil, 0, err
-		}
-		if !cfg.Keep {
-			defer drop()
-		} else {
-			fmt.Fprintf(cfg.Log, "keeping database %s\n", databaseURL)
-		}
-	}
-	if cfg.Keep {
-		fmt.Fprintf(cfg.Log, "keeping data directory %s\n", dataDir)
-	} else {
-		defer func() { _ = os.RemoveAll(dataDir) }()
-	}
-	env := append(os.Environ(), "PASSERELLE_DATA_DIR="+dataDir, "PASSERELLE_DATABASE_URL="+databaseURL, "PASSERELLE_LOG_LEVEL=warn")
-
-	fmt.Fprintf(cfg.Log, "[%s] loading the demo data\n", dialect)
-	srv, err := start(ctx, cfg, env, "serve", "--demo")
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := srv.stop(); err != nil {
-		return nil, 0, err
-	}
-
-	fmt.Fprintf(cfg.Log, "[%s] seeding %d practices\n", dialect, cfg.Practices)
-	began := time.Now()
-	seed := exec.CommandContext(ctx, cfg.Binary, "seed", "--practices", fmt.Sprint(cfg.Practices))
-	seed.Env, seed.Stdout, seed.Stderr = env, cfg.Log, cfg.Log
-	if err := seed.Run(); err != nil {
-		return nil, 0, fmt.Errorf("seed: %w", err)
-	}
-	seeded := time.Since(began)
+	defer cleanup()
 
 	fmt.Fprintf(cfg.Log, "[%s] serving\n", dialect)
-	began = time.Now()
-	srv, err = start(ctx, cfg, env, "serve")
+	began := time.Now()
+	srv, err := start(ctx, cfg, env, append([]string{"serve"}, cfg.ServeArgs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -193,16 +179,27 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	if _, err := get(ctx, http.DefaultClient, srv.base+"/api/v1/practices"); err != nil {
 		return nil, 0, fmt.Errorf("first list: %w", err)
 	}
-	fmt.Fprintf(cfg.Out, "[%s] start on %d practices to the first public list served: %.2f s (health checked every 20 ms)\n",
-		dialect, cfg.Practices, time.Since(began).Seconds())
+	firstList := time.Since(began)
+	// A search needs the catalogue, which may still be loading.
+	if _, err := get(ctx, http.DefaultClient, srv.base+"/api/v1/practices?q=habitants"); err != nil {
+		return nil, 0, fmt.Errorf("first search: %w", err)
+	}
+	fmt.Fprintf(cfg.Out, "[%s] start on %d practices to the first public list served: %.2f s, to the first search: %.2f s (health checked every 20 ms)\n",
+		dialect, cfg.Practices, firstList.Seconds(), time.Since(began).Seconds())
 	scenarios, mix, err := buildScenarios(ctx, srv.base)
 	if err != nil {
 		return nil, 0, err
+	}
+	if cfg.Mix > 0 {
+		mix = mix[:min(cfg.Mix, len(mix))]
 	}
 	// Without Accept-Encoding, as wrk and the ceiling: the figures compare
 	// the work of the application, not of compression.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2, DisableCompression: true}, Timeout: 30 * time.Second}
 	var out []Figures
+	if cfg.Only != "" {
+		scenarios = slices.DeleteFunc(scenarios, func(sc scenario) bool { return !strings.Contains(sc.name, cfg.Only) })
+	}
 	// The search mix first, cold: none of its searches was made before.
 	fmt.Fprintf(cfg.Log, "[%s] search mix of %d searches, cold then warm\n", dialect, len(mix))
 	cold := Figures{Database: dialect, Scenario: fmt.Sprintf("search mix, %d searches, cold (API)", len(mix))}
@@ -210,6 +207,11 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	warm := Figures{Database: dialect, Scenario: fmt.Sprintf("search mix, %d searches, warm (API)", len(mix))}
 	warm.Single = single(ctx, client, srv.base, mix, len(mix))
 	warm.Concurrent, warm.Throughput = concurrent(ctx, client, srv.base, mix, cfg.Clients, cfg.Duration)
+	if cfg.Record != "" {
+		if err := record(ctx, client, srv.base, mix, fmt.Sprintf("%s.%s", cfg.Record, dialect)); err != nil {
+			return nil, 0, err
+		}
+	}
 	// Warm up: the first list loads the catalogue, pages are parsed, the
 	// database's caches fill.
 	for _, sc := range scenarios {
@@ -232,6 +234,87 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 		out = append(out, f)
 	}
 	return out, seeded, nil
+}
+
+// prepare returns the environment of a server on a seeded database of
+// dialect, how long seeding took (0 when a database seeded before was
+// reused) and what to do when done with it.
+func prepare(ctx context.Context, cfg Config, dialect string) (env []string, seeded time.Duration, cleanup func(), err error) {
+	var undo []func()
+	cleanup = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
+	// A reused database is known by a file beside it naming the number of
+	// practices seeded and, on PostgreSQL, the database's URL.
+	var marker string
+	var dataDir, databaseURL string
+	if cfg.Reuse != "" {
+		marker = filepath.Join(cfg.Reuse, fmt.Sprintf("%s-%d.seeded", dialect, cfg.Practices))
+		dataDir = filepath.Join(cfg.Reuse, fmt.Sprintf("%s-%d", dialect, cfg.Practices))
+		if b, err := os.ReadFile(marker); err == nil {
+			databaseURL = strings.TrimSpace(string(b))
+			fmt.Fprintf(cfg.Log, "[%s] reusing the database seeded with %d practices in %s\n", dialect, cfg.Practices, cfg.Reuse)
+			env = append(os.Environ(), "PASSERELLE_DATA_DIR="+dataDir, "PASSERELLE_DATABASE_URL="+databaseURL, "PASSERELLE_LOG_LEVEL=warn")
+			return env, 0, cleanup, nil
+		}
+		_ = os.RemoveAll(dataDir)
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, 0, cleanup, err
+		}
+	} else {
+		if dataDir, err = os.MkdirTemp("", "passerelle-bench-"); err != nil {
+			return nil, 0, cleanup, err
+		}
+		if cfg.Keep {
+			fmt.Fprintf(cfg.Log, "keeping data directory %s\n", dataDir)
+		} else {
+			undo = append(undo, func() { _ = os.RemoveAll(dataDir) })
+		}
+	}
+	if dialect == "postgres" {
+		var drop func()
+		databaseURL, drop, err = store.TempDatabase(ctx, cfg.PostgresURL, "passerelle_bench")
+		if err != nil {
+			return nil, 0, cleanup, err
+		}
+		if cfg.Keep || cfg.Reuse != "" {
+			fmt.Fprintf(cfg.Log, "keeping database %s\n", databaseURL)
+		} else {
+			undo = append(undo, drop)
+		}
+	}
+	env = append(os.Environ(), "PASSERELLE_DATA_DIR="+dataDir, "PASSERELLE_DATABASE_URL="+databaseURL, "PASSERELLE_LOG_LEVEL=warn")
+
+	fmt.Fprintf(cfg.Log, "[%s] loading the demo data\n", dialect)
+	srv, err := start(ctx, cfg, env, "serve", "--demo")
+	if err != nil {
+		return nil, 0, cleanup, err
+	}
+	if err := srv.stop(); err != nil {
+		return nil, 0, cleanup, err
+	}
+
+	fmt.Fprintf(cfg.Log, "[%s] seeding %d practices\n", dialect, cfg.Practices)
+	began := time.Now()
+	seed := exec.CommandContext(ctx, cfg.Binary, "seed", "--practices", fmt.Sprint(cfg.Practices))
+	seed.Env, seed.Stdout, seed.Stderr = env, cfg.Log, cfg.Log
+	if err := seed.Run(); err != nil {
+		return nil, 0, cleanup, fmt.Errorf("seed: %w", err)
+	}
+	seeded = time.Since(began)
+	if marker != "" {
+		if err := os.WriteFile(marker, []byte(databaseURL+"\n"), 0o644); err != nil {
+			return nil, 0, cleanup, err
+		}
+	}
+	return env, seeded, cleanup, nil
 }
 
 type scenario struct {
@@ -347,6 +430,35 @@ func buildScenarios(ctx context.Context, base string) ([]scenario, []string, err
 		{"search (API)", searches},
 		{"search \"le\" (API)", []string{"/api/v1/practices?q=le"}},
 	}, mix, nil
+}
+
+// record writes the answers to the searches of mix into file, one line
+// each: the search, the total, the ids in order and the facets.
+func record(ctx context.Context, client *http.Client, base string, mix []string, file string) error {
+	var b strings.Builder
+	for _, u := range mix {
+		body, err := get(ctx, client, base+u)
+		if err != nil {
+			fmt.Fprintf(&b, "%s\terror %v\n", u, err)
+			continue
+		}
+		var list struct {
+			Total int `json:"total"`
+			Items []struct {
+				ID json.Number `json:"id"`
+			} `json:"items"`
+			Facets json.RawMessage `json:"facets"`
+		}
+		if err := json.Unmarshal(body, &list); err != nil {
+			return fmt.Errorf("%s: %w", u, err)
+		}
+		ids := make([]string, len(list.Items))
+		for i, it := range list.Items {
+			ids[i] = it.ID.String()
+		}
+		fmt.Fprintf(&b, "%s\t%d\t%s\t%s\n", u, list.Total, strings.Join(ids, ","), list.Facets)
+	}
+	return os.WriteFile(file, []byte(b.String()), 0o644)
 }
 
 func get(ctx context.Context, client *http.Client, u string) ([]byte, error) {

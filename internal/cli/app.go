@@ -44,6 +44,10 @@ func newLogger(cfg *config.Config, env Env) *slog.Logger {
 // insert-only or a working River client. A bad setting is reported before
 // any folder, file or table is created.
 func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*app, error) {
+	return openWith(ctx, cfg, env, runWorkers, true)
+}
+
+func openWith(ctx context.Context, cfg *config.Config, env Env, runWorkers, fixNow bool) (*app, error) {
 	logger := newLogger(cfg, env)
 	sender, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, OutboxDir: cfg.OutboxDir(),
 		MaxIdle: cfg.MailWorkers})
@@ -79,20 +83,36 @@ func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*a
 			Label: cfg.OIDCLabel, Logger: logger})
 		a.svc.TrustProviderEmail = cfg.OIDCTrustEmail
 	}
-	// Languages of teaching tools written as free text before they were
-	// chosen from a list: mapped to their codes where they can be, named to
-	// the operator where they cannot (their authors are asked when they
-	// next edit the sheet).
-	unmapped, err := a.svc.FixLanguages(ctx)
-	if err != nil {
-		a.close()
-		return nil, fmt.Errorf("languages of teaching tools: %w", err)
-	}
-	for _, u := range unmapped {
-		logger.Warn("a teaching tool's language is no BCP 47 code of the list; its author will be asked to choose one",
-			slog.Int64("practice", u.PracticeID), slog.String("value", u.Value))
+	if fixNow {
+		if err := a.fixLanguages(ctx); err != nil {
+			a.close()
+			return nil, err
+		}
 	}
 	return a, nil
+}
+
+// openServing is open for a server, which fixes the languages of teaching
+// tools (a read of every tool sheet, most of a second at 100,000 practices)
+// in the background, once it serves: see runServe.
+func openServing(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*app, error) {
+	return openWith(ctx, cfg, env, runWorkers, false)
+}
+
+// fixLanguages maps the languages of teaching tools written as free text
+// before they were chosen from a list to their codes where they can be, and
+// names to the operator those where they cannot (their authors are asked
+// when they next edit the sheet).
+func (a *app) fixLanguages(ctx context.Context) error {
+	unmapped, err := a.svc.FixLanguages(ctx)
+	if err != nil {
+		return fmt.Errorf("languages of teaching tools: %w", err)
+	}
+	for _, u := range unmapped {
+		a.logger.Warn("a teaching tool's language is no BCP 47 code of the list; its author will be asked to choose one",
+			slog.Int64("practice", u.PracticeID), slog.String("value", u.Value))
+	}
+	return nil
 }
 
 func (a *app) close() {

@@ -52,7 +52,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	defer ln.Close()
 	cfg.Listening(ln.Addr().String())
-	a, err := open(ctx, &cfg, env, workers)
+	a, err := openServing(ctx, &cfg, env, workers)
 	if err != nil {
 		return err
 	}
@@ -69,19 +69,23 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 	}
 
-	// The catalogue of public lists is read before the first request, not
-	// by it: at 100,000 practices that takes a second, which the first
-	// reader would otherwise wait — within the search's deadline. A failure
-	// here is not fatal: the first list loads it then.
-	began := time.Now()
-	if err := store.LoadCatalogue(ctx, a.db); err != nil {
-		a.logger.Warn("catalogue not loaded at start", slog.Any("err", err))
-	} else {
-		a.logger.Info("catalogue loaded", slog.Duration("took", time.Since(began)))
-	}
+	// The catalogue of public lists is read in the background, from now:
+	// at 100,000 practices that takes a second or more, which the first
+	// readers would otherwise wait for before anything is served. Until it
+	// is read, lists are read from SQL and searches wait for it (see
+	// store.FindPractices). A failure is not fatal: the first list loads it.
+	store.LoadCatalogueInBackground(ctx, a.db, func(took time.Duration, err error) {
+		if err != nil {
+			a.logger.Warn("catalogue not loaded at start", slog.Any("err", err))
+			return
+		}
+		a.logger.Info("catalogue loaded", slog.Duration("took", took))
+		// What loading it left behind goes back to the system now rather
+		// than over the next minutes: an idle server stays small.
+		debug.FreeOSMemory()
+	})
 
-	// What starting left behind (migrations, templates, the demo, the
-	// catalogue's loading) goes back to the system now rather than over
+	// What starting left behind (migrations, templates, the demo) goes back to the system now rather than over
 	// the next minutes: an idle server stays small.
 	debug.FreeOSMemory()
 
@@ -101,6 +105,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	// Teaching tools' languages written as free text are fixed once
+	// serving: a read of every tool sheet, which need not delay it.
+	go func() {
+		if err := a.fixLanguages(ctx); err != nil && ctx.Err() == nil {
+			a.logger.Warn("fixing the languages of teaching tools", slog.Any("err", err))
+		}
+	}()
 	// Bodies the current Markdown renderer did not render (it changed, or
 	// they were loaded in bulk) are rendered again in the background; until
 	// then their pages render them on view.

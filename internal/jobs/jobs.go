@@ -185,10 +185,12 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 		if recipients, err = partyRecipients(ctx, db, snap, p, ev, a.Told(ev.ActorID == p.AuthorID)); err != nil {
 			return err
 		}
-	} else if t := passerelle.TransitionFor(ev.Action); t != nil && t.Notify != "" {
+	} else if t := passerelle.TransitionFor(ev.Action); t != nil && (t.Notify != "" || t.FanOut) {
 		typ, fanOut = t.Notify, t.FanOut
-		if recipients, err = partyRecipients(ctx, db, snap, p, ev, t.Told(ev.From)); err != nil {
-			return err
+		if typ != "" {
+			if recipients, err = partyRecipients(ctx, db, snap, p, ev, t.Told(ev.From)); err != nil {
+				return err
+			}
 		}
 	} else {
 		return nil

@@ -75,8 +75,11 @@ type Transition struct {
 	// from changes requested (a resubmission): the review is under way, so
 	// its holder is told rather than every moderator (PartyHolder).
 	TellOnReturn Party
-	// FanOut: the transition also tells the subscribers whose
-	// subscriptions match the practice (a publication).
+	// FanOut: the transition makes the practice public, and the
+	// subscribers whose subscriptions match it are told of it — once per
+	// practice: who already heard of it (an earlier publication) is not
+	// told again. A restored practice whose publication's fan-out found
+	// it archived is thus still announced.
 	FanOut bool
 }
 
@@ -91,7 +94,7 @@ var Transitions = []Transition{
 	{Action: ActionRequestChanges, From: []Status{StatusSubmitted}, To: StatusChangesRequested, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyChangesRequested, Tell: PartyAuthor},
 	{Action: ActionReject, From: []Status{StatusSubmitted}, To: StatusRejected, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyRejected, Tell: PartyAuthor},
 	{Action: ActionArchive, From: []Status{StatusPublished}, To: StatusArchived, By: PartyModerator, Permission: PermArchive},
-	{Action: ActionUnarchive, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive},
+	{Action: ActionUnarchive, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive, FanOut: true},
 }
 
 // TransitionFor returns the transition of action, or nil for an action that

@@ -501,7 +501,7 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 		if err := store.InsertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		if t.Notify == "" {
+		if t.Notify == "" && !t.FanOut {
 			return nil
 		}
 		_, err = s.River.InsertTx(ctx, tx.Tx, jobs.NotifyEventArgs{EventID: ev.ID}, nil)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -160,6 +162,24 @@ func (m *matchCache) put(key string, found *matches) {
 type catalogueCache struct {
 	mu  sync.Mutex // serialises refreshes
 	cur *catalogue
+	// loading is closed when the first load started by
+	// LoadCatalogueInBackground ends; nil when none was started.
+	loading atomic.Pointer[chan struct{}]
+}
+
+// pending returns a channel closed when the background load of the
+// catalogue ends, or nil when no such load is running.
+func (c *catalogueCache) pending() <-chan struct{} {
+	ch := c.loading.Load()
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-*ch:
+		return nil
+	default:
+		return *ch
+	}
 }
 
 // currentCatalogue returns a catalogue at least as recent as what tx sees.
@@ -610,6 +630,26 @@ func readOptions(db *DB) *sql.TxOptions {
 func (c *catalogue) String() string {
 	return fmt.Sprintf("catalogue v%d: %d practices, %d territories, %d themes", c.version, len(c.entries),
 		len(c.territories.values), len(c.themes.values))
+}
+
+// LoadCatalogueInBackground starts reading the catalogue and returns at
+// once, for a server that answers its first requests while it loads (a
+// second or more at 100,000 published practices). Until it is read, the
+// public lists without a search are read from SQL (the same answers, more
+// work each) and searches wait for it (they match names in the catalogue).
+// done, when not nil, is called with the outcome. A failed load is not
+// fatal: the next list loads the catalogue itself.
+func LoadCatalogueInBackground(ctx context.Context, db *DB, done func(took time.Duration, err error)) {
+	ch := make(chan struct{})
+	db.cat.loading.Store(&ch)
+	go func() {
+		began := time.Now()
+		err := LoadCatalogue(ctx, db)
+		close(ch)
+		if done != nil {
+			done(time.Since(began), err)
+		}
+	}()
 }
 
 // LoadCatalogue reads the catalogue now rather than on the first list that

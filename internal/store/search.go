@@ -179,6 +179,22 @@ type Results struct {
 // statement timeout, SQLite's deadline); a PostgreSQL that does not answer
 // at all is an outage (see Outage).
 func FindPractices(ctx context.Context, db *DB, f PracticeFilter, withFacets bool) (*Results, error) {
+	published := len(f.Statuses) == 1 && f.Statuses[0] == passerelle.StatusPublished
+	inCatalogue := published && f.AuthorID == 0 && !f.OldestFirst
+	if loading := db.cat.pending(); loading != nil && inCatalogue {
+		// The catalogue is still being read at start: a list without a
+		// search reads SQL meanwhile; a search, which matches names in the
+		// catalogue, waits for it — outside its own deadline.
+		if strings.TrimSpace(f.Query) == "" {
+			inCatalogue = false
+		} else {
+			select {
+			case <-loading:
+			case <-ctx.Done():
+				return nil, passerelle.Errorf(passerelle.EUnavailable, "The search is starting: try again in a moment.")
+			}
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, SearchTimeout+time.Second)
 	defer cancel()
 	f.Offset = min(max(f.Offset, 0), MaxOffset)
@@ -191,7 +207,7 @@ func FindPractices(ctx context.Context, db *DB, f PracticeFilter, withFacets boo
 			}
 		}
 		var err error
-		if published := len(f.Statuses) == 1 && f.Statuses[0] == passerelle.StatusPublished; !published || f.AuthorID != 0 || f.OldestFirst {
+		if !inCatalogue {
 			res, err = findBySQL(ctx, tx, f, withFacets)
 		} else {
 			res, err = findInCatalogue(ctx, db, tx, f, withFacets)

@@ -472,3 +472,37 @@ func TestSelectionsRemembered(t *testing.T) {
 		}
 	})
 }
+
+// TestListsWhileTheCatalogueLoads: a server that loads its catalogue in
+// the background answers the lists asked meanwhile as it will once it is
+// loaded — a list from SQL, a search once the catalogue is read — never
+// with an error or a partial answer.
+func TestListsWhileTheCatalogueLoads(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		f := newCatalogueFixture(t, dialect)
+		f.publish(t, passerelle.Practice{Title: "Forum", TerritoryCode: "59350"})
+		f.publish(t, passerelle.Practice{Title: "Jardin partagé", TerritoryCode: "62193", Themes: []string{"education"}})
+		other := f.open(t) // a process starting on the same database
+		loaded := make(chan error, 1)
+		store.LoadCatalogueInBackground(context.Background(), other, func(_ time.Duration, err error) { loaded <- err })
+		all := mustFind(t, other, store.PracticeFilter{})
+		if got := titles(all.Items); all.Total != 2 || !slices.Equal(got, []string{"Jardin partagé", "Forum"}) || len(all.Facets["theme"]) != 2 {
+			t.Errorf("all while loading: %d %q %v", all.Total, got, all.Facets)
+		}
+		checkFacets(t, all)
+		if res := mustFind(t, other, store.PracticeFilter{Query: "jardin"}); !slices.Equal(titles(res.Items), []string{"Jardin partagé"}) {
+			t.Errorf("search while loading: %q", titles(res.Items))
+		}
+		select {
+		case err := <-loaded:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("the catalogue was not loaded within a minute")
+		}
+		if res := mustFind(t, other, store.PracticeFilter{Territories: []string{"62193"}}); res.Total != 1 {
+			t.Errorf("Calais once loaded: %d", res.Total)
+		}
+	})
+}
