@@ -246,6 +246,9 @@ type TerritoryData struct {
 	Pagination Pagination
 	// Travel is what it borrowed and lent (models_discover.go).
 	Travel TerritoryTravel
+	// Map is its department's map (the department itself, or the one it
+	// lies in), nil when there is none to draw.
+	Map *DepartmentMap
 }
 
 // PracticeData is the Data of the "practice" page. Errors, Comment and
