@@ -47,6 +47,7 @@ func TestDepartmentMapInBrowser(t *testing.T) {
 		fits(t, ctx, "Nord's map")
 		mapShots(t, ctx, b.shots, "nord-map")
 
+		mapOnly(t, ctx, b.shots, "nord-map-only")
 		focusBefore("zoom-title")
 		run(t, ctx, "Tab", chromedp.KeyEvent("\t"))
 		if got := focused("the first point"); got != "200093201|Métropole Européenne de Lille\u00a0: 6\u00a0fiches publiées" {
@@ -73,6 +74,11 @@ func TestDepartmentMapInBrowser(t *testing.T) {
 		checkAccessibility(t, ctx, b.axe, "Roubaix's page")
 		fits(t, ctx, "Roubaix's page")
 		mapShots(t, ctx, b.shots, "roubaix-map")
+
+		// Pas-de-Calais: another shape, other communes and neighbourhoods.
+		run(t, ctx, "Pas-de-Calais", chromedp.Navigate(b.base+"/territoires/62"), chromedp.WaitVisible(chromedp.CSS("svg.map.zoom")))
+		checkAccessibility(t, ctx, b.axe, "Pas-de-Calais's map")
+		mapOnly(t, ctx, b.shots, "pas-de-calais-map-only")
 	})
 }
 
@@ -108,4 +114,13 @@ func mapShots(t *testing.T, ctx context.Context, dir, name string) {
 		}
 	}
 	run(t, ctx, "reset viewport", chromedp.EmulateViewport(1280, 900))
+}
+
+// mapOnly saves the department's map alone, at a desktop's width, as PNG.
+func mapOnly(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	buf := get(t, ctx, "screenshot "+name, chromedp.Screenshot(chromedp.CSS("svg.map.zoom")))
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

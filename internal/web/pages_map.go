@@ -185,8 +185,9 @@ func departmentMap(tree *passerelle.Tree, counts map[string]int, dept, current s
 		}
 	}
 	// A neighbourhood's disc goes beside its commune's, at the first of
-	// eight directions (from the upper right, clockwise) where it covers
-	// no other disc; a little further out when all are taken.
+	// eight directions (from the lower right, clockwise: the labels go to
+	// the right, the left or above) where it covers no other disc; a
+	// little further out when all are taken.
 	var discs []*spot
 	for _, s := range spots {
 		if s.t.Level == passerelle.LevelCommune {
@@ -212,7 +213,7 @@ func departmentMap(tree *passerelle.Tree, counts map[string]int, dept, current s
 			for ring := 0; ring < 3 && !placed; ring++ {
 				dist := s.r + q.r + base*(0.3+1.2*float64(ring))
 				for k := range 8 {
-					angle := -math.Pi/4 + float64(k)*math.Pi/4
+					angle := math.Pi/4 + float64(k)*math.Pi/4
 					p := geo.Point{X: s.at.X + dist*math.Cos(angle), Y: s.at.Y + dist*math.Sin(angle)}
 					if ring == 0 && k == 0 {
 						first = p
