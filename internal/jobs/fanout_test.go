@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertest"
 
 	"github.com/passerelle/passerelle/internal/jobs"
@@ -275,4 +276,54 @@ func TestDigestSchedule(t *testing.T) {
 
 func testEachDialect(t *testing.T, fn func(t *testing.T, b *bundle)) {
 	testenv.EachDialect(t, func(t *testing.T, dialect string) { fn(t, setup(t, dialect)) })
+}
+
+// TestFanOutOnRestore follows a practice archived before its publication's
+// fan-out ran: that fan-out tells nobody (the practice is not public), and
+// its restoring tells the subscribers then; a practice whose publication
+// was announced is not announced again when it is restored.
+func TestFanOutOnRestore(t *testing.T) {
+	testEachDialect(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		w := b.w
+		fanOut := jobs.NewFanOutWorker(b.deps())
+		subscribe(t, b, w.Reader, service.SubscriptionInput{Territory: "59", Frequency: "instant"})
+		restore := func(p *passerelle.Practice) int64 {
+			t.Helper()
+			if _, err := b.Service.Unarchive(ctx, w.NordMod, p.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			ev := lastEventID(t, b, p.ID)
+			work(t, b, b.notify, jobs.NotifyEventArgs{EventID: ev})
+			if !slices.ContainsFunc(jobsOf[jobs.FanOutArgs](t, b), func(j *river.Job[jobs.FanOutArgs]) bool { return j.Args.EventID == ev }) {
+				t.Fatalf("restoring queued no fan-out for event %d", ev)
+			}
+			return ev
+		}
+
+		// Archived before the fan-out of its approval ran.
+		p, ev := publish(t, b, w.LilleAuthor, w.NordMod, "59350")
+		if _, err := b.Service.Archive(ctx, w.NordMod, p.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		work(t, b, fanOut, jobs.FanOutArgs{EventID: ev})
+		if got := notified(t, b, p.ID, passerelle.NotifyNew); len(got) != 0 {
+			t.Fatalf("an archived practice announced to %v", got)
+		}
+		work(t, b, fanOut, jobs.FanOutArgs{EventID: restore(p)})
+		if got := notified(t, b, p.ID, passerelle.NotifyNew); !slices.Equal(got, []string{w.Reader.Email}) {
+			t.Fatalf("restored practice announced to %v, want the reader", got)
+		}
+
+		// Announced, archived, restored: told once.
+		p2, ev2 := publish(t, b, w.LilleAuthor, w.NordMod, "59350")
+		work(t, b, fanOut, jobs.FanOutArgs{EventID: ev2})
+		if _, err := b.Service.Archive(ctx, w.NordMod, p2.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		work(t, b, fanOut, jobs.FanOutArgs{EventID: restore(p2)})
+		if got := notified(t, b, p2.ID, passerelle.NotifyNew); !slices.Equal(got, []string{w.Reader.Email}) {
+			t.Fatalf("practice.new to %v, want the reader once", got)
+		}
+	})
 }

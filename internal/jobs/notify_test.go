@@ -202,7 +202,9 @@ func TestSubmitEnqueues(t *testing.T) {
 
 		t.Run("only notifying moves queue a job", func(t *testing.T) {
 			// submitted → changes requested → edit → submitted → withdrawn;
-			// a second practice: submitted → published → archived → published.
+			// a second practice: submitted → published → archived → published
+			// (restoring queues the job that tells the subscribers who have
+			// not heard of it).
 			q := create(t, b, w.LilleAuthor, "59350")
 			var want []int64
 			steps := []struct {
@@ -220,7 +222,7 @@ func TestSubmitEnqueues(t *testing.T) {
 				{do: func() (*passerelle.Practice, error) { return svc.Submit(ctx, w.LilleAuthor, q.ID) }, notify: true},
 				{do: func() (*passerelle.Practice, error) { return svc.Decide(ctx, w.RegionMod, q.ID, "approve", "") }, notify: true},
 				{do: func() (*passerelle.Practice, error) { return svc.Archive(ctx, w.NordMod, q.ID, "") }},
-				{do: func() (*passerelle.Practice, error) { return svc.Unarchive(ctx, w.NordMod, q.ID, "") }},
+				{do: func() (*passerelle.Practice, error) { return svc.Unarchive(ctx, w.NordMod, q.ID, "") }, notify: true},
 			}
 			want = append(want, lastEventID(t, b, p.ID)) // the submission above
 			for i, step := range steps {

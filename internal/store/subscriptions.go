@@ -99,7 +99,8 @@ type Recipient struct {
 // InstantSubscribers returns the enabled accounts, other than exceptUserID,
 // holding an instant subscription that matches a practice: of one of the
 // territories of chain (its territory and ancestors), of one of its themes,
-// of its kind — each criterion that is set. Ordered by user id.
+// of its kind — each criterion that is set — and not yet told of this
+// practice (a practice.new notification). Ordered by user id.
 func InstantSubscribers(ctx context.Context, db bun.IDB, p *passerelle.Practice, chain []string, exceptUserID int64) ([]Recipient, error) {
 	q := db.NewSelect().TableExpr("users AS u").ColumnExpr("u.id, u.lang").
 		Where("u.disabled_at IS NULL AND u.id <> ?", exceptUserID).
@@ -108,6 +109,10 @@ func InstantSubscribers(ctx context.Context, db bun.IDB, p *passerelle.Practice,
 			AND (s.territory_code IS NULL OR s.territory_code IN (?))
 			AND (s.theme_slug IS NULL OR s.theme_slug IN (?)))`,
 			string(passerelle.FrequencyInstant), string(p.Kind), bun.List(nonEmpty(chain)), bun.List(nonEmpty(p.Themes))).
+		// Told once per practice: a restored practice is not news to who
+		// heard of its first publication.
+		Where(`NOT EXISTS (SELECT 1 FROM notifications AS n WHERE n.user_id = u.id AND n.practice_id = ? AND n.type = ?)`,
+			p.ID, passerelle.NotifyNew).
 		OrderExpr("u.id")
 	var out []Recipient
 	err := q.Scan(ctx, &out)

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"path"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -50,8 +51,15 @@ const hashLen = 12
 // Engine renders pages. It is built once at start-up and is safe for
 // concurrent use.
 type Engine struct {
-	cat   *Catalog
-	pages map[string]map[string]*template.Template // lang → page → templates
+	cat *Catalog
+	// sets holds, per language, one template set parsed once: the layout,
+	// the partials and every page, whose "content" is renamed
+	// "page/<name>" and reached through a generated "content" that picks
+	// the page by name (contentDispatch). One set per language rather than
+	// one clone of the layout and partials per page: the parse trees are
+	// the bulk of the idle heap.
+	sets  map[string]*template.Template // lang → set
+	pages map[string]bool               // the page names
 
 	static map[string]*staticFile // "css/style.<hash>.css" → file
 	urls   map[string]string      // "css/style.css" → "/static/css/style.<hash>.css"
@@ -82,7 +90,7 @@ func New(fsys fs.FS, cat *Catalog) (*Engine, error) {
 	if cat == nil {
 		return nil, errors.New("view: nil catalog")
 	}
-	e := &Engine{cat: cat, pages: map[string]map[string]*template.Template{}, TerritoriesURL: "/#territoires"}
+	e := &Engine{cat: cat, sets: map[string]*template.Template{}, pages: map[string]bool{}, TerritoriesURL: "/#territoires"}
 	if err := e.loadStatic(fsys); err != nil {
 		return nil, err
 	}
@@ -105,36 +113,73 @@ func New(fsys fs.FS, cat *Catalog) (*Engine, error) {
 			return nil, fmt.Errorf("view: missing page template templates/%s.html", p)
 		}
 	}
+	sources := make(map[string]string, len(names))
+	for _, name := range names {
+		src, err := fs.ReadFile(tfs, name+".html")
+		if err != nil {
+			return nil, err
+		}
+		if !contentDefine.Match(src) {
+			return nil, fmt.Errorf(`view: templates/%s.html does not define "content"`, name)
+		}
+		sources[name] = contentDefine.ReplaceAllString(string(src), `{{${1}define "`+pagePrefix+name+`"${2}}}`)
+	}
+	dispatch := contentDispatch(names)
 	for _, lang := range cat.Languages() {
 		tr := cat.Translator(lang)
-		base, err := template.New("layout.html").Funcs(e.funcs(tr)).ParseFS(tfs, "layout.html", "partials/*.html")
+		set, err := template.New("layout.html").Funcs(e.funcs(tr)).ParseFS(tfs, "layout.html", "partials/*.html")
 		if err != nil {
 			return nil, fmt.Errorf("view: %w", err)
 		}
-		if base.Lookup("layout") == nil {
+		if set.Lookup("layout") == nil {
 			return nil, errors.New(`view: templates/layout.html does not define "layout"`)
 		}
-		e.pages[lang] = map[string]*template.Template{}
 		for _, name := range names {
-			t, err := template.Must(base.Clone()).ParseFS(tfs, name+".html")
-			if err != nil {
-				return nil, fmt.Errorf("view: %w", err)
-			}
-			if t.Lookup("content") == nil {
-				return nil, fmt.Errorf(`view: templates/%s.html does not define "content"`, name)
-			}
-			// Executing once escapes the whole set, so that contextual
-			// escaping errors show up now rather than on the first request.
-			// Execution errors (the data is empty) are expected and ignored.
-			err = t.ExecuteTemplate(io.Discard, "layout", &pageView{Page: &Page{Lang: lang}, Template: name})
-			var escErr *template.Error
-			if errors.As(err, &escErr) {
+			if _, err := set.New(name + ".html").Parse(sources[name]); err != nil {
 				return nil, fmt.Errorf("view: %s: %w", name, err)
 			}
-			e.pages[lang][name] = t
 		}
+		if _, err := set.New("content").Parse(dispatch); err != nil {
+			return nil, fmt.Errorf("view: %w", err)
+		}
+		// Executing once escapes the whole set, so that contextual
+		// escaping errors show up now rather than on the first request.
+		// Execution errors (the data is empty) are expected and ignored.
+		err = set.ExecuteTemplate(io.Discard, "layout", &pageView{Page: &Page{Lang: lang}, Template: names[0]})
+		var escErr *template.Error
+		if errors.As(err, &escErr) {
+			return nil, fmt.Errorf("view: %w", err)
+		}
+		e.sets[lang] = set
+	}
+	for _, name := range names {
+		e.pages[name] = true
 	}
 	return e, nil
+}
+
+// pagePrefix names a page's content in the set of its language.
+const pagePrefix = "page/"
+
+// contentDefine finds a page's {{define "content"}}, to rename it.
+var contentDefine = regexp.MustCompile(`\{\{(-?\s*)define\s+"content"(\s*-?)\}\}`)
+
+// contentDispatch returns the source of the "content" template the layout
+// calls: the content of the page named by .Template.
+func contentDispatch(names []string) string {
+	var b strings.Builder
+	for i, name := range names {
+		if i > 0 {
+			b.WriteString("{{else ")
+		} else {
+			b.WriteString("{{")
+		}
+		fmt.Fprintf(&b, "if eq .Template %q}}{{template %q .}}", name, pagePrefix+name)
+	}
+	if len(names) > 0 {
+		b.WriteString("{{end}}")
+	}
+	return b.String()
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -148,11 +193,11 @@ func (e *Engine) Render(w http.ResponseWriter, status int, page string, p *Page)
 	if p != nil {
 		pg = *p
 	}
-	if _, ok := e.pages[pg.Lang]; !ok {
-		pg.Lang = DefaultLang
-	}
-	t, ok := e.pages[pg.Lang][page]
+	t, ok := e.sets[pg.Lang]
 	if !ok {
+		pg.Lang, t = DefaultLang, e.sets[DefaultLang]
+	}
+	if !e.pages[page] {
 		return fmt.Errorf("view: unknown page %q", page)
 	}
 	buf := bufPool.Get().(*bytes.Buffer)

@@ -52,14 +52,16 @@ func (s *Server) apiRoutes(r chi.Router) {
 	limited.Post("/password-resets", s.apiRequestReset)          // anyone: service.RequestPasswordReset (rate limited)
 	limited.Post("/password-resets/{token}", s.apiResetPassword) // the link's holder: service.ResetPassword (rate limited)
 
-	// Reference lists.
-	public("/territories", s.apiTerritories) // anyone
-	public("/themes", s.apiThemes)           // anyone
+	// Reference lists. s.shared: an anonymous caller's answer comes from
+	// the shared cache of public answers, by public version
+	// (pagecache.go).
+	public("/territories", s.shared(s.apiTerritories)) // anyone
+	public("/themes", s.shared(s.apiThemes))           // anyone
 
 	// Practices and their workflow.
-	public("/practices", s.apiListPractices)                       // anyone, published only: service.Published
+	public("/practices", s.shared(s.apiListPractices))             // anyone, published only: service.Published
 	r.Post("/practices", s.apiCreatePractice)                      // contributors on the territory: service.CreatePractice
-	public("/practices/{id}", s.apiGetPractice)                    // service.visible
+	public("/practices/{id}", s.shared(s.apiGetPractice))          // service.visible
 	r.Patch("/practices/{id}", s.apiUpdatePractice)                // the author: service.check (edit)
 	r.Delete("/practices/{id}", s.apiDeleteDraft)                  // the author, drafts: service.checkActivity (delete)
 	r.Post("/practices/{id}/submit", s.apiSubmit)                  // the author: service.check (submit)

@@ -35,15 +35,16 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Head(pattern, h)
 	}
 
-	// Browsing.
-	get("/", s.homePage)                        // anyone
-	get("/territoires", s.territoriesPage)      // anyone
-	get("/territoires/{code}", s.territoryPage) // anyone
-	get("/themes", s.themesPage)                // anyone
-	get("/themes/{slug}", s.themePage)          // anyone
-	get("/recherche", s.searchPage)             // anyone
-	get("/outils", s.toolsPage)                 // anyone
-	get("/robots.txt", s.robotsTxt)             // anyone
+	// Browsing. s.shared: an anonymous visitor's answer comes from the
+	// shared cache of public pages, by public version (pagecache.go).
+	get("/", s.shared(s.homePage))                        // anyone
+	get("/territoires", s.shared(s.territoriesPage))      // anyone
+	get("/territoires/{code}", s.shared(s.territoryPage)) // anyone
+	get("/themes", s.shared(s.themesPage))                // anyone
+	get("/themes/{slug}", s.shared(s.themePage))          // anyone
+	get("/recherche", s.shared(s.searchPage))             // anyone
+	get("/outils", s.shared(s.toolsPage))                 // anyone
+	get("/robots.txt", s.robotsTxt)                       // anyone
 
 	// Network meetings (pages_meetings.go): public pages; the rules are
 	// passerelle.MeetingRules, applied by service.checkMeeting; buttons
@@ -86,7 +87,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/brouillon", s.autosaveNewPage)                        // contributors on the territory: service.CreatePractice (JSON, pages_writing.go)
 	r.Post("/fiches/apercu", s.previewPage)                               // signed in: service.PreviewBody (JSON)
 	get("/fiches/{id:[0-9]+}.pdf", s.practicePDF)                         // anyone, published only: service.PublishedPractice (pages_pdf.go)
-	get("/fiches/{id}", s.practicePage)                                   // service.visible; buttons from service.Abilities
+	get("/fiches/{id}", s.shared(s.practicePage))                         // service.visible; buttons from service.Abilities
 	get("/fiches/{id}/modifier", s.editPracticePage)                      // the author: service.check (edit)
 	r.Post("/fiches/{id}/modifier", s.updatePracticePage)                 // the author: service.check (edit)
 	r.Post("/fiches/{id}/brouillon", s.autosavePage)                      // the author: service.check (edit) (JSON, pages_writing.go)

@@ -58,12 +58,20 @@ type Server struct {
 	// router is the whole route table, for the Allow header of a 405
 	// (httpsem.go).
 	router chi.Routes
+	// pages holds the public answers as anonymous visitors see them, by
+	// public version (pagecache.go); nil without a service.
+	pages       *httpcache.Shared
+	publicClock *httpcache.Clock
 }
 
 // New returns the HTTP handler of the whole application.
 func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s := &Server{svc: svc, view: engine, opts: opts, logger: opts.Logger, limiter: newFailureLimiter(10, time.Minute)}
 	s.gate = newGate(cmp.Or(opts.MaxRequests, DefaultMaxRequests))
+	if svc != nil {
+		s.pages = httpcache.NewShared(sharedBytes, sharedTTL)
+		s.publicClock = httpcache.NewClock(svc.PublicVersion, publicVersionTimeout)
+	}
 	r := chi.NewRouter()
 	s.router = r
 	// The health check answers before anything that could wait on the
