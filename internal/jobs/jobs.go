@@ -180,13 +180,17 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 	var typ string
 	var recipients []*passerelle.User
 	fanOut := false
+	about := p.ID // the practice the notification links to
 	if a := passerelle.ActivityFor(ev.Action); a != nil && a.Notify != "" {
 		typ = a.Notify
 		if recipients, err = partyRecipients(ctx, db, snap, p, ev, a.Told(ev.ActorID == p.AuthorID)); err != nil {
 			return err
 		}
-	} else if t := passerelle.TransitionFor(ev.Action); t != nil && (t.Notify != "" || t.FanOut) {
+	} else if t := passerelle.TransitionFor(ev.Action, p); t != nil && (t.Notify != "" || t.FanOut) {
 		typ, fanOut = t.Notify, t.FanOut
+		if t.Replaces {
+			about = p.UpdateOf // the update is online: the published sheet
+		}
 		if typ != "" {
 			if recipients, err = partyRecipients(ctx, db, snap, p, ev, t.Told(ev.From)); err != nil {
 				return err
@@ -198,7 +202,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyEventArgs]
 	return db.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var emails []river.InsertManyParams
 		for _, u := range recipients {
-			n := &passerelle.Notification{UserID: u.ID, Type: typ, PracticeID: p.ID, EventID: ev.ID,
+			n := &passerelle.Notification{UserID: u.ID, Type: typ, PracticeID: about, EventID: ev.ID,
 				Message: InAppMessage(u.Lang, typ, p.Title, ev.ActorName)}
 			if _, err := store.InsertNotification(ctx, tx, n); err != nil {
 				return err

@@ -33,7 +33,7 @@ func TestMailWords(t *testing.T) {
 	}
 	types := []string{passerelle.NotifySubmitted, passerelle.NotifyPublished, passerelle.NotifyChangesRequested,
 		passerelle.NotifyRejected, passerelle.NotifyNew, passerelle.NotifyComment, passerelle.NotifyReused,
-		passerelle.NotifyReviewDue, passerelle.NotifyContact}
+		passerelle.NotifyReviewDue, passerelle.NotifyContact, passerelle.NotifyUpdated}
 	for _, n := range passerelle.MeetingNotices {
 		types = append(types, n.Type)
 	}

@@ -93,6 +93,12 @@ type Practice struct {
 	// part of a revision.
 	ReviewedAt    *time.Time `json:"-"`
 	ReviewAskedAt *time.Time `json:"-"`
+	// UpdateOf is, for a working revision, the published practice it
+	// updates (update.go); 0 for a sheet. RevisedAt is when an approved
+	// update last replaced the content of a published practice ("mise à
+	// jour le"), nil if none did. Neither is part of a revision.
+	UpdateOf  int64      `json:"-"`
+	RevisedAt *time.Time `json:"-"`
 }
 
 // Field length limits, in characters.

@@ -14,6 +14,9 @@ const (
 	StatusRejected         Status = "rejected"
 	StatusWithdrawn        Status = "withdrawn"
 	StatusArchived         Status = "archived"
+	// StatusMerged ends a working revision (an update of a published
+	// practice, see update.go) whose content replaced the published one.
+	StatusMerged Status = "merged"
 )
 
 // Action is something done to a practice; every action is written to its
@@ -59,7 +62,10 @@ const (
 
 // Transition is one allowed move of the workflow.
 type Transition struct {
-	Action        Action
+	Action Action
+	// For says which practices the move applies to: a sheet, a working
+	// revision (an update of a published sheet), or both ("").
+	For           Subject
 	From          []Status
 	To            Status
 	By            Party
@@ -81,6 +87,9 @@ type Transition struct {
 	// told again. A restored practice whose publication's fan-out found
 	// it archived is thus still announced.
 	FanOut bool
+	// Replaces: the working revision's content replaces the content of the
+	// published practice it updates (update.go), which stays published.
+	Replaces bool
 }
 
 // Transitions is the whole review workflow: every move a practice can make,
@@ -90,23 +99,37 @@ var Transitions = []Transition{
 	{Action: ActionEdit, From: []Status{StatusDraft, StatusChangesRequested}, By: PartyAuthor, Permission: PermEditPractice},
 	{Action: ActionSubmit, From: []Status{StatusDraft, StatusChangesRequested}, To: StatusSubmitted, By: PartyAuthor, Permission: PermEditPractice, Notify: NotifySubmitted, Tell: PartyModerator, TellOnReturn: PartyHolder},
 	{Action: ActionWithdraw, From: []Status{StatusSubmitted, StatusChangesRequested}, To: StatusWithdrawn, By: PartyAuthor, Permission: PermEditPractice},
-	{Action: ActionApprove, From: []Status{StatusSubmitted}, To: StatusPublished, By: PartyModerator, Permission: PermDecide, Notify: NotifyPublished, Tell: PartyAuthor, FanOut: true},
+	{Action: ActionApprove, For: SubjectSheet, From: []Status{StatusSubmitted}, To: StatusPublished, By: PartyModerator, Permission: PermDecide, Notify: NotifyPublished, Tell: PartyAuthor, FanOut: true},
+	// An approved update replaces the published content, which keeps its
+	// publication date and counts as confirmed current; its subscribers
+	// are not told again (it is not a new practice: feeds and harvesters
+	// see its new date).
+	{Action: ActionApprove, For: SubjectUpdate, From: []Status{StatusSubmitted}, To: StatusMerged, By: PartyModerator, Permission: PermDecide, Notify: NotifyUpdated, Tell: PartyAuthor, Replaces: true},
 	{Action: ActionRequestChanges, From: []Status{StatusSubmitted}, To: StatusChangesRequested, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyChangesRequested, Tell: PartyAuthor},
 	{Action: ActionReject, From: []Status{StatusSubmitted}, To: StatusRejected, By: PartyModerator, Permission: PermDecide, CommentNeeded: true, Notify: NotifyRejected, Tell: PartyAuthor},
-	{Action: ActionArchive, From: []Status{StatusPublished}, To: StatusArchived, By: PartyModerator, Permission: PermArchive},
-	{Action: ActionUnarchive, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive, FanOut: true},
+	{Action: ActionArchive, For: SubjectSheet, From: []Status{StatusPublished}, To: StatusArchived, By: PartyModerator, Permission: PermArchive},
+	{Action: ActionUnarchive, For: SubjectSheet, From: []Status{StatusArchived}, To: StatusPublished, By: PartyModerator, Permission: PermArchive, FanOut: true},
+	// Its author opens an update of a published sheet: a working revision
+	// (update.go), edited, submitted and decided like a draft, while the
+	// published sheet stays as it is.
+	{Action: ActionStartUpdate, For: SubjectSheet, From: []Status{StatusPublished}, By: PartyAuthor, Permission: PermEditPractice},
 }
 
-// TransitionFor returns the transition of action, or nil for an action that
-// is not a transition (such as create).
-func TransitionFor(action Action) *Transition {
+// TransitionFor returns the transition of action on p (a sheet or a
+// working revision: SubjectOf), or nil for an action that is not a
+// transition (such as create).
+func TransitionFor(action Action, p *Practice) *Transition {
+	subject := SubjectOf(p)
 	for i := range Transitions {
-		if Transitions[i].Action == action {
-			return &Transitions[i]
+		if t := &Transitions[i]; t.Action == action && (t.For == "" || t.For == subject) {
+			return t
 		}
 	}
 	return nil
 }
+
+// AppliesTo reports whether the transition is a move of p (For).
+func (t *Transition) AppliesTo(p *Practice) bool { return t.For == "" || t.For == SubjectOf(p) }
 
 // Told returns who receives the transition's notification when it starts
 // from status: TellOnReturn for a return from changes requested, else Tell.

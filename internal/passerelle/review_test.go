@@ -11,18 +11,52 @@ import (
 
 var allStatuses = []passerelle.Status{
 	passerelle.StatusDraft, passerelle.StatusSubmitted, passerelle.StatusChangesRequested, passerelle.StatusPublished,
-	passerelle.StatusRejected, passerelle.StatusWithdrawn, passerelle.StatusArchived,
+	passerelle.StatusRejected, passerelle.StatusWithdrawn, passerelle.StatusArchived, passerelle.StatusMerged,
 }
 
-// workflowSpec is the review workflow as the API contract states it, written
-// out independently of review.go so that the table is checked against it.
-var workflowSpec = map[passerelle.Action]struct {
+type moveSpec struct {
 	from    []passerelle.Status
 	to      passerelle.Status // "" keeps the state
 	by      passerelle.Party
 	comment bool
 	notify  string
-}{
+}
+
+var (
+	aSheet   = &passerelle.Practice{}
+	anUpdate = &passerelle.Practice{UpdateOf: 1}
+)
+
+// updateSpec is the workflow of a working revision (an update of a
+// published sheet), where it differs from a sheet's: its approval merges
+// it into the published sheet, and a working revision is never archived
+// nor updated itself.
+var updateSpec = map[passerelle.Action]*moveSpec{
+	passerelle.ActionApprove: {from: []passerelle.Status{"submitted"}, to: "merged",
+		by: passerelle.PartyModerator, notify: "practice.updated"},
+	passerelle.ActionArchive:     nil,
+	passerelle.ActionUnarchive:   nil,
+	passerelle.ActionStartUpdate: nil,
+}
+
+// specFor returns the contract's move of action for subject p, nil when it
+// has none.
+func specFor(action passerelle.Action, p *passerelle.Practice) *moveSpec {
+	if p.IsUpdate() {
+		if s, ok := updateSpec[action]; ok {
+			return s
+		}
+	}
+	s, ok := workflowSpec[action]
+	if !ok {
+		return nil
+	}
+	return &s
+}
+
+// workflowSpec is the review workflow as the API contract states it, written
+// out independently of review.go so that the table is checked against it.
+var workflowSpec = map[passerelle.Action]moveSpec{
 	passerelle.ActionEdit: {from: []passerelle.Status{"draft", "changes_requested"}, by: passerelle.PartyAuthor},
 	passerelle.ActionSubmit: {from: []passerelle.Status{"draft", "changes_requested"}, to: "submitted",
 		by: passerelle.PartyAuthor, notify: "practice.submitted"},
@@ -34,65 +68,77 @@ var workflowSpec = map[passerelle.Action]struct {
 		by: passerelle.PartyModerator, comment: true, notify: "practice.changes_requested"},
 	passerelle.ActionReject: {from: []passerelle.Status{"submitted"}, to: "rejected",
 		by: passerelle.PartyModerator, comment: true, notify: "practice.rejected"},
-	passerelle.ActionArchive:   {from: []passerelle.Status{"published"}, to: "archived", by: passerelle.PartyModerator},
-	passerelle.ActionUnarchive: {from: []passerelle.Status{"archived"}, to: "published", by: passerelle.PartyModerator},
+	passerelle.ActionArchive:     {from: []passerelle.Status{"published"}, to: "archived", by: passerelle.PartyModerator},
+	passerelle.ActionUnarchive:   {from: []passerelle.Status{"archived"}, to: "published", by: passerelle.PartyModerator},
+	passerelle.ActionStartUpdate: {from: []passerelle.Status{"published"}, by: passerelle.PartyAuthor},
 }
 
 func TestTransitionsMatchTheContract(t *testing.T) {
 	t.Parallel()
-	if len(passerelle.Transitions) != len(workflowSpec) {
-		t.Errorf("%d transitions, the contract has %d", len(passerelle.Transitions), len(workflowSpec))
-	}
-	seen := map[passerelle.Action]bool{}
-	for _, tr := range passerelle.Transitions {
-		if seen[tr.Action] {
-			t.Errorf("action %s listed twice", tr.Action)
+	for _, subject := range []*passerelle.Practice{aSheet, anUpdate} {
+		seen := map[passerelle.Action]bool{}
+		for i := range passerelle.Transitions {
+			tr := &passerelle.Transitions[i]
+			if !tr.AppliesTo(subject) {
+				continue
+			}
+			if seen[tr.Action] {
+				t.Errorf("%s: action %s listed twice", passerelle.SubjectOf(subject), tr.Action)
+			}
+			seen[tr.Action] = true
+			spec := specFor(tr.Action, subject)
+			if spec == nil {
+				t.Errorf("%s: action %s is not in the contract", passerelle.SubjectOf(subject), tr.Action)
+				continue
+			}
+			if tr.By != spec.by || tr.CommentNeeded != spec.comment || tr.Notify != spec.notify || tr.To != spec.to {
+				t.Errorf("%s: by %s, comment %v, notify %q, to %q; want %s, %v, %q, %q",
+					tr.Action, tr.By, tr.CommentNeeded, tr.Notify, tr.To, spec.by, spec.comment, spec.notify, spec.to)
+			}
+			if tr.Permission == "" {
+				t.Errorf("%s: no permission", tr.Action)
+			}
 		}
-		seen[tr.Action] = true
-		spec, ok := workflowSpec[tr.Action]
-		if !ok {
-			t.Errorf("action %s is not in the contract", tr.Action)
-			continue
-		}
-		if tr.By != spec.by || tr.CommentNeeded != spec.comment || tr.Notify != spec.notify || tr.To != spec.to {
-			t.Errorf("%s: by %s, comment %v, notify %q, to %q; want %s, %v, %q, %q",
-				tr.Action, tr.By, tr.CommentNeeded, tr.Notify, tr.To, spec.by, spec.comment, spec.notify, spec.to)
-		}
-		if tr.Permission == "" {
-			t.Errorf("%s: no permission", tr.Action)
+		for a := range workflowSpec {
+			if specFor(a, subject) != nil && !seen[a] {
+				t.Errorf("%s: %s of the contract is not in the table", passerelle.SubjectOf(subject), a)
+			}
 		}
 	}
 }
 
 func TestTransitionAllowsAndTarget(t *testing.T) {
 	t.Parallel()
-	for action, spec := range workflowSpec {
-		for _, from := range allStatuses {
-			t.Run(fmt.Sprintf("%s from %s", action, from), func(t *testing.T) {
-				t.Parallel()
-				tr := passerelle.TransitionFor(action)
-				if tr == nil {
-					t.Fatalf("TransitionFor(%s) = nil", action)
+	for _, subject := range []*passerelle.Practice{aSheet, anUpdate} {
+		for action := range workflowSpec {
+			spec := specFor(action, subject)
+			if spec == nil {
+				if tr := passerelle.TransitionFor(action, subject); tr != nil {
+					t.Errorf("%s: TransitionFor(%s) = %+v, want nil", passerelle.SubjectOf(subject), action, tr)
 				}
-				if tr.Action != action {
-					t.Fatalf("TransitionFor(%s).Action = %s", action, tr.Action)
+				continue
+			}
+			for _, from := range allStatuses {
+				tr := passerelle.TransitionFor(action, subject)
+				if tr == nil || tr.Action != action {
+					t.Fatalf("%s: TransitionFor(%s) = %+v", passerelle.SubjectOf(subject), action, tr)
 				}
 				want := slices.Contains(spec.from, from)
 				if got := tr.Allows(from); got != want {
-					t.Errorf("Allows(%s) = %v, want %v", from, got, want)
+					t.Errorf("%s %s: Allows(%s) = %v, want %v", passerelle.SubjectOf(subject), action, from, got, want)
 				}
 				wantTo := spec.to
 				if wantTo == "" {
 					wantTo = from
 				}
 				if got := tr.Target(from); got != wantTo {
-					t.Errorf("Target(%s) = %s, want %s", from, got, wantTo)
+					t.Errorf("%s %s: Target(%s) = %s, want %s", passerelle.SubjectOf(subject), action, from, got, wantTo)
 				}
-			})
+			}
 		}
 	}
 	for _, a := range []passerelle.Action{passerelle.ActionCreate, "delete", ""} {
-		if tr := passerelle.TransitionFor(a); tr != nil {
+		if tr := passerelle.TransitionFor(a, aSheet); tr != nil {
 			t.Errorf("TransitionFor(%q) = %+v, want nil", a, tr)
 		}
 	}
@@ -112,14 +158,15 @@ func TestTerminalStates(t *testing.T) {
 		{from: passerelle.StatusRejected},
 		{from: passerelle.StatusWithdrawn},
 		{from: passerelle.StatusArchived, out: []passerelle.Action{passerelle.ActionUnarchive}},
-		{from: passerelle.StatusPublished, out: []passerelle.Action{passerelle.ActionArchive}},
+		{from: passerelle.StatusPublished, out: []passerelle.Action{passerelle.ActionArchive, passerelle.ActionStartUpdate}},
+		{from: passerelle.StatusMerged},
 		{from: passerelle.StatusSubmitted, out: []passerelle.Action{
 			passerelle.ActionWithdraw, passerelle.ActionApprove, passerelle.ActionRequestChanges, passerelle.ActionReject}},
 	}
 	for _, tt := range tests {
 		var got []passerelle.Action
 		for i := range passerelle.Transitions {
-			if passerelle.Transitions[i].Allows(tt.from) {
+			if passerelle.Transitions[i].Allows(tt.from) && passerelle.Transitions[i].AppliesTo(aSheet) {
 				got = append(got, passerelle.Transitions[i].Action)
 			}
 		}
@@ -143,7 +190,7 @@ func TestDecisions(t *testing.T) {
 		if passerelle.Decisions[d] != a {
 			t.Errorf("Decisions[%s] = %s, want %s", d, passerelle.Decisions[d], a)
 		}
-		if tr := passerelle.TransitionFor(a); tr == nil || tr.By != passerelle.PartyModerator {
+		if tr := passerelle.TransitionFor(a, aSheet); tr == nil || tr.By != passerelle.PartyModerator {
 			t.Errorf("decision %s is not a moderator's transition", d)
 		}
 	}

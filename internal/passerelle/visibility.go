@@ -113,7 +113,7 @@ func (a Audience) SeesPractice(p *Practice) bool {
 // for a reuse, whose author and note are public (PartPublished).
 func EventPart(e Event) Part {
 	switch e.Action {
-	case ActionApprove, ActionArchive, ActionUnarchive, ActionConfirmCurrent:
+	case ActionApprove, ActionArchive, ActionUnarchive, ActionConfirmCurrent, ActionRevise:
 		return PartLife
 	case ActionReuse:
 		return PartPublished

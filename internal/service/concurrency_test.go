@@ -82,7 +82,7 @@ func TestConcurrentDecisions(t *testing.T) {
 				}
 				decision, _ := tt.decisions(winner)
 				action := passerelle.Decisions[passerelle.Decision(decision)]
-				wantStatus := passerelle.TransitionFor(action).To
+				wantStatus := passerelle.TransitionFor(action, p).To
 				after := storedState(t, b, p.ID)
 				if after.Status != wantStatus || results[winner].Status != wantStatus {
 					t.Errorf("status = %s (returned %s), want %s", after.Status, results[winner].Status, wantStatus)
@@ -107,7 +107,7 @@ func TestConcurrentDecisions(t *testing.T) {
 
 				// The author is told exactly once, once the workers are done.
 				waitJobsIdle(t, b)
-				want := map[string]int{passerelle.TransitionFor(action).Notify: 1}
+				want := map[string]int{passerelle.TransitionFor(action, p).Notify: 1}
 				if got := notificationsOf(t, svc, w.MoulinsAuthor, p.ID); !mapsEqual(got, want) {
 					t.Errorf("author's notifications = %v, want %v", got, want)
 				}

@@ -272,6 +272,8 @@ func (s *Service) MyPractices(ctx context.Context, actor Actor) ([]*passerelle.P
 	if err != nil {
 		return nil, nil, err
 	}
+	// A merged update is the published sheet now, listed as such.
+	items = slices.DeleteFunc(items, func(p *passerelle.Practice) bool { return p.Status == passerelle.StatusMerged })
 	ids := make([]int64, len(items))
 	for i, p := range items {
 		ids[i] = p.ID

@@ -321,8 +321,9 @@ func (s *Service) Abilities(ctx context.Context, actor Actor, p *passerelle.Prac
 		return out
 	}
 	for i := range passerelle.Transitions {
-		t := &passerelle.Transitions[i]
-		out[t.Action] = check(snap, actor, p, t) == nil
+		if t := &passerelle.Transitions[i]; t.AppliesTo(p) {
+			out[t.Action] = check(snap, actor, p, t) == nil
+		}
 	}
 	for _, a := range passerelle.Activities {
 		_, err := checkActivity(snap, actor, p, a.Action)
@@ -342,7 +343,7 @@ func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in 
 	if err != nil {
 		return nil, err
 	}
-	edit := passerelle.TransitionFor(passerelle.ActionEdit)
+	edit := passerelle.TransitionFor(passerelle.ActionEdit, p)
 	if err := check(snap, actor, p, edit); err != nil {
 		return nil, err
 	}
@@ -354,6 +355,11 @@ func (s *Service) UpdatePractice(ctx context.Context, actor Actor, id int64, in 
 	in.apply(p, v)
 	p.Normalize()
 	p.UpdatedAt = store.Now()
+	if p.IsUpdate() {
+		if err := s.checkUpdate(ctx, p, v); err != nil {
+			return nil, err
+		}
+	}
 	if err := validateDraft(snap, p, v); err != nil {
 		return nil, err
 	}
@@ -446,7 +452,10 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 	if err != nil {
 		return nil, err
 	}
-	t := passerelle.TransitionFor(action)
+	t := passerelle.TransitionFor(action, p)
+	if t == nil {
+		return nil, passerelle.Errorf(passerelle.EConflict, "This cannot be done to an update under way.")
+	}
 	if err := check(snap, actor, p, t); err != nil {
 		return nil, err
 	}
@@ -482,12 +491,17 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 		if action == passerelle.ActionSubmit {
 			frozen := *p
 			frozen.Status, frozen.Revision, frozen.SubmittedAt = to, p.Revision+1, &now
-			files, err := store.ListAttachments(ctx, tx, p.ID)
+			files, err := s.revisionFiles(ctx, tx, p)
 			if err != nil {
 				return err
 			}
 			if err := store.InsertRevision(ctx, tx, passerelle.Revision{PracticeID: p.ID, Number: p.Revision + 1,
-				Practice: frozen, SubmittedAt: now, SubmittedBy: actor.ID, Files: passerelle.FilesOf(files)}); err != nil {
+				Practice: frozen, SubmittedAt: now, SubmittedBy: actor.ID, Files: files}); err != nil {
+				return err
+			}
+		}
+		if t.Replaces {
+			if err := s.applyUpdate(ctx, tx, actor, p, now); err != nil {
 				return err
 			}
 		}

@@ -106,6 +106,11 @@ type practiceRow struct {
 	// freshness.go only.
 	ReviewedAt    *time.Time `bun:"reviewed_at,scanonly"`
 	ReviewAskedAt *time.Time `bun:"review_asked_at,scanonly"`
+	// Updates (migration 20261209100000_practice_updates): UpdateOf is set
+	// when a working revision is inserted; RevisedAt is written by
+	// ApplyUpdate only.
+	UpdateOf  *int64     `bun:"update_of"`
+	RevisedAt *time.Time `bun:"revised_at,scanonly"`
 
 	AuthorName string `bun:"author_name,scanonly"`
 }
@@ -116,7 +121,10 @@ func (r *practiceRow) domain() *passerelle.Practice {
 		BodyHTML: r.BodyHTML, BodyRenderer: r.BodyRenderer, AuthorID: r.AuthorID, AuthorName: r.AuthorName, Status: passerelle.Status(r.Status),
 		Revision: r.Revision, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		SubmittedAt: r.SubmittedAt, PublishedAt: r.PublishedAt, PublicChangedAt: r.PublicChangedAt,
-		ReviewedAt: r.ReviewedAt, ReviewAskedAt: r.ReviewAskedAt,
+		ReviewedAt: r.ReviewedAt, ReviewAskedAt: r.ReviewAskedAt, RevisedAt: r.RevisedAt,
+	}
+	if r.UpdateOf != nil {
+		p.UpdateOf = *r.UpdateOf
 	}
 	if r.TerritoryCode != nil {
 		p.TerritoryCode = *r.TerritoryCode
@@ -146,6 +154,9 @@ func practiceToRow(p *passerelle.Practice) *practiceRow {
 	}
 	if p.TerritoryCode != "" {
 		r.TerritoryCode = &p.TerritoryCode
+	}
+	if p.UpdateOf != 0 {
+		r.UpdateOf = &p.UpdateOf
 	}
 	if p.Experience != nil {
 		b, _ := json.Marshal(p.Experience)

@@ -246,6 +246,9 @@ type TerritoryData struct {
 	Pagination Pagination
 	// Travel is what it borrowed and lent (models_discover.go).
 	Travel TerritoryTravel
+	// Map is its department's map (the department itself, or the one it
+	// lies in), nil when there is none to draw.
+	Map *DepartmentMap
 }
 
 // PracticeData is the Data of the "practice" page. Errors, Comment and
@@ -422,15 +425,16 @@ type ErrorData struct {
 // the options of the practice form's selects.
 var (
 	Kinds    = []string{"experience", "tool"}
-	Statuses = []string{"draft", "submitted", "published", "changes_requested", "rejected", "withdrawn", "archived"}
+	Statuses = []string{"draft", "submitted", "published", "changes_requested", "rejected", "withdrawn", "archived", "merged"}
 	Levels   = []string{"region", "department", "epci", "commune", "qpv", "other"}
 	Formats  = []string{"kit", "game", "guide", "video", "training", "other"}
 	Licenses = []string{"CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "Etalab-2.0", "LicenseRef-All-Rights-Reserved"}
 	Actions  = []string{"create", "update", "submit", "approve", "request_changes", "reject", "withdraw", "archive", "unarchive", "comment", "claim", "release", "reuse",
-		"ask_review", "confirm_current"} // freshness (models_desk.go)
+		"ask_review", "confirm_current", // freshness (models_desk.go)
+		"start_update", "revise"} // updates of a published practice
 )
 
 // PublicActions are the entries of a practice's history the public sees
 // without their actor (passerelle.PartLife), told without a name (keys
 // "history.public.<v>").
-var PublicActions = []string{"approve", "archive", "unarchive", "confirm_current"}
+var PublicActions = []string{"approve", "archive", "unarchive", "confirm_current", "revise"}

@@ -86,3 +86,42 @@ type MapRow struct {
 	Territory
 	Finer []Territory // below it, with practices
 }
+
+// DepartmentMap is the map of one department: its shape drawn large, the
+// departments around it faint, and its finer territories with published
+// practices as points (links, with their counts), with the same figures
+// as a table and the credit of the shapes and positions.
+type DepartmentMap struct {
+	// File is the static file of the shapes; ViewBox frames the
+	// department; Code is its shape's id, Around the ids of the other
+	// shapes in the frame.
+	File, ViewBox, Code, Name string
+	Around                    []string
+	// Points are drawn in this order, which is also the keyboard's: the
+	// EPCI (rings, beneath), then the communes from north to south, each
+	// followed by its priority neighbourhoods.
+	Points []MapPoint
+	// Rows are every territory below the department with published
+	// practices, in the tree's order; Unplaced those of them that the map
+	// cannot place (no known position), listed under the map.
+	Rows, Unplaced []Territory
+	// Text is the size of the labels, Stroke of the outlines, in the map's
+	// units.
+	Text, Stroke                           string
+	Credit, CreditURL, License, LicenseURL string
+	Places, PlacesURL, PlacesLicense       string
+	Codes, CodesURL, CodesLicense          string
+	CodesLicenseURL                        string
+}
+
+// MapPoint is a territory drawn as a point: a ring for an EPCI (Ring), a
+// disc for a commune, a smaller one for a neighbourhood around its commune.
+// X, Y and R are in the map's units; a label (the name) is drawn at LX, LY
+// when it fits (Label), anchored at its end when Anchor is "end".
+type MapPoint struct {
+	Territory
+	X, Y, R        string
+	Ring, Label    bool
+	LX, LY, Anchor string
+	Current        bool // the page's own territory
+}

@@ -102,6 +102,15 @@ func (s *Server) territoryPage(w http.ResponseWriter, r *http.Request) {
 	for _, c := range tree.Children(t.Code) {
 		data.Children = append(data.Children, territoryView(tree.Get(c), counts))
 	}
+	if dept := departmentOf(tree, t); dept != "" {
+		current := t.Code
+		if dept == t.Code {
+			current = ""
+		}
+		if m, ok := departmentMap(tree, counts, dept, current); ok {
+			data.Map = &m
+		}
+	}
 	pageURL := func(n int) string { return territoryURL(t.Code) + "?page=" + strconv.Itoa(n) }
 	if list.Page > 1 {
 		data.Pagination.PrevURL = pageURL(min(list.Page-1, data.Pagination.Pages()))

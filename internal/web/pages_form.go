@@ -61,7 +61,7 @@ var formFields = []formField{
 // any other reason reads as "invalid".
 var fieldReasons = []string{
 	passerelle.FieldRequired, passerelle.FieldUnknown, passerelle.FieldInvalid,
-	passerelle.FieldTooLong, passerelle.FieldTooShort, passerelle.FieldTaken, passerelle.FieldCharacters,
+	passerelle.FieldTooLong, passerelle.FieldTooShort, passerelle.FieldFixed, passerelle.FieldTaken, passerelle.FieldCharacters,
 	passerelle.FieldTooComplex,
 }
 

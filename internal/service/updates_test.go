@@ -1,0 +1,328 @@
+package service_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/jobs"
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/testenv"
+)
+
+// updateMarker is a word of a pending update's text that no public answer
+// may contain.
+const updateMarker = "Zorglubette"
+
+// startUpdate publishes a sheet by w.MoulinsAuthor, then opens its update
+// and writes the marker into its title and body.
+func startUpdate(t *testing.T, b *testenv.Bundle, w *testenv.World) (pub, upd *passerelle.Practice) {
+	t.Helper()
+	ctx := context.Background()
+	pub = drive(t, b.Service, w.MoulinsAuthor, w.NordMod, "qpv-moulins", "Forum emploi", passerelle.StatusPublished)
+	upd, created, err := b.Service.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+	if err != nil || !created {
+		t.Fatalf("start update: %v (created %v)", err, created)
+	}
+	if upd.UpdateOf != pub.ID || upd.Status != passerelle.StatusDraft || upd.Title != pub.Title || upd.Body != pub.Body {
+		t.Fatalf("working revision: %+v", upd)
+	}
+	upd, err = b.Service.UpdatePractice(ctx, w.MoulinsAuthor, upd.ID, service.PracticeInput{
+		Title: ptr("Forum emploi " + updateMarker), Body: ptr("Nouvelle édition " + updateMarker + "."), Version: upd.Version})
+	if err != nil {
+		t.Fatalf("edit the update: %v", err)
+	}
+	return pub, upd
+}
+
+func TestUpdateApprovedReplacesThePublishedContent(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true, Mail: discardMail{}})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub, upd := startUpdate(t, b, w)
+
+		// Started again: the same working revision, not a second one.
+		again, created, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+		if err != nil || created || again.ID != upd.ID {
+			t.Fatalf("second start: %v, created %v, id %d want %d", err, created, again.ID, upd.ID)
+		}
+		// Only its author starts an update; a working revision has none.
+		_, _, err = svc.StartUpdate(ctx, w.NordMod, pub.ID)
+		requireCode(t, err, passerelle.EForbidden)
+		_, _, err = svc.StartUpdate(ctx, w.MoulinsAuthor, upd.ID)
+		requireCode(t, err, passerelle.EConflict)
+		// The territory stays the sheet's.
+		_, err = svc.UpdatePractice(ctx, w.MoulinsAuthor, upd.ID, service.PracticeInput{Territory: ptr("59350")})
+		requireCodeFields(t, err, passerelle.EValidation, map[string]string{"territory": passerelle.FieldFixed})
+
+		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatalf("submit: %v", err)
+		}
+		// The comparison shows the published version against the proposal.
+		prev, cur, changes, err := svc.RevisionChanges(ctx, w.NordMod, upd.ID, pub.Revision+1)
+		if err != nil || prev == nil || prev.Number != pub.Revision || cur.Practice.Title != upd.Title {
+			t.Fatalf("comparison: %v, prev %+v", err, prev)
+		}
+		changed := map[string]bool{}
+		for _, c := range changes {
+			changed[c.Field] = true
+		}
+		if !changed["title"] || !changed["body"] || changed["summary"] {
+			t.Errorf("changed fields %v, want title and body", changed)
+		}
+		// The author cannot decide; the moderator approves.
+		_, err = svc.Decide(ctx, w.MoulinsAuthor, upd.ID, "approve", "")
+		requireCode(t, err, passerelle.EForbidden)
+		merged, err := svc.Decide(ctx, w.NordMod, upd.ID, "approve", "")
+		if err != nil {
+			t.Fatalf("approve: %v", err)
+		}
+		if merged.Status != passerelle.StatusMerged {
+			t.Errorf("working revision: %s, want merged", merged.Status)
+		}
+		after, err := svc.Practice(ctx, nil, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Title != upd.Title || after.Body != upd.Body || after.Status != passerelle.StatusPublished {
+			t.Errorf("published: %q %q %s", after.Title, after.Body, after.Status)
+		}
+		if !strings.Contains(after.BodyHTML, updateMarker) {
+			t.Errorf("rendered body not replaced: %q", after.BodyHTML)
+		}
+		if !after.PublishedAt.Equal(*pub.PublishedAt) {
+			t.Errorf("published at %v, was %v", after.PublishedAt, pub.PublishedAt)
+		}
+		if after.RevisedAt == nil || after.ReviewedAt == nil || !after.VerifiedAt().After(*pub.PublishedAt) {
+			t.Errorf("revised %v, reviewed %v", after.RevisedAt, after.ReviewedAt)
+		}
+		if after.Revision != pub.Revision+1 {
+			t.Errorf("revision %d, want %d", after.Revision, pub.Revision+1)
+		}
+		// The public sees the new version as the published revision, and
+		// the fact of the update in its history, without who did it.
+		revs, err := svc.Revisions(ctx, nil, pub.ID)
+		if err != nil || len(revs) != 1 || revs[0].Number != after.Revision || revs[0].Practice.Title != upd.Title {
+			t.Errorf("public revisions: %v %+v", err, revs)
+		}
+		history, err := svc.History(ctx, nil, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := history[len(history)-1]
+		if last.Action != passerelle.ActionRevise || last.ActorID != 0 {
+			t.Errorf("public history ends with %+v", last)
+		}
+		if w, err := svc.PendingUpdate(ctx, w.MoulinsAuthor, pub.ID); err != nil || w != nil {
+			t.Errorf("pending after approval: %v %v", w, err)
+		}
+		// The author is told; the subscribers are not told again.
+		waitJobsIdle(t, b)
+		if n := notificationsOf(t, svc, w.MoulinsAuthor, pub.ID); n[passerelle.NotifyUpdated] != 1 {
+			t.Errorf("author's notifications %v", n)
+		}
+		fanOuts, err := b.DB.Bun.NewSelect().Table("river_job").Where("kind = ?", jobs.FanOutArgs{}.Kind()).Count(ctx)
+		if err != nil || fanOuts != 1 { // the first publication's only
+			t.Errorf("%d fan-outs (%v), want 1", fanOuts, err)
+		}
+		// A next update starts from the new version.
+		next, created, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+		if err != nil || !created || next.Title != upd.Title || next.Revision != after.Revision {
+			t.Errorf("next update: %v %v %+v", err, created, next)
+		}
+	})
+}
+
+func TestUpdateRejectedOrWithdrawnKeepsThePublishedContent(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		for _, end := range []string{"reject", "withdraw", "delete"} {
+			pub, upd := startUpdate(t, b, w)
+			if end != "delete" {
+				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+					t.Fatalf("%s: submit: %v", end, err)
+				}
+				if _, err := svc.Decide(ctx, w.NordMod, upd.ID, "request_changes", "Précisez la date."); err != nil {
+					t.Fatalf("%s: request changes: %v", end, err)
+				}
+				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+					t.Fatalf("%s: resubmit: %v", end, err)
+				}
+			}
+			var err error
+			switch end {
+			case "reject":
+				_, err = svc.Decide(ctx, w.NordMod, upd.ID, "reject", "Rien de neuf.")
+			case "withdraw":
+				_, err = svc.Withdraw(ctx, w.MoulinsAuthor, upd.ID)
+			case "delete":
+				err = svc.DeleteDraft(ctx, w.MoulinsAuthor, upd.ID)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", end, err)
+			}
+			after, err := svc.Practice(ctx, nil, pub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Title != pub.Title || after.Body != pub.Body || after.Revision != pub.Revision || after.RevisedAt != nil {
+				t.Errorf("%s: the published sheet changed: %q rev %d", end, after.Title, after.Revision)
+			}
+			if p, err := svc.PendingUpdate(ctx, w.MoulinsAuthor, pub.ID); err != nil || p != nil {
+				t.Errorf("%s: still pending: %v %v", end, p, err)
+			}
+			// The author may start another.
+			if _, created, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID); err != nil || !created {
+				t.Errorf("%s: start again: %v %v", end, created, err)
+			}
+		}
+	})
+}
+
+func TestPendingUpdateStaysWithTheReview(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub, upd := startUpdate(t, b, w)
+		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*passerelle.User{w.MoulinsAuthor, w.NordMod, w.RegionMod, w.Admin} {
+			if p, err := svc.PendingUpdate(ctx, u, pub.ID); err != nil || p == nil || p.ID != upd.ID {
+				t.Errorf("%s does not see the update: %v %v", u.Email, p, err)
+			}
+		}
+		for _, u := range []*passerelle.User{nil, w.Reader, w.LilleAuthor, w.PasMod} {
+			who := "anonymous"
+			if u != nil {
+				who = u.Email
+			}
+			if p, err := svc.PendingUpdate(ctx, u, pub.ID); err != nil || p != nil {
+				t.Errorf("%s sees the update: %v %v", who, p, err)
+			}
+			_, err := svc.Practice(ctx, u, upd.ID)
+			requireCode(t, err, passerelle.ENotFound)
+			got, err := svc.Practice(ctx, u, pub.ID)
+			if err != nil || strings.Contains(got.Title+got.Body+got.BodyHTML, updateMarker) {
+				t.Errorf("%s reads the pending text: %v %q", who, err, got.Title)
+			}
+			revs, err := svc.Revisions(ctx, u, pub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range revs {
+				if strings.Contains(r.Practice.Title+r.Practice.Body, updateMarker) {
+					t.Errorf("%s reads the pending text in revision %d", who, r.Number)
+				}
+			}
+		}
+		found, err := svc.Published(ctx, service.ListQuery{Q: updateMarker}, true)
+		if err != nil || found.Total != 0 {
+			t.Errorf("search finds the pending text: %v %d", err, found.Total)
+		}
+		all, err := svc.Published(ctx, service.ListQuery{}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range all.Items {
+			if p.ID == upd.ID || strings.Contains(p.Title, updateMarker) {
+				t.Errorf("the public list shows the update: %+v", p)
+			}
+		}
+		// The moderators find it in their queue, like any submission.
+		queue, err := svc.ReviewQueue(ctx, w.NordMod)
+		if err != nil || len(queue) != 1 || queue[0].ID != upd.ID {
+			t.Errorf("queue: %v %v", err, queue)
+		}
+	})
+}
+
+func TestUpdateRaces(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub := drive(t, svc, w.MoulinsAuthor, w.NordMod, "qpv-moulins", "Forum emploi", passerelle.StatusPublished)
+
+		// Two starts at once open one working revision.
+		var wg sync.WaitGroup
+		ids := make([]int64, 4)
+		for i := range ids {
+			wg.Go(func() {
+				upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+				if err != nil {
+					t.Errorf("start %d: %v", i, err)
+					return
+				}
+				ids[i] = upd.ID
+			})
+		}
+		wg.Wait()
+		for _, id := range ids[1:] {
+			if id != ids[0] {
+				t.Fatalf("several working revisions: %v", ids)
+			}
+		}
+		upd, err := svc.Practice(ctx, w.MoulinsAuthor, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An edit based on a stale version is refused.
+		if _, err := svc.UpdatePractice(ctx, w.MoulinsAuthor, upd.ID, service.PracticeInput{Title: ptr("Un"), Version: upd.Version}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.UpdatePractice(ctx, w.MoulinsAuthor, upd.ID, service.PracticeInput{Title: ptr("Deux"), Version: upd.Version})
+		requireCode(t, err, passerelle.EConflict)
+		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Two moderators deciding at once: exactly one decision holds.
+		errs := make([]error, 2)
+		for i, m := range []*passerelle.User{w.NordMod, w.RegionMod} {
+			wg.Go(func() { _, errs[i] = svc.Decide(ctx, m, upd.ID, "approve", "") })
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else if passerelle.ErrorCode(err) != passerelle.EConflict {
+				t.Errorf("decision: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d approvals succeeded: %v", ok, errs)
+		}
+		after, err := svc.Practice(ctx, nil, pub.ID)
+		if err != nil || after.Title != "Un" || after.Revision != pub.Revision+1 {
+			t.Errorf("published after the race: %v %q %d", err, after.Title, after.Revision)
+		}
+		// A sheet archived while its update waits is not replaced.
+		upd2, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Archive(ctx, w.NordMod, pub.ID, "Obsolète."); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Decide(ctx, w.NordMod, upd2.ID, "approve", "")
+		requireCode(t, err, passerelle.EConflict)
+	})
+}

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+)
+
+// OpenUpdate returns the working revision under way of the published
+// practice id (passerelle.OpenStatuses), or nil when there is none.
+func OpenUpdate(ctx context.Context, db bun.IDB, id int64) (*passerelle.Practice, error) {
+	var rows []practiceRow
+	if err := selectPractices(db, &rows).Where("p.update_of = ?", id).
+		Where("p.status IN (?)", bun.List(statusStrings(passerelle.OpenStatuses))).Limit(1).Scan(ctx); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	out, err := withThemes(ctx, db, rows)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+func statusStrings(in []passerelle.Status) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// ApplyUpdate writes the content of the working revision w over the
+// published practice pub, while pub is still published at version expected:
+// its fields, its themes and its revision number (w's), a new version, and
+// at as when it was updated, revised and last confirmed current. Its
+// publication date stays. It reports false when pub changed meanwhile.
+func ApplyUpdate(ctx context.Context, db bun.IDB, pub, w *passerelle.Practice, expected int, at time.Time) (bool, error) {
+	r := practiceToRow(w)
+	r.ID, r.Version, r.UpdatedAt = pub.ID, expected+1, at
+	res, err := db.NewUpdate().Model(r).
+		Column("kind", "title", "summary", "body", "body_html", "body_renderer", "experience", "tool", "revision", "updated_at", "version").
+		Set("revised_at = ?", at).Set("reviewed_at = ?", at).
+		Where("id = ? AND version = ? AND status = ?", pub.ID, expected, string(passerelle.StatusPublished)).
+		Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if err := updatePracticeThemes(ctx, db, pub.ID, w.Themes); err != nil {
+		return false, err
+	}
+	// The files added by the update join the published sheet's.
+	_, err = db.NewUpdate().Model((*attachmentRow)(nil)).Set("practice_id = ?", pub.ID).Where("practice_id = ?", w.ID).Exec(ctx)
+	return err == nil, err
+}
