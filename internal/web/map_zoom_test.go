@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/demo"
+	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/testenv"
 	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
@@ -153,4 +154,41 @@ func gzipSize(t *testing.T, u string) int {
 	zw.Write(raw)
 	zw.Close()
 	return sb.Len()
+}
+
+// TestDepartmentMapUnplaced: a territory the map cannot place (a commune
+// whose code is no INSEE code it knows, and the neighbourhood below it)
+// is listed under the map and in the table, not drawn; a neighbourhood of
+// a placed commune is drawn beside it.
+func TestDepartmentMapUnplaced(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		w := s.World
+		for _, ter := range []passerelle.Territory{
+			{Code: "roubaix-hameau", Name: "Un hameau", Level: passerelle.LevelCommune, ParentCode: "59512"},
+			{Code: "qpv-hameau", Name: "Le quartier du hameau", Level: passerelle.LevelQPV, ParentCode: "roubaix-hameau"},
+		} {
+			if err := s.Service.AddTerritory(t.Context(), w.Admin, ter); err != nil {
+				t.Fatal(err)
+			}
+		}
+		publish(t, s, w.RoubaixAuthor, testenv.CompleteExperience("qpv-hameau", "Une fête au hameau"))
+		publish(t, s, w.LilleAuthor, testenv.CompleteExperience("qpv-moulins", "Une marche aux Moulins"))
+		page := getBody(t, s.URL+"/territoires/59")
+		var drawn []string
+		for _, m := range mapPoint.FindAllStringSubmatch(page, -1) {
+			drawn = append(drawn, m[1])
+		}
+		if got := strings.Join(drawn, " "); got != "/territoires/59512 /territoires/59350 /territoires/qpv-moulins" {
+			t.Errorf("drawn: %s", got)
+		}
+		for _, want := range []string{
+			`Sans position connue, dans le tableau seulement` + "\u00a0" + `: <a href="/territoires/roubaix-hameau">Un hameau</a> (1), <a href="/territoires/qpv-hameau">Le quartier du hameau</a> (1).`,
+			`<tr><th scope="row"><a href="/territoires/qpv-hameau">Le quartier du hameau</a></th><td>Quartier prioritaire</td><td>1</td></tr>`,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("Nord's page lacks %s", want)
+			}
+		}
+	})
 }
