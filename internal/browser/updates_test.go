@@ -65,6 +65,17 @@ func TestUpdateInBrowser(t *testing.T) {
 		run(t, ctx, "sheet under update", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`.update-notice`)))
 		checkAccessibility(t, ctx, axe, "sheet with an update under review")
 		screenshots(t, ctx, shots, "update-pending-sheet")
+		// "Mes fiches" lists the update beside the published sheets, which
+		// each offer theirs.
+		run(t, ctx, "my practices", chromedp.Navigate(base+"/mes-fiches"), chromedp.WaitVisible(chromedp.CSS(`main table`)))
+		if !strings.Contains(get(t, ctx, "my practices", chromedp.Text(chromedp.CSS(`main table`))), newTitle) {
+			t.Error("Mes fiches does not list the update")
+		}
+		if n := get(t, ctx, "update buttons", chromedp.Evaluate[int](`document.querySelectorAll('form.mine-update button').length`)); n == 0 {
+			t.Error("Mes fiches offers no update of a published sheet")
+		}
+		checkAccessibility(t, ctx, axe, "my practices with an update")
+		screenshots(t, ctx, shots, "update-mine")
 		logout(t, ctx)
 
 		// Readers keep the published version, and no word of the update.

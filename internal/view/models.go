@@ -85,6 +85,9 @@ type PracticeCard struct {
 	// ReviewDue: its author was asked to confirm it is still current and
 	// nobody did since — readers see it "à actualiser" (models_desk.go).
 	ReviewDue bool
+	// UpdateOf is, for a working revision, the ID of the published sheet
+	// it updates (passerelle/update.go); "" for a sheet.
+	UpdateOf string
 }
 
 // Pagination describes one page of a paginated list. PrevURL and NextURL are
