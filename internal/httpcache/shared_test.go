@@ -149,7 +149,7 @@ func TestClockReadsAfterArrival(t *testing.T) {
 		reads.Add(1)
 		time.Sleep(time.Millisecond)
 		return strconv.FormatInt(version.Load(), 10), nil
-	}, time.Minute)
+	}, time.Minute, time.Millisecond)
 	ctx := context.Background()
 	for i := range 20 {
 		version.Store(int64(i))
