@@ -72,8 +72,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// The catalogue of public lists is read in the background, from now:
 	// at 100,000 practices that takes a second or more, which the first
 	// readers would otherwise wait for before anything is served. Until it
-	// is read, lists are read from SQL and searches wait for it (see
-	// store.FindPractices). A failure is not fatal: the first list loads it.
+	// is read, the public lists wait for it (see store.FindPractices). A
+	// failure is not fatal: the first list loads it.
 	store.LoadCatalogueInBackground(ctx, a.db, func(took time.Duration, err error) {
 		if err != nil {
 			a.logger.Warn("catalogue not loaded at start", slog.Any("err", err))

@@ -93,14 +93,22 @@ func (d dict) clone() dict {
 // catalogue is immutable once built: a change builds a new one. Only its
 // cache of search matches grows.
 type catalogue struct {
-	version                                   int64
-	entries                                   []catalogueEntry // newest publication first
-	pos                                       map[int64]int32  // id → index in entries
+	version int64
+	entries []catalogueEntry // newest publication first
+	// byID gives the index in entries of a practice by id: dense (an
+	// index per id, -1 for none) when ids are not much sparser than the
+	// entries, as they are in practice; pos otherwise.
+	byID                                      []int32
+	pos                                       map[int64]int32
 	territories, kinds, formats, themes, auds dict
 	authors, partners                         dict
 	// names indexes the words of the values of the dictionaries searched
 	// by name (see names.go), built on the first search that needs it.
-	names        func() *nameIndex
+	names func() *nameIndex
+	// postings lists the entries of each value of the dictionaries, for
+	// a search by name to gather them without walking every entry; built
+	// on the first search that needs it.
+	postings     func() *postings
 	matches      matchCache
 	selections   selectionCache
 	perTerritory func() map[string]int // counted once
@@ -120,12 +128,14 @@ type matchCache struct {
 // index; on SQLite, the bm25 scores of the most recent matches, once a list
 // needed them.
 type matches struct {
-	in  []bool
+	in  entrySet
 	key string // in matchCache
-	// named counts, for each entry, the terms found in its names, out of
-	// terms; nil when no term named any (see names.go).
-	named []uint8
-	terms int
+	// byName is set when some term named entries (see names.go); named
+	// then holds, for each term not excluded, the entries its names hold
+	// (nil for none), out of terms.
+	byName bool
+	named  []entrySet
+	terms  int
 
 	mu     sync.Mutex
 	scores map[int64]float64
@@ -245,10 +255,74 @@ func refreshCatalogue(ctx context.Context, tx bun.IDB, cur *catalogue, version i
 func (c *catalogue) index() {
 	c.perTerritory = sync.OnceValue(c.countPerTerritory)
 	c.names = sync.OnceValue(c.indexNames)
+	c.postings = sync.OnceValue(c.listPostings)
+	var maxID int64
+	for i := range c.entries {
+		maxID = max(maxID, c.entries[i].id)
+	}
+	if maxID < 4*int64(len(c.entries))+4096 {
+		c.byID = make([]int32, maxID+1)
+		for i := range c.byID {
+			c.byID[i] = -1
+		}
+		for i := range c.entries {
+			c.byID[c.entries[i].id] = int32(i) //nolint:gosec // G115: positions fit
+		}
+		return
+	}
 	c.pos = make(map[int64]int32, len(c.entries))
 	for i, e := range c.entries {
-		c.pos[e.id] = int32(i)
+		c.pos[e.id] = int32(i) //nolint:gosec // G115: positions fit
 	}
+}
+
+// position returns the index in entries of the practice id, if it is in
+// the catalogue.
+func (c *catalogue) position(id int64) (int32, bool) {
+	if c.byID != nil {
+		if id < 0 || id >= int64(len(c.byID)) || c.byID[id] < 0 {
+			return 0, false
+		}
+		return c.byID[id], true
+	}
+	p, ok := c.pos[id]
+	return p, ok
+}
+
+// postings are the entries of each value of the catalogue's dictionaries
+// (by the value's index), in list order.
+type postings struct {
+	territories, kinds, formats, themes, auds, authors, partners [][]int32
+}
+
+func (c *catalogue) listPostings() *postings {
+	p := &postings{
+		territories: make([][]int32, len(c.territories.values)), kinds: make([][]int32, len(c.kinds.values)),
+		formats: make([][]int32, len(c.formats.values)), themes: make([][]int32, len(c.themes.values)),
+		auds: make([][]int32, len(c.auds.values)), authors: make([][]int32, len(c.authors.values)),
+		partners: make([][]int32, len(c.partners.values)),
+	}
+	for i := range c.entries {
+		e, at := &c.entries[i], int32(i) //nolint:gosec // G115: positions fit
+		if e.territory >= 0 {
+			p.territories[e.territory] = append(p.territories[e.territory], at)
+		}
+		p.kinds[e.kind] = append(p.kinds[e.kind], at)
+		if e.format >= 0 {
+			p.formats[e.format] = append(p.formats[e.format], at)
+		}
+		p.authors[e.author] = append(p.authors[e.author], at)
+		for _, v := range e.themes {
+			p.themes[v] = append(p.themes[v], at)
+		}
+		for _, v := range e.audiences {
+			p.auds[v] = append(p.auds[v], at)
+		}
+		for _, v := range e.partners {
+			p.partners[v] = append(p.partners[v], at)
+		}
+	}
+	return p
 }
 
 // apply returns a copy of c with the practices ids reloaded.
@@ -434,7 +508,7 @@ const minYear, maxYear = 1900, 2199
 // be "published") and, when inSearch is not nil, found by the search (by
 // entry index): the first keep of them (all when keep < 0), how many there
 // are, and with withFacets the counts of the facets.
-func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets bool, keep int) selection {
+func (c *catalogue) selectEntries(f PracticeFilter, inSearch entrySet, withFacets bool, keep int) selection {
 	var sel selection
 	var territories []bool
 	if f.Territories != nil {
@@ -466,40 +540,48 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch []bool, withFacets 
 		formatCount = make([]int, len(c.formats.values))
 		themeCount = make([]int, len(c.themes.values))
 	}
-	if !impossible {
+	year := int32(f.Year) //nolint:gosec // G115: a year, checked by the service
+	visit := func(i int32) bool {
+		e := &c.entries[i]
+		if territories != nil && (e.territory < 0 || !territories[e.territory]) {
+			return true
+		}
+		if kind >= 0 && e.kind != kind || format >= 0 && e.format != format || year != 0 && e.year != year {
+			return true
+		}
+		if theme >= 0 && !slices.Contains(e.themes, theme) || audience >= 0 && !slices.Contains(e.audiences, audience) {
+			return true
+		}
+		if keep < 0 || sel.total < keep {
+			sel.positions = append(sel.positions, i)
+		}
+		sel.total++
+		if withFacets {
+			if e.territory >= 0 {
+				terCount[e.territory]++
+			}
+			kindCount[e.kind]++
+			if e.format >= 0 {
+				formatCount[e.format]++
+			}
+			if minYear <= e.year && e.year <= maxYear {
+				yearCount[e.year-minYear]++
+			}
+			for _, t := range e.themes {
+				themeCount[t]++
+			}
+		}
+		return true
+	}
+	switch {
+	case impossible:
+	case inSearch != nil:
+		// Only what the search found: a search finds far fewer than
+		// the catalogue holds, most of the time.
+		inSearch.each(visit)
+	default:
 		for i := range c.entries {
-			e := &c.entries[i]
-			if inSearch != nil && !inSearch[i] {
-				continue
-			}
-			if territories != nil && (e.territory < 0 || !territories[e.territory]) {
-				continue
-			}
-			if kind >= 0 && e.kind != kind || format >= 0 && e.format != format || f.Year != 0 && e.year != int32(f.Year) { //nolint:gosec // G115: a year, checked by the service
-				continue
-			}
-			if theme >= 0 && !slices.Contains(e.themes, theme) || audience >= 0 && !slices.Contains(e.audiences, audience) {
-				continue
-			}
-			if keep < 0 || sel.total < keep {
-				sel.positions = append(sel.positions, int32(i))
-			}
-			sel.total++
-			if withFacets {
-				if e.territory >= 0 {
-					terCount[e.territory]++
-				}
-				kindCount[e.kind]++
-				if e.format >= 0 {
-					formatCount[e.format]++
-				}
-				if minYear <= e.year && e.year <= maxYear {
-					yearCount[e.year-minYear]++
-				}
-				for _, t := range e.themes {
-					themeCount[t]++
-				}
-			}
+			visit(int32(i)) //nolint:gosec // G115: positions fit
 		}
 	}
 	if withFacets {
@@ -550,7 +632,7 @@ const (
 // selection was made before on c. search names the search whose matches
 // inSearch are ("" for none). The selection returned is shared: callers
 // must not change it.
-func (c *catalogue) selectCached(f PracticeFilter, search string, inSearch []bool, withFacets bool, keep int) selection {
+func (c *catalogue) selectCached(f PracticeFilter, search string, inSearch entrySet, withFacets bool, keep int) selection {
 	if keep < 0 || keep > maxCachedKeep {
 		return c.selectEntries(f, inSearch, withFacets, keep)
 	}
@@ -634,9 +716,8 @@ func (c *catalogue) String() string {
 
 // LoadCatalogueInBackground starts reading the catalogue and returns at
 // once, for a server that answers its first requests while it loads (a
-// second or more at 100,000 published practices). Until it is read, the
-// public lists without a search are read from SQL (the same answers, more
-// work each) and searches wait for it (they match names in the catalogue).
+// second or more at 100,000 published practices): pages that need no list
+// are served at once, and the public lists wait for it (see FindPractices).
 // done, when not nil, is called with the outcome. A failed load is not
 // fatal: the next list loads the catalogue itself.
 func LoadCatalogueInBackground(ctx context.Context, db *DB, done func(took time.Duration, err error)) {

@@ -90,29 +90,30 @@ func namedValues(t search.Term, d dict, filed map[string][]int32, text func(v st
 }
 
 // namedEntries returns, for each term of sq, which entries of c it names
-// (nil for a term that names none), and whether any term names any.
-func (c *catalogue) namedEntries(sq search.Query, names []TermNames) ([][]bool, bool) {
+// (nil for a term that names none), and whether any term names any. The
+// entries of each value named come from the catalogue's postings: the
+// work follows what is named, not the size of the catalogue.
+func (c *catalogue) namedEntries(sq search.Query, names []TermNames) ([]entrySet, bool) {
 	idx := c.names()
 	same := func(v string) string { return v }
-	out := make([][]bool, len(sq.Terms))
+	out := make([]entrySet, len(sq.Terms))
 	anyNamed := false
+	var post *postings
 	for ti, t := range sq.Terms {
-		var ters, themes []bool
-		if ti < len(names) {
-			for _, code := range names[ti].Territories {
-				if i := c.territories.lookup(code); i >= 0 {
-					if ters == nil {
-						ters = make([]bool, len(c.territories.values))
-					}
-					ters[i] = true
-				}
+		var in entrySet
+		gather := func(lists [][]int32, value int32) {
+			if value < 0 || len(lists[value]) == 0 {
+				return
 			}
-			for _, slug := range names[ti].Themes {
-				if i := c.themes.lookup(slug); i >= 0 {
-					if themes == nil {
-						themes = make([]bool, len(c.themes.values))
-					}
-					themes[i] = true
+			if in == nil {
+				in = newEntrySet(len(c.entries))
+			}
+			in.addAll(lists[value])
+		}
+		gatherAll := func(lists [][]int32, values []bool) {
+			for v, named := range values {
+				if named {
+					gather(lists, int32(v)) //nolint:gosec // G115: far fewer than 2³¹ values
 				}
 			}
 		}
@@ -121,31 +122,30 @@ func (c *catalogue) namedEntries(sq search.Query, names []TermNames) ([][]bool, 
 		auds := namedValues(t, c.auds, idx.auds, same)
 		authors := namedValues(t, c.authors, idx.authors, same)
 		partners := namedValues(t, c.partners, idx.partners, same)
-		if ters == nil && themes == nil && kinds == nil && formats == nil && auds == nil && authors == nil && partners == nil {
+		var ters, themes []string
+		if ti < len(names) {
+			ters, themes = names[ti].Territories, names[ti].Themes
+		}
+		if len(ters) == 0 && len(themes) == 0 && kinds == nil && formats == nil && auds == nil && authors == nil && partners == nil {
 			continue
 		}
-		in := make([]bool, len(c.entries))
-		some := func(set []bool, vs []int32) bool {
-			if set == nil {
-				return false
-			}
-			for _, v := range vs {
-				if set[v] {
-					return true
-				}
-			}
-			return false
+		if post == nil {
+			post = c.postings()
 		}
-		for i := range c.entries {
-			e := &c.entries[i]
-			in[i] = ters != nil && e.territory >= 0 && ters[e.territory] ||
-				kinds != nil && kinds[e.kind] ||
-				formats != nil && e.format >= 0 && formats[e.format] ||
-				authors != nil && authors[e.author] ||
-				some(themes, e.themes) || some(auds, e.audiences) || some(partners, e.partners)
-			anyNamed = anyNamed || in[i]
+		for _, code := range ters {
+			gather(post.territories, c.territories.lookup(code))
 		}
-		out[ti] = in
+		for _, slug := range themes {
+			gather(post.themes, c.themes.lookup(slug))
+		}
+		gatherAll(post.kinds, kinds)
+		gatherAll(post.formats, formats)
+		gatherAll(post.auds, auds)
+		gatherAll(post.authors, authors)
+		gatherAll(post.partners, partners)
+		if in != nil {
+			out[ti], anyNamed = in, true
+		}
 	}
 	return out, anyNamed
 }
@@ -161,15 +161,12 @@ func namesKey(names []TermNames) string {
 // name practices: each term is looked up on its own in the full-text index
 // (and remembered there), then every term must be found in a practice's
 // text or names, and no excluded one.
-func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, named [][]bool, key string) (*matches, error) {
+func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, named []entrySet, key string) (*matches, error) {
 	if found := c.matches.get(key); found != nil {
 		return found, nil
 	}
-	in := make([]bool, len(c.entries))
-	for i := range in {
-		in[i] = true
-	}
-	hits := make([]uint8, len(c.entries))
+	in := newEntrySet(len(c.entries))
+	in.fill(len(c.entries))
 	// The terms that name nothing are looked up together, in one query.
 	var plain search.Query
 	for ti, t := range sq.Terms {
@@ -182,10 +179,10 @@ func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query
 		if err != nil {
 			return nil, err
 		}
-		for i := range in {
-			in[i] = text.in[i]
-		}
+		copy(in, text.in)
 	}
+	byName := make([]entrySet, len(sq.Terms))
+	found := newEntrySet(len(c.entries))
 	for ti, t := range sq.Terms {
 		if named[ti] == nil && !t.Exclude {
 			continue
@@ -196,22 +193,33 @@ func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query
 		if err != nil {
 			return nil, err
 		}
-		for i := range in {
-			byName := named[ti] != nil && named[ti][i]
-			found := text.in[i] || byName
-			if t.Exclude {
-				in[i] = in[i] && !found
-				continue
-			}
-			in[i] = in[i] && found
-			if byName && hits[i] < 255 {
-				hits[i]++
-			}
+		// Found in its text or by name.
+		copy(found, text.in)
+		if named[ti] != nil {
+			found.or(named[ti])
+		}
+		if t.Exclude {
+			in.andNot(found)
+			continue
+		}
+		in.and(found)
+		byName[ti] = named[ti]
+	}
+	m := &matches{in: in, key: key, byName: true, named: byName, terms: positiveTerms(sq)}
+	c.matches.put(key, m)
+	return m, nil
+}
+
+// namedHits counts the terms of the search found in the names of the entry
+// at p.
+func (m *matches) namedHits(p int32) int {
+	n := 0
+	for _, set := range m.named {
+		if set != nil && set.has(p) {
+			n++
 		}
 	}
-	found := &matches{in: in, key: key, named: hits, terms: positiveTerms(sq)}
-	c.matches.put(key, found)
-	return found, nil
+	return n
 }
 
 func positiveTerms(sq search.Query) int {
@@ -240,7 +248,7 @@ func orderByRelevance(c *catalogue, window []int32, score map[int64]float64, fou
 			r = s / best
 		}
 		if found.terms > 0 {
-			r += nameWeight * float64(found.named[p]) / float64(found.terms)
+			r += nameWeight * float64(found.namedHits(p)) / float64(found.terms)
 		}
 		rel[p] = r
 	}
@@ -271,7 +279,7 @@ func SimilarPractices(ctx context.Context, db *DB, id int64, near map[string]flo
 		if err != nil {
 			return err
 		}
-		at, ok := c.pos[id]
+		at, ok := c.position(id)
 		if !ok {
 			return nil
 		}

@@ -475,8 +475,7 @@ func TestSelectionsRemembered(t *testing.T) {
 
 // TestListsWhileTheCatalogueLoads: a server that loads its catalogue in
 // the background answers the lists asked meanwhile as it will once it is
-// loaded — a list from SQL, a search once the catalogue is read — never
-// with an error or a partial answer.
+// loaded, never with an error or a partial answer.
 func TestListsWhileTheCatalogueLoads(t *testing.T) {
 	testenv.EachDialect(t, func(t *testing.T, dialect string) {
 		f := newCatalogueFixture(t, dialect)

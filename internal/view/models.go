@@ -151,6 +151,22 @@ type PracticeDetail struct {
 	// their behalf).
 	VerifiedAt *time.Time
 	CanConfirm bool
+	// Updates (passerelle/update.go): on a published sheet, whether the
+	// viewer (its author) may start an update, or the update under way
+	// (shown to the participants of its review); on a working revision,
+	// the published sheet it updates.
+	CanStartUpdate bool
+	PendingUpdate  *UpdateLink
+	UpdateOf       *UpdateLink
+}
+
+// UpdateLink is one side of an update: the working revision seen from the
+// published sheet, or the published sheet seen from the working revision.
+// Status is the working revision's; Editable, whether the viewer may edit
+// it now.
+type UpdateLink struct {
+	ID, Title, Status string
+	Editable          bool
 }
 
 // AttachmentView is a file attached to a practice. Type is a short label
