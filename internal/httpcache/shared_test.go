@@ -70,10 +70,16 @@ func TestSharedServesOneRendering(t *testing.T) {
 	}
 
 	for name, h := range map[string]http.HandlerFunc{
-		"error":    func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusNotFound) },
-		"cookie":   func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Set-Cookie", "a=b"); pageHandler(w, r) },
-		"no-store": func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Cache-Control", "no-store"); pageHandler(w, r) },
-		"private":  func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Cache-Control", "private"); pageHandler(w, r) },
+		"error":  func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusNotFound) },
+		"cookie": func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Set-Cookie", "a=b"); pageHandler(w, r) },
+		"no-store": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "no-store")
+			pageHandler(w, r)
+		},
+		"private": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "private")
+			pageHandler(w, r)
+		},
 	} {
 		c.Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), name, h)
 	}
