@@ -1,6 +1,7 @@
 package passerelle
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -73,7 +74,31 @@ func RevisionChanges(before, after *Revision) []FieldChange {
 	if a != b {
 		out = append(out, FieldChange{Field: "attachments", Before: a, After: b, Diff: lineDiff(a, b)})
 	}
-	return out
+	return append(out, coverChange(before, after)...)
+}
+
+// coverChange is the change of the cover image between two revisions that
+// both recorded it: its description and size, "" for none.
+func coverChange(before, after *Revision) []FieldChange {
+	if !after.CoverKnown || before != nil && !before.CoverKnown {
+		return nil
+	}
+	var old *Cover
+	if before != nil {
+		old = before.Cover
+	}
+	if old == nil && after.Cover == nil || old != nil && after.Cover != nil && old.Key == after.Cover.Key {
+		return nil
+	}
+	a, b := coverText(old), coverText(after.Cover)
+	return []FieldChange{{Field: "cover", Before: a, After: b, Diff: lineDiff(a, b)}}
+}
+
+func coverText(c *Cover) string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s (%d × %d)", c.Alt, c.Width, c.Height)
 }
 
 func fileList(files []RevisionFile) string {

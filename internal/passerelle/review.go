@@ -198,6 +198,11 @@ type Revision struct {
 	// they were added; nil for a revision submitted before they were
 	// recorded (unknown, never compared), empty for none.
 	Files []RevisionFile
+	// Cover is the cover image when it was submitted (nil: none), known
+	// when CoverKnown — revisions submitted before covers were recorded
+	// are never compared on it.
+	Cover      *Cover
+	CoverKnown bool
 }
 
 // RevisionFile is what a revision keeps of an attached file: enough to tell

@@ -495,8 +495,13 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, action 
 			if err != nil {
 				return err
 			}
+			cover, err := s.revisionCover(ctx, tx, p)
+			if err != nil {
+				return err
+			}
 			if err := store.InsertRevision(ctx, tx, passerelle.Revision{PracticeID: p.ID, Number: p.Revision + 1,
-				Practice: frozen, SubmittedAt: now, SubmittedBy: actor.ID, Files: files}); err != nil {
+				Practice: frozen, SubmittedAt: now, SubmittedBy: actor.ID, Files: files,
+				Cover: cover, CoverKnown: true}); err != nil {
 				return err
 			}
 		}

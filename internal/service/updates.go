@@ -108,6 +108,20 @@ func (s *Service) revisionFiles(ctx context.Context, db bun.IDB, p *passerelle.P
 	return passerelle.FilesOf(files), nil
 }
 
+// revisionCover returns the cover a submission of p freezes: its own, or
+// for a working revision without one, the published sheet's, which it
+// keeps.
+func (s *Service) revisionCover(ctx context.Context, db bun.IDB, p *passerelle.Practice) (*passerelle.Cover, error) {
+	if p.Cover != nil || !p.IsUpdate() {
+		return p.Cover, nil
+	}
+	pub, err := store.GetPractice(ctx, db, p.UpdateOf)
+	if err != nil {
+		return nil, err
+	}
+	return pub.Cover, nil
+}
+
 // applyUpdate replaces, in tx, the content of the published practice that
 // the approved working revision w updates (passerelle.Transition.Replaces):
 // its fields and themes, its revision (w's last, which the published sheet

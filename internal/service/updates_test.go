@@ -79,8 +79,8 @@ func TestUpdateApprovedReplacesThePublishedContent(t *testing.T) {
 		for _, c := range changes {
 			changed[c.Field] = true
 		}
-		if !changed["title"] || !changed["body"] || changed["summary"] {
-			t.Errorf("changed fields %v, want title and body", changed)
+		if !changed["title"] || !changed["body"] || !changed["cover"] || changed["summary"] {
+			t.Errorf("changed fields %v, want title, body and cover", changed)
 		}
 		// The author cannot decide; the moderator approves.
 		_, err = svc.Decide(ctx, w.MoulinsAuthor, upd.ID, "approve", "")

@@ -251,7 +251,7 @@ func LatestComments(ctx context.Context, db bun.IDB, practiceIDs []int64) (map[i
 
 // InsertRevision freezes the content of a practice at a submission.
 func InsertRevision(ctx context.Context, db bun.IDB, rev passerelle.Revision) error {
-	b, err := json.Marshal(revisionContent{Practice: rev.Practice, Files: rev.Files})
+	b, err := json.Marshal(revisionContent{Practice: rev.Practice, Files: rev.Files, Cover: rev.Cover, CoverKnown: rev.CoverKnown})
 	if err != nil {
 		return err
 	}
@@ -266,6 +266,10 @@ func InsertRevision(ctx context.Context, db bun.IDB, rev passerelle.Revision) er
 type revisionContent struct {
 	passerelle.Practice
 	Files []passerelle.RevisionFile `json:"files"`
+	// The cover image (absent from revisions submitted before covers were
+	// recorded: cover_known false).
+	Cover      *passerelle.Cover `json:"cover,omitempty"`
+	CoverKnown bool              `json:"cover_known,omitempty"`
 }
 
 // ListRevisions returns every submitted revision of a practice, oldest first.
@@ -281,7 +285,7 @@ func ListRevisions(ctx context.Context, db bun.IDB, practiceID int64) ([]passere
 			return nil, err
 		}
 		out[i] = passerelle.Revision{PracticeID: r.PracticeID, Number: r.Number, SubmittedAt: r.SubmittedAt, SubmittedBy: r.SubmittedBy,
-			Practice: c.Practice, Files: c.Files}
+			Practice: c.Practice, Files: c.Files, Cover: c.Cover, CoverKnown: c.CoverKnown}
 	}
 	return out, nil
 }
