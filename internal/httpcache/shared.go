@@ -370,6 +370,11 @@ func (r *recorder) replay(w http.ResponseWriter) {
 type Clock struct {
 	read    func(context.Context) (string, error)
 	timeout time.Duration
+	// Spacing is the least time between the starts of two reads: under
+	// load a read then serves every request of the last Spacing, for a
+	// wait of at most Spacing; idle, a request never waits for it.
+	Spacing time.Duration
+	last    time.Time // when the last read began; guarded by reading
 
 	mu      sync.Mutex
 	next    *tick         // the read the next arrivals join; nil: none gathering
@@ -382,9 +387,10 @@ type tick struct {
 	err     error
 }
 
-// NewClock returns a clock over read; each read is given at most timeout.
-func NewClock(read func(context.Context) (string, error), timeout time.Duration) *Clock {
-	return &Clock{read: read, timeout: timeout, reading: make(chan struct{}, 1)}
+// NewClock returns a clock over read; each read is given at most timeout,
+// and starts at least spacing after the one before.
+func NewClock(read func(context.Context) (string, error), timeout, spacing time.Duration) *Clock {
+	return &Clock{read: read, timeout: timeout, Spacing: spacing, reading: make(chan struct{}, 1)}
 }
 
 // Version returns a version read after the call began.
@@ -411,6 +417,10 @@ func (c *Clock) Version(ctx context.Context) (string, error) {
 // for all who joined it.
 func (c *Clock) run(ctx context.Context, t *tick) {
 	c.reading <- struct{}{}
+	if wait := c.Spacing - time.Since(c.last); wait > 0 {
+		time.Sleep(wait)
+	}
+	c.last = time.Now()
 	c.mu.Lock()
 	c.next = nil // from now on, arrivals wait for a later read
 	c.mu.Unlock()

@@ -85,6 +85,9 @@ type PracticeCard struct {
 	// ReviewDue: its author was asked to confirm it is still current and
 	// nobody did since — readers see it "à actualiser" (models_desk.go).
 	ReviewDue bool
+	// UpdateOf is, for a working revision, the ID of the published sheet
+	// it updates (passerelle/update.go); "" for a sheet.
+	UpdateOf string
 }
 
 // Pagination describes one page of a paginated list. PrevURL and NextURL are
@@ -151,6 +154,22 @@ type PracticeDetail struct {
 	// their behalf).
 	VerifiedAt *time.Time
 	CanConfirm bool
+	// Updates (passerelle/update.go): on a published sheet, whether the
+	// viewer (its author) may start an update, or the update under way
+	// (shown to the participants of its review); on a working revision,
+	// the published sheet it updates.
+	CanStartUpdate bool
+	PendingUpdate  *UpdateLink
+	UpdateOf       *UpdateLink
+}
+
+// UpdateLink is one side of an update: the working revision seen from the
+// published sheet, or the published sheet seen from the working revision.
+// Status is the working revision's; Editable, whether the viewer may edit
+// it now.
+type UpdateLink struct {
+	ID, Title, Status string
+	Editable          bool
 }
 
 // AttachmentView is a file attached to a practice. Type is a short label

@@ -365,6 +365,15 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "confirm a published practice current", setup: mxPractice("published"), fresh: true,
 			req:  mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/confirm", "id"), nil),
 			want: "401 403 200 | 403 403 403 403 403 | 200 200 403 403 403 | 200"},
+		{name: "start an update of a published practice", setup: mxPractice("published"), fresh: true,
+			req:  mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/update", "id"), nil),
+			want: "401 403 201 | 403 403 403 403 403 | 403 403 403 403 403 | 403"},
+		{name: "start an update of a draft", setup: mxPractice("draft"), fresh: true,
+			req:  mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/update", "id"), nil),
+			want: "401 404 409 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "start an update through the page", setup: mxPractice("published"), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/mise-a-jour", ids["id"]), page: true, form: url.Values{}}
+		}, want: "303 403 303 | 403 403 403 403 403 | 403 403 403 403 403 | 403"},
 		{name: "archive a published practice", setup: mxPractice("published"), fresh: true, req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/archive", "id"), nil),
 			want: "401 403 403 | 403 403 403 403 403 | 200 200 403 403 403 | 200"},
 		{name: "unarchive", setup: mxPractice("archived"), fresh: true, req: mxSend(http.MethodPost, mxPath("/api/v1/practices/%d/unarchive", "id"), nil), want: moderatorOnly},

@@ -85,6 +85,12 @@ type practiceJSON struct {
 	// Attachments are listed for one practice, not in lists.
 	Attachments *[]attachmentJSON `json:"attachments,omitempty"`
 	Cover       *coverJSON        `json:"cover"` // null: none (coverJSONOf, pages_writing.go)
+	// UpdateOf is, for a working revision, the id of the published
+	// practice it updates (null for a practice in its own right);
+	// RevisedAt, when an approved update last replaced the published
+	// content (passerelle/update.go).
+	UpdateOf  *string    `json:"update_of"`
+	RevisedAt *time.Time `json:"revised_at"`
 }
 
 type personJSON struct {
@@ -133,7 +139,11 @@ func (s *Server) practiceJSON(p *passerelle.Practice) practiceJSON {
 		Summary: p.Summary, Body: p.Body, Territory: p.TerritoryCode, Themes: nonNil(p.Themes), Status: string(p.Status),
 		Author: personJSON{ID: idString(p.AuthorID), Name: p.AuthorName}, Revision: p.Revision, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt,
-		ReviewedAt: p.VerifiedAt(), ReviewDue: p.ReviewDue(), Cover: s.coverJSONOf(p),
+		ReviewedAt: p.VerifiedAt(), ReviewDue: p.ReviewDue(), Cover: s.coverJSONOf(p), RevisedAt: p.RevisedAt,
+	}
+	if p.IsUpdate() {
+		id := idString(p.UpdateOf)
+		out.UpdateOf = &id
 	}
 	if p.Attachments != nil {
 		items := s.attachmentsJSON(p.Attachments)
@@ -183,6 +193,8 @@ type practiceRequest struct {
 	ReviewedAt  json.RawMessage `json:"reviewed_at"`
 	ReviewDue   json.RawMessage `json:"review_due"`
 	Cover       json.RawMessage `json:"cover"` // set from the edit page
+	UpdateOf    json.RawMessage `json:"update_of"`
+	RevisedAt   json.RawMessage `json:"revised_at"`
 }
 
 type experienceRequest struct {

@@ -282,6 +282,24 @@ func buildLeakWorld(t *testing.T, b *testenv.Bundle, w *testenv.World) *leakWorl
 	must(err)
 	lw.practices = append(lw.practices, p.ID)
 
+	// An update of the published practice under review: its text, its new
+	// file and its conversation are the review's until it is approved
+	// (passerelle/update.go); the public keeps reading the published one.
+	upd, _, err := svc.StartUpdate(ctx, w.LilleAuthor, p.ID)
+	must(err)
+	lw.practices = append(lw.practices, upd.ID)
+	_, err = svc.UpdatePractice(ctx, w.LilleAuthor, upd.ID, service.PracticeInput{Title: s("Forum " + secret("pending update's title")),
+		Summary: s("Mis à jour : " + secret("pending update's summary")), Body: s("## Nouveau\n\n" + secret("pending update's body")),
+		Version: upd.Version})
+	must(err)
+	ua, err := svc.AddAttachment(ctx, w.LilleAuthor, upd.ID, secret("pending update's file")+".txt", strings.NewReader("Nouveau programme."))
+	must(err)
+	lw.attachments = append(lw.attachments, ua.ID)
+	_, err = svc.Submit(ctx, w.LilleAuthor, upd.ID)
+	must(err)
+	_, err = svc.AddComment(ctx, w.NordMod, upd.ID, "Mise à jour : "+secret("comment on the update"), nil)
+	must(err)
+
 	// A practice in each other state, its content a secret.
 	other := func(status passerelle.Status) {
 		t.Helper()

@@ -30,6 +30,10 @@ const (
 	sharedTTL = time.Minute
 	// publicVersionTimeout bounds one read of the public version.
 	publicVersionTimeout = 2 * time.Second
+	// publicVersionSpacing is the least time between two reads of the
+	// public version: under load, one read per millisecond serves every
+	// request that came meanwhile (a wait of a millisecond at most).
+	publicVersionSpacing = time.Millisecond
 )
 
 // shared serves h's answers to anonymous visitors from the shared cache

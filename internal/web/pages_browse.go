@@ -157,6 +157,9 @@ func card(snap *authz.Snapshot, p *passerelle.Practice) view.PracticeCard {
 	if p.PublishedAt != nil {
 		c.PublishedAt = *p.PublishedAt
 	}
+	if p.IsUpdate() {
+		c.UpdateOf = idString(p.UpdateOf)
+	}
 	for _, slug := range p.Themes {
 		name := slug
 		if th := snap.Theme(slug); th != nil {

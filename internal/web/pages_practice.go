@@ -41,6 +41,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		s.errorPage(w, r, err)
 		return
 	}
+	if err := s.updateDetail(ctx, actor, p, &data.Practice); err != nil { // pages_updates.go
+		s.errorPage(w, r, err)
+		return
+	}
 	data.FieldChoices = fieldChoices(s.tr(r), p)
 	if data.Practice.Tool != nil && p.Tool != nil {
 		// Languages are codes: people read their names.

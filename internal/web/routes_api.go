@@ -67,6 +67,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Post("/practices/{id}/submit", s.apiSubmit)                  // the author: service.check (submit)
 	r.Post("/practices/{id}/withdraw", s.apiWithdraw)              // the author: service.check (withdraw)
 	r.Post("/practices/{id}/confirm", s.apiConfirmCurrent)         // the author, or a moderator on their behalf, once published: service.ConfirmCurrent
+	r.Post("/practices/{id}/update", s.apiStartUpdate)             // the author of a published practice: service.check (start_update) (pages_updates.go)
 	r.Post("/practices/{id}/decision", s.apiDecide)                // moderators, never the author: service.check (approve, request_changes, reject)
 	r.Post("/practices/{id}/archive", s.apiArchive)                // moderators: service.check (archive)
 	r.Post("/practices/{id}/unarchive", s.apiUnarchive)            // moderators: service.check (unarchive)

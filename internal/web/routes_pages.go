@@ -103,6 +103,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/favori/supprimer", s.removeBookmarkPage)         // signed in, own: service.RemoveBookmark
 	r.Post("/fiches/{id}/contact", s.contactPage)                         // signed in, enabled, not the author, published, rate limited: service.ContactAuthor (pages_contact.go)
 	r.Post("/fiches/{id}/verifiee", s.confirmCurrentPage)                 // the author, or a moderator on their behalf, once published: service.ConfirmCurrent (pages_desk.go)
+	r.Post("/fiches/{id}/mise-a-jour", s.startUpdatePage)                 // the author of a published practice: service.check (start_update) (pages_updates.go)
 
 	// The review around a practice.
 	get("/attachments/{id}", s.downloadAttachment)                                // service.visible, of its practice

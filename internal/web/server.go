@@ -70,7 +70,7 @@ func New(svc *service.Service, engine *view.Engine, opts Options) http.Handler {
 	s.gate = newGate(cmp.Or(opts.MaxRequests, DefaultMaxRequests))
 	if svc != nil {
 		s.pages = httpcache.NewShared(sharedBytes, sharedTTL)
-		s.publicClock = httpcache.NewClock(svc.PublicVersion, publicVersionTimeout)
+		s.publicClock = httpcache.NewClock(svc.PublicVersion, publicVersionTimeout, publicVersionSpacing)
 	}
 	r := chi.NewRouter()
 	s.router = r

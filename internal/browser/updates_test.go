@@ -1,0 +1,121 @@
+package browser
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestUpdateInBrowser: the author of the demo's old sheet, asked whether it
+// is still current, updates it from the sheet ("Mettre à jour la fiche"):
+// the writing form holds the published text; the new version is submitted
+// while readers keep the published one; the moderator compares the two
+// and approves; readers then read the new version, checked today.
+func TestUpdateInBrowser(t *testing.T) {
+	inBrowser(t, func(t *testing.T, b browserRun) {
+		base, ctx, shots, axe := b.base, b.ctx, b.shots, b.axe
+		run(t, ctx, "in French", chromedp.Navigate(base+"/?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		login(t, ctx, base, "sophie.lemaire@passerelle.test")
+		deadline := time.Now().Add(2 * time.Minute)
+		for {
+			run(t, ctx, "notifications", chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+			if strings.Contains(get(t, ctx, "notifications", chromedp.Text(chromedp.CSS(`main`))), "toujours à jour") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the author was never asked to confirm the old sheet")
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		run(t, ctx, "open the sheet", chromedp.Click(chromedp.CSS(`main a[href^="/fiches/"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#mettre-a-jour button`)))
+		sheet := strings.SplitN(get(t, ctx, "sheet address", chromedp.Location()), "?", 2)[0]
+		published := get(t, ctx, "published title", chromedp.Text(chromedp.CSS(`main h1`)))
+		if says := get(t, ctx, "update button", chromedp.Text(chromedp.CSS(`#mettre-a-jour button`))); says != "Mettre à jour la fiche" {
+			t.Errorf("the update button says %q", says)
+		}
+		checkAccessibility(t, ctx, axe, "sheet to refresh, with its update button")
+		screenshots(t, ctx, shots, "update-sheet")
+
+		// The form of the new version holds the published text.
+		run(t, ctx, "start the update", chromedp.Click(chromedp.CSS(`#mettre-a-jour button`)),
+			chromedp.WaitVisible(chromedp.CSS(`#title`)))
+		if v := get(t, ctx, "title in the form", chromedp.Value(chromedp.CSS(`#title`))); v != published {
+			t.Errorf("the update's form holds %q, want the published %q", v, published)
+		}
+		newTitle := published + " (édition 2026)"
+		run(t, ctx, "edit", chromedp.SetValue(chromedp.CSS(`#title`), newTitle))
+		checkAccessibility(t, ctx, axe, "update's form")
+		screenshots(t, ctx, shots, "update-form")
+		get(t, ctx, "submit button ready", chromedp.Poll[string](
+			`(() => { const b = document.getElementById("submit-button").textContent; return b === "Enregistrer et soumettre" ? b : ""; })()`))
+		run(t, ctx, "submit the update", chromedp.Click(chromedp.CSS(`#submit-button`)),
+			chromedp.WaitVisible(chromedp.CSS(`main article.practice`)))
+		update := strings.SplitN(get(t, ctx, "update address", chromedp.Location()), "?", 2)[0]
+		if update == sheet {
+			t.Fatal("the update is the published sheet itself")
+		}
+		text := get(t, ctx, "update page", chromedp.Text(chromedp.CSS(`main`)))
+		if !strings.Contains(text, "Mise à jour d’une fiche publiée") || !strings.Contains(text, "En relecture") {
+			t.Errorf("the update's page reads:\n%.1200s", text)
+		}
+		// Its author sees, on the published sheet, that it is under review.
+		run(t, ctx, "sheet under update", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`.update-notice`)))
+		checkAccessibility(t, ctx, axe, "sheet with an update under review")
+		screenshots(t, ctx, shots, "update-pending-sheet")
+		// "Mes fiches" lists the update beside the published sheets, which
+		// each offer theirs.
+		run(t, ctx, "my practices", chromedp.Navigate(base+"/mes-fiches"), chromedp.WaitVisible(chromedp.CSS(`main table`)))
+		if !strings.Contains(get(t, ctx, "my practices", chromedp.Text(chromedp.CSS(`main table`))), newTitle) {
+			t.Error("Mes fiches does not list the update")
+		}
+		if n := get(t, ctx, "update buttons", chromedp.Evaluate[int](`document.querySelectorAll('form.mine-update button').length`)); n == 0 {
+			t.Error("Mes fiches offers no update of a published sheet")
+		}
+		checkAccessibility(t, ctx, axe, "my practices with an update")
+		screenshots(t, ctx, shots, "update-mine")
+		logout(t, ctx)
+
+		// Readers keep the published version, and no word of the update.
+		run(t, ctx, "anonymous sheet", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if h := get(t, ctx, "anonymous title", chromedp.Text(chromedp.CSS(`main h1`))); h != published {
+			t.Errorf("readers read %q during the review, want %q", h, published)
+		}
+		if n := get(t, ctx, "notice", chromedp.Evaluate[int](`document.querySelectorAll('.update-notice, #mettre-a-jour').length`)); n != 0 {
+			t.Error("readers see the update under way")
+		}
+
+		// The moderator compares the published version with the proposal
+		// and approves.
+		login(t, ctx, base, "karim.benali@passerelle.test")
+		run(t, ctx, "desk", chromedp.Navigate(base+"/bureau"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		if !strings.Contains(get(t, ctx, "desk", chromedp.Text(chromedp.CSS(`main`))), newTitle) {
+			t.Error("the desk does not list the update")
+		}
+		run(t, ctx, "the update", chromedp.Navigate(update), chromedp.WaitVisible(chromedp.CSS(`input[name=decision][value=approve]`)))
+		text = get(t, ctx, "update for the moderator", chromedp.Text(chromedp.CSS(`main`)))
+		if !strings.Contains(text, "(édition 2026)") || !strings.Contains(text, "Mise à jour d’une fiche publiée") {
+			t.Errorf("the moderator's page reads:\n%.1500s", text)
+		}
+		checkAccessibility(t, ctx, axe, "update under review, for the moderator")
+		screenshots(t, ctx, shots, "update-review")
+		run(t, ctx, "approve",
+			chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)),
+			chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`#decision-form`)))
+		logout(t, ctx)
+
+		// Readers read the new version, checked today, no longer to refresh.
+		run(t, ctx, "anonymous sheet after", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`#fraicheur`)))
+		if h := get(t, ctx, "title after", chromedp.Text(chromedp.CSS(`main h1`))); h != newTitle {
+			t.Errorf("after the approval readers read %q, want %q", h, newTitle)
+		}
+		if n := get(t, ctx, "badge", chromedp.Evaluate[int](`document.querySelectorAll('#fraicheur .badge-warning').length`)); n != 0 {
+			t.Error("still to refresh after the update")
+		}
+		checkAccessibility(t, ctx, axe, "updated sheet")
+		screenshots(t, ctx, shots, "update-published")
+	})
+}

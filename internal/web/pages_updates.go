@@ -1,0 +1,75 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/passerelle/passerelle/internal/passerelle"
+	"github.com/passerelle/passerelle/internal/view"
+)
+
+// Updates of a published practice (passerelle/update.go): the author opens
+// a working revision from the published sheet, edits it with the writing
+// form and submits it; the published sheet tells its participants that an
+// update is under review, and the working revision links back to it.
+
+// startUpdatePage opens (or finds) the update of a published practice and
+// takes its author to the writing form of the working revision.
+func (s *Server) startUpdatePage(w http.ResponseWriter, r *http.Request) {
+	s.pageAction(w, r, "update_started", func(ctx context.Context, u *passerelle.User, id int64) (string, error) {
+		upd, _, err := s.svc.StartUpdate(ctx, u, id)
+		if err != nil {
+			return "", err
+		}
+		return practiceURL(upd.ID) + "/modifier", nil
+	})
+}
+
+// apiStartUpdate answers the working revision of a published practice:
+// 201 when this call opened it, 200 when it was under way already.
+func (s *Server) apiStartUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	upd, created, err := s.svc.StartUpdate(r.Context(), userFrom(r.Context()), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, s.practiceJSON(upd))
+}
+
+// updateDetail adds to d what the viewer may know of updates: on a
+// published sheet, the update under way (its participants only:
+// service.PendingUpdate) or the way to start one (its author); on a
+// working revision, the published sheet it updates.
+func (s *Server) updateDetail(ctx context.Context, actor *passerelle.User, p *passerelle.Practice, d *view.PracticeDetail) error {
+	if p.IsUpdate() {
+		pub, err := s.svc.Practice(ctx, actor, p.UpdateOf)
+		if err != nil {
+			return err
+		}
+		d.UpdateOf = &view.UpdateLink{ID: idString(pub.ID), Title: pub.Title, Status: string(p.Status)}
+		return nil
+	}
+	if !p.Published() || actor == nil {
+		return nil
+	}
+	upd, err := s.svc.PendingUpdate(ctx, actor, p.ID)
+	if err != nil {
+		return err
+	}
+	if upd != nil {
+		d.PendingUpdate = &view.UpdateLink{ID: idString(upd.ID), Title: upd.Title, Status: string(upd.Status),
+			Editable: upd.AuthorID == actor.ID && upd.Editable()}
+		return nil
+	}
+	d.CanStartUpdate = s.svc.Abilities(ctx, actor, p)[passerelle.ActionStartUpdate]
+	return nil
+}
