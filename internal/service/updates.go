@@ -111,7 +111,7 @@ func (s *Service) revisionFiles(ctx context.Context, db bun.IDB, p *passerelle.P
 // applyUpdate replaces, in tx, the content of the published practice that
 // the approved working revision w updates (passerelle.Transition.Replaces):
 // its fields and themes, its revision (w's last, which the published sheet
-// now shows) and its files; its publication date stays, and it is updated
+// now shows), its files and its cover, when the update chose one; its publication date stays, and it is updated
 // and confirmed current at now. The history of the published sheet keeps
 // the fact (passerelle.ActionRevise). Errors: conflict (the published
 // sheet changed meanwhile: archived, or updated).
@@ -132,6 +132,13 @@ func (s *Service) applyUpdate(ctx context.Context, tx bun.Tx, actor Actor, w *pa
 		return err
 	} else if !ok {
 		return passerelle.Errorf(passerelle.EConflict, "The published practice changed meanwhile (archived?); reload it.")
+	}
+	if w.Cover != nil && (pub.Cover == nil || pub.Cover.Key != w.Cover.Key) {
+		// A cover chosen in the update replaces the published one (whose
+		// files stay: a cached page may still name them).
+		if err := store.SetCover(ctx, tx, pub.ID, w.Cover); err != nil {
+			return err
+		}
 	}
 	rev := revs[len(revs)-1]
 	rev.PracticeID = pub.ID

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -60,6 +61,12 @@ func TestUpdateApprovedReplacesThePublishedContent(t *testing.T) {
 		_, err = svc.UpdatePractice(ctx, w.MoulinsAuthor, upd.ID, service.PracticeInput{Territory: ptr("59350")})
 		requireCodeFields(t, err, passerelle.EValidation, map[string]string{"territory": passerelle.FieldFixed})
 
+		if _, err := svc.SetCover(ctx, w.MoulinsAuthor, upd.ID, "Le forum", bytes.NewReader(pngOf(t, 300, 200))); err != nil {
+			t.Fatalf("cover of the update: %v", err)
+		}
+		if p, _ := svc.Practice(ctx, nil, pub.ID); p.Cover != nil {
+			t.Error("the update's cover shows before its approval")
+		}
 		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
 			t.Fatalf("submit: %v", err)
 		}
@@ -91,6 +98,9 @@ func TestUpdateApprovedReplacesThePublishedContent(t *testing.T) {
 		}
 		if after.Title != upd.Title || after.Body != upd.Body || after.Status != passerelle.StatusPublished {
 			t.Errorf("published: %q %q %s", after.Title, after.Body, after.Status)
+		}
+		if after.Cover == nil || after.Cover.Alt != "Le forum" {
+			t.Errorf("cover after the approval: %+v", after.Cover)
 		}
 		if !strings.Contains(after.BodyHTML, updateMarker) {
 			t.Errorf("rendered body not replaced: %q", after.BodyHTML)
