@@ -29,6 +29,7 @@ func main() {
 	flag.StringVar(&cfg.Only, "only", "", "measure only the scenarios whose name contains this (e.g. \"search mix\"); empty: all")
 	flag.StringVar(&cfg.Record, "record", "", "write the answers to the search mix to this file (suffixed .sqlite, .postgres), to compare two versions' answers")
 	flag.IntVar(&cfg.Mix, "mix", 0, "measure only the first N searches of the search mix (0: all)")
+	flag.BoolVar(&cfg.SkipSQLite, "skip-sqlite", false, "measure PostgreSQL only")
 	pprofAddr := flag.String("pprof", "", "serve the measured server's Go profiles on this loopback address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
 	if *pprofAddr != "" {

@@ -141,9 +141,10 @@ type matches struct {
 	scores map[int64]float64
 }
 
-// A search by several words that name territories or themes also keeps
-// each word's matches (see names.go), hence room for a few per search.
-const matchCacheSize = 96
+// A search by several words also keeps each word's matches (see
+// composedMatches), hence room for a few per search: an entry is one bit
+// per practice, 12.5 KB at 100,000.
+const matchCacheSize = 512
 
 func (m *matchCache) get(key string) *matches {
 	m.mu.Lock()

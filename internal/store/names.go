@@ -157,36 +157,22 @@ func namesKey(names []TermNames) string {
 	return fmt.Sprintf("%x", h.Sum64())
 }
 
-// namedMatches returns what the search finds in c when some of its terms
-// name practices: each term is looked up on its own in the full-text index
-// (and remembered there), then every term must be found in a practice's
-// text or names, and no excluded one.
-func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, named []entrySet, key string) (*matches, error) {
+// composedMatches returns what a search finds in c, term by term: each
+// term is looked up on its own in the full-text index (and remembered
+// there, so that a word met in another search costs nothing more), then
+// every term must be found in a practice's text or names (named, when
+// anyNamed), and no excluded one. Terms are sets of documents on both
+// databases (FTS5's AND and NOT, tsquery's && and !!), so the answer is
+// the one the whole query would give.
+func composedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, named []entrySet, anyNamed bool, key string) (*matches, error) {
 	if found := c.matches.get(key); found != nil {
 		return found, nil
 	}
 	in := newEntrySet(len(c.entries))
 	in.fill(len(c.entries))
-	// The terms that name nothing are looked up together, in one query.
-	var plain search.Query
-	for ti, t := range sq.Terms {
-		if named[ti] == nil && !t.Exclude {
-			plain.Terms = append(plain.Terms, t)
-		}
-	}
-	if len(plain.Terms) > 0 {
-		text, err := searchMatches(ctx, tx, c, plain)
-		if err != nil {
-			return nil, err
-		}
-		copy(in, text.in)
-	}
 	byName := make([]entrySet, len(sq.Terms))
 	found := newEntrySet(len(c.entries))
 	for ti, t := range sq.Terms {
-		if named[ti] == nil && !t.Exclude {
-			continue
-		}
 		one := t
 		one.Exclude = false
 		text, err := searchMatches(ctx, tx, c, search.Query{Terms: []search.Term{one}})
@@ -205,7 +191,10 @@ func namedMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query
 		in.and(found)
 		byName[ti] = named[ti]
 	}
-	m := &matches{in: in, key: key, byName: true, named: byName, terms: positiveTerms(sq)}
+	m := &matches{in: in, key: key}
+	if anyNamed {
+		m.byName, m.named, m.terms = true, byName, positiveTerms(sq)
+	}
 	c.matches.put(key, m)
 	return m, nil
 }

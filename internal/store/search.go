@@ -258,8 +258,8 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 		key := textKey(tx, sq) + "|names:" + namesKey(f.Named)
 		if found = c.matches.get(key); found == nil {
 			named, anyNamed := c.namedEntries(sq, f.Named)
-			if anyNamed {
-				found, err = namedMatches(ctx, tx, c, sq, named, key)
+			if anyNamed || len(sq.Terms) > 1 {
+				found, err = composedMatches(ctx, tx, c, sq, named, anyNamed, key)
 			} else if found, err = searchMatches(ctx, tx, c, sq); err == nil {
 				c.matches.put(key, found)
 			}
@@ -320,17 +320,22 @@ func searchMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Quer
 		return nil, err
 	}
 	in := newEntrySet(len(c.entries))
+	// A common word finds most of the catalogue: the ids are read digit by
+	// digit rather than cut and parsed one by one.
+	var id int64
+	digits := false
 	s := list.String
-	for len(s) > 0 {
-		var field string
-		field, s, _ = strings.Cut(s, ",")
-		id, err := strconv.ParseInt(field, 10, 64)
-		if err != nil {
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			id, digits = id*10+int64(s[i]-'0'), true
 			continue
 		}
-		if p, ok := c.position(id); ok {
-			in.add(p)
+		if digits {
+			if p, ok := c.position(id); ok {
+				in.add(p)
+			}
 		}
+		id, digits = 0, false
 	}
 	found := &matches{in: in, key: key}
 	c.matches.put(key, found)
