@@ -151,8 +151,12 @@ func gzipSize(t *testing.T, u string) int {
 	}
 	var sb strings.Builder
 	zw := gzip.NewWriter(&sb)
-	zw.Write(raw)
-	zw.Close()
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return sb.Len()
 }
 

@@ -82,7 +82,9 @@ func main() {
 	if err := sc.Err(); err != nil {
 		log.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
 
 	var communes []commune
 	for _, file := range []string{"communes.json", "arrondissements.json"} {
@@ -158,7 +160,7 @@ func rankFeature(f string) int {
 }
 
 func read(path string, v any) {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) //nolint:gosec // a path given on the command line of this generator
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -184,7 +186,7 @@ func write(path string, pos map[string][2]float64, width int) {
 		p := pos[c]
 		fmt.Fprintf(&b, "%s %+7.4f %7.4f\n", c, p[0], p[1])
 	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil { //nolint:gosec // committed data files, readable by all
 		log.Fatal(err)
 	}
 }
