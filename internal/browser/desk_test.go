@@ -118,20 +118,7 @@ func TestFreshnessInBrowser(t *testing.T) {
 		base, ctx, shots, axe := b.base, b.ctx, b.shots, b.axe
 		run(t, ctx, "in French", chromedp.Navigate(base+"/?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`main`)))
 		login(t, ctx, base, "sophie.lemaire@passerelle.test")
-		// The request arrives when the periodic job has run: wait for it.
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			run(t, ctx, "notifications", chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.CSS(`main`)))
-			if strings.Contains(get(t, ctx, "notifications", chromedp.Text(chromedp.CSS(`main`))), "toujours à jour") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the author was never asked to confirm the old sheet")
-			}
-			time.Sleep(300 * time.Millisecond)
-		}
-		run(t, ctx, "open the sheet", chromedp.Click(chromedp.CSS(`main a[href^="/fiches/"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#fraicheur`)))
+		openFreshnessRequest(t, ctx, base, `#fraicheur`)
 		sheet := get(t, ctx, "sheet address", chromedp.Location())
 		text := get(t, ctx, "freshness", chromedp.Text(chromedp.CSS(`#fraicheur`)))
 		if !strings.Contains(text, "Publiée le") || !strings.Contains(text, "vérifiée le") || !strings.Contains(text, "À actualiser") {
@@ -204,4 +191,24 @@ func TestFollowInBrowser(t *testing.T) {
 			t.Errorf("the subscriptions do not list the Nord:\n%s", text)
 		}
 	})
+}
+
+// openFreshnessRequest waits, on the signed-in author's notifications, for
+// the request to confirm that the demo's old sheet is current (it arrives
+// when the periodic job has run), then follows it to the sheet and waits
+// for what of it is visible.
+func openFreshnessRequest(t *testing.T, ctx context.Context, base, visible string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		run(t, ctx, "notifications", chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		if strings.Contains(get(t, ctx, "notifications", chromedp.Text(chromedp.CSS(`main`))), "toujours à jour") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the author was never asked to confirm the old sheet")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	run(t, ctx, "open the sheet", chromedp.Click(chromedp.CSS(`main a[href^="/fiches/"]`)), chromedp.WaitVisible(chromedp.CSS(visible)))
 }

@@ -3,7 +3,6 @@ package browser
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -18,19 +17,7 @@ func TestUpdateInBrowser(t *testing.T) {
 		base, ctx, shots, axe := b.base, b.ctx, b.shots, b.axe
 		run(t, ctx, "in French", chromedp.Navigate(base+"/?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`main`)))
 		login(t, ctx, base, "sophie.lemaire@passerelle.test")
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			run(t, ctx, "notifications", chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.CSS(`main`)))
-			if strings.Contains(get(t, ctx, "notifications", chromedp.Text(chromedp.CSS(`main`))), "toujours à jour") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the author was never asked to confirm the old sheet")
-			}
-			time.Sleep(300 * time.Millisecond)
-		}
-		run(t, ctx, "open the sheet", chromedp.Click(chromedp.CSS(`main a[href^="/fiches/"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#mettre-a-jour button`)))
+		openFreshnessRequest(t, ctx, base, `#mettre-a-jour button`)
 		sheet := strings.SplitN(get(t, ctx, "sheet address", chromedp.Location()), "?", 2)[0]
 		published := get(t, ctx, "published title", chromedp.Text(chromedp.CSS(`main h1`)))
 		if says := get(t, ctx, "update button", chromedp.Text(chromedp.CSS(`#mettre-a-jour button`))); says != "Mettre à jour la fiche" {
