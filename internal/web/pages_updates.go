@@ -8,6 +8,10 @@ import (
 	"github.com/passerelle/passerelle/internal/view"
 )
 
+func init() {
+	flashes = append(flashes, "update_started")
+}
+
 // Updates of a published practice (passerelle/update.go): the author opens
 // a working revision from the published sheet, edits it with the writing
 // form and submits it; the published sheet tells its participants that an
