@@ -2,7 +2,6 @@ package browser
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +44,7 @@ func TestDepartmentMapInBrowser(t *testing.T) {
 		}
 		checkAccessibility(t, ctx, b.axe, "Nord's map")
 		fits(t, ctx, "Nord's map")
-		mapShots(t, ctx, b.shots, "nord-map")
+		screenshots(t, ctx, b.shots, "nord-map")
 
 		mapOnly(t, ctx, b.shots, "nord-map-only")
 		focusBefore("zoom-title")
@@ -73,7 +72,7 @@ func TestDepartmentMapInBrowser(t *testing.T) {
 		}
 		checkAccessibility(t, ctx, b.axe, "Roubaix's page")
 		fits(t, ctx, "Roubaix's page")
-		mapShots(t, ctx, b.shots, "roubaix-map")
+		screenshots(t, ctx, b.shots, "roubaix-map")
 
 		// Pas-de-Calais: another shape, other communes and neighbourhoods.
 		run(t, ctx, "Pas-de-Calais", chromedp.Navigate(b.base+"/territoires/62"), chromedp.WaitVisible(chromedp.CSS("svg.map.zoom")))
@@ -100,20 +99,6 @@ func shotFocused(t *testing.T, ctx context.Context, dir, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// mapShots saves the whole page as PNG (sharp lines, for judging the map)
-// at a phone's and a desktop's widths.
-func mapShots(t *testing.T, ctx context.Context, dir, name string) {
-	t.Helper()
-	for _, width := range []int64{390, 1280} {
-		run(t, ctx, "viewport", chromedp.EmulateViewport(width, 900))
-		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width)), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run(t, ctx, "reset viewport", chromedp.EmulateViewport(1280, 900))
 }
 
 // mapOnly saves the department's map alone, at a desktop's width, as PNG.
