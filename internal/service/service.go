@@ -59,6 +59,9 @@ type Service struct {
 	// is verified (ProConnect-style federations send no email_verified).
 	// Off by default: an unverified address could take over an account.
 	TrustProviderEmail bool
+	// Now is the clock of the password throttle (nil: time.Now): a test
+	// freezes it to count attempts without racing the time a hash takes.
+	Now func() time.Time
 }
 
 // Actor is who performs a call: nil for an anonymous reader.

@@ -125,6 +125,9 @@ func (s *Service) checkThrottled(ctx context.Context, email, password string, ha
 		keys = append(keys, key{src, passerelle.SourceThrottle})
 	}
 	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
 	var taken []string
 	release := func() {
 		for _, k := range taken {
