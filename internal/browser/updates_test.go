@@ -61,6 +61,20 @@ func TestUpdateInBrowser(t *testing.T) {
 		if n := get(t, ctx, "update buttons", chromedp.Evaluate[int](`document.querySelectorAll('form.mine-update button').length`)); n == 0 {
 			t.Error("Mes fiches offers no update of a published sheet")
 		}
+		// The sheet under update offers to resume it, with its state, not
+		// to start another.
+		path := strings.TrimPrefix(update, base)
+		resume := get(t, ctx, "resume link", chromedp.Evaluate[string](`(() => {
+			const a = document.querySelector('.mine-update-open a[href="`+path+`"]');
+			return a ? a.closest('p').textContent.replace(/\s+/g, " ").trim() : "";
+		})()`))
+		if !strings.Contains(resume, "Reprendre la mise à jour") || !strings.Contains(resume, "Mise à jour en cours") || !strings.Contains(resume, "En relecture") {
+			t.Errorf("the sheet under update offers %q, want to resume the update, submitted", resume)
+		}
+		sheetPath := strings.TrimPrefix(sheet, base)
+		if n := get(t, ctx, "start buttons of the sheet", chromedp.Evaluate[int](`document.querySelectorAll('form[action="`+sheetPath+`/mise-a-jour"]').length`)); n != 0 {
+			t.Error("Mes fiches offers to start a second update of the sheet")
+		}
 		checkAccessibility(t, ctx, axe, "my practices with an update")
 		screenshots(t, ctx, shots, "update-mine")
 		logout(t, ctx)
@@ -86,12 +100,19 @@ func TestUpdateInBrowser(t *testing.T) {
 		if !strings.Contains(text, "(édition 2026)") || !strings.Contains(text, "Mise à jour d’une fiche publiée") {
 			t.Errorf("the moderator's page reads:\n%.1500s", text)
 		}
+		if says := get(t, ctx, "decision", chromedp.Text(chromedp.CSS(`label[for=decision]`))); says != "Publier la mise à jour" {
+			t.Errorf("the decision on an update says %q", says)
+		}
 		checkAccessibility(t, ctx, axe, "update under review, for the moderator")
 		screenshots(t, ctx, shots, "update-review")
 		run(t, ctx, "approve",
 			chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)),
 			chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
 			chromedp.WaitNotPresent(chromedp.CSS(`#decision-form`)))
+		if flash := get(t, ctx, "flash", chromedp.Text(chromedp.CSS(`.flash`))); !strings.HasPrefix(flash, "La mise à jour est publiée") {
+			t.Errorf("after the approval the desk says %q", flash)
+		}
+		screenshots(t, ctx, shots, "update-approved-desk")
 		logout(t, ctx)
 
 		// Readers read the new version, checked today, no longer to refresh.

@@ -79,6 +79,39 @@ func (s *Service) PendingUpdate(ctx context.Context, actor Actor, id int64) (*pa
 	return w, nil
 }
 
+// PendingUpdates returns, of the practices items, the published ones that
+// have an update under way actor may see (PendingUpdate), keyed by the
+// published practice: one query for a list such as "Mes fiches".
+func (s *Service) PendingUpdates(ctx context.Context, actor Actor, items []*passerelle.Practice) (map[int64]*passerelle.Practice, error) {
+	out := map[int64]*passerelle.Practice{}
+	if actor == nil {
+		return out, nil
+	}
+	var ids []int64
+	for _, p := range items {
+		if p.Published() {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	open, err := store.OpenUpdates(ctx, s.DB.Read, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, w := range open {
+		if visible(snap, actor, w) {
+			out[id] = w
+		}
+	}
+	return out, nil
+}
+
 // checkUpdate adds to v what the working revision w may not change of the
 // practice it updates (passerelle.CheckUpdate).
 func (s *Service) checkUpdate(ctx context.Context, w *passerelle.Practice, v passerelle.Validation) error {

@@ -336,3 +336,43 @@ func TestUpdateRaces(t *testing.T) {
 		requireCode(t, err, passerelle.EConflict)
 	})
 }
+
+func TestPendingUpdatesOfAList(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub, upd := startUpdate(t, b, w)
+		quiet := drive(t, svc, w.MoulinsAuthor, w.NordMod, "qpv-moulins", "Atelier CV", passerelle.StatusPublished)
+		mine, _, err := svc.MyPractices(ctx, w.MoulinsAuthor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only the published sheet with an update under way, keyed by it.
+		got, err := svc.PendingUpdates(ctx, w.MoulinsAuthor, mine)
+		if err != nil || len(got) != 1 || got[pub.ID] == nil || got[pub.ID].ID != upd.ID || got[quiet.ID] != nil {
+			t.Fatalf("pending updates of the author's list: %v %v", got, err)
+		}
+		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := svc.PendingUpdates(ctx, w.NordMod, mine); err != nil || got[pub.ID] == nil || got[pub.ID].Status != passerelle.StatusSubmitted {
+			t.Errorf("the moderator's: %v %v", got, err)
+		}
+		// Nobody else learns of it.
+		for _, u := range []*passerelle.User{nil, w.Reader, w.LilleAuthor} {
+			if got, err := svc.PendingUpdates(ctx, u, mine); err != nil || len(got) != 0 {
+				t.Errorf("%v sees %v (%v)", u, got, err)
+			}
+		}
+		// Over once approved.
+		if _, err := svc.Decide(ctx, w.NordMod, upd.ID, "approve", ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := svc.PendingUpdates(ctx, w.MoulinsAuthor, mine); err != nil || len(got) != 0 {
+			t.Errorf("after the approval: %v %v", got, err)
+		}
+	})
+}

@@ -27,6 +27,29 @@ func OpenUpdate(ctx context.Context, db bun.IDB, id int64) (*passerelle.Practice
 	return out[0], nil
 }
 
+// OpenUpdates returns the working revisions under way of the published
+// practices ids (passerelle.OpenStatuses), keyed by the practice each
+// updates.
+func OpenUpdates(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*passerelle.Practice, error) {
+	out := map[int64]*passerelle.Practice{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []practiceRow
+	if err := selectPractices(db, &rows).Where("p.update_of IN (?)", bun.List(ids)).
+		Where("p.status IN (?)", bun.List(statusStrings(passerelle.OpenStatuses))).Scan(ctx); err != nil {
+		return nil, err
+	}
+	ps, err := withThemes(ctx, db, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		out[p.UpdateOf] = p
+	}
+	return out, nil
+}
+
 func statusStrings(in []passerelle.Status) []string {
 	out := make([]string, len(in))
 	for i, s := range in {

@@ -385,6 +385,9 @@ type MyPracticesData struct {
 	// revision; Claims to the moderator reviewing it now.
 	Asked  map[string][]CommentView
 	Claims map[string]*ClaimView
+	// Updates maps a published practice's ID to its update under way
+	// (passerelle/update.go), which its row offers to resume.
+	Updates map[string]*UpdateLink
 	// ToRevise counts the practices sent back for changes.
 	ToRevise int
 }
