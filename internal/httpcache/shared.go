@@ -22,9 +22,11 @@ import (
 // version of the data shown, see Clock); Shared only ever stores 200
 // answers that set no cookie and do not say no-store or private.
 //
-// Entries live at most TTL (the pages say "3 days ago" and "next meeting":
-// time moves without the data changing), and the least recently used go
-// first when the cache holds more than MaxBytes.
+// Entries are rendered again after TTL (the pages say "3 days ago" and
+// "next meeting": time moves without the data changing) — by the first
+// request that finds one aged, while the others are still answered from it
+// — and the least recently used go first when the cache holds more than
+// MaxBytes.
 type Shared struct {
 	// MaxBytes bounds the bodies held, compressed copies included.
 	MaxBytes int
@@ -77,17 +79,21 @@ const maxEntryBytes = 1 << 20
 // for themselves.
 func (c *Shared) Serve(w http.ResponseWriter, r *http.Request, key string, render http.Handler) {
 	c.mu.Lock()
-	if el, ok := c.entries[key]; ok {
+	f, ok := c.flights[key]
+	if el, held := c.entries[key]; held {
 		e := el.Value.(*Entry)
-		if time.Since(e.stored) < c.TTL {
+		// Past its TTL, an entry is still served while its successor is
+		// being rendered: only time-dependent texts have aged (the data
+		// shown is the version in the key), and under load one request
+		// renders while the others go on at once instead of queueing
+		// behind it.
+		if time.Since(e.stored) < c.TTL || ok {
 			c.lru.MoveToFront(el)
 			c.mu.Unlock()
 			e.write(w, r)
 			return
 		}
-		c.remove(el)
 	}
-	f, ok := c.flights[key]
 	if !ok {
 		f = &flight{done: make(chan struct{})}
 		c.flights[key] = f

@@ -179,3 +179,52 @@ func TestClockReadsAfterArrival(t *testing.T) {
 	}
 	t.Logf("%d reads for 64 concurrent calls", reads.Load())
 }
+
+// TestSharedServesAgedWhileRendering: once an entry has aged past TTL, the
+// first request renders it again, and the requests arriving meanwhile are
+// answered at once from the aged entry instead of waiting.
+func TestSharedServesAgedWhileRendering(t *testing.T) {
+	c := NewShared(1<<20, time.Millisecond)
+	var renders atomic.Int32
+	release := make(chan struct{})
+	render := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := renders.Add(1)
+		if n == 2 {
+			<-release
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "rendering "+strconv.Itoa(int(n)))
+	})
+	get := func() string {
+		rec := httptest.NewRecorder()
+		c.Serve(rec, httptest.NewRequest(http.MethodGet, "/", nil), "k", render)
+		return rec.Body.String()
+	}
+	if got := get(); got != "rendering 1" {
+		t.Fatalf("first: %q", got)
+	}
+	for deadline := time.Now().Add(time.Minute); ; {
+		c.mu.Lock()
+		aged := time.Since(c.entries["k"].Value.(*Entry).stored) >= c.TTL
+		c.mu.Unlock()
+		if aged || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan string)
+	go func() { second <- get() }()
+	for deadline := time.Now().Add(time.Minute); renders.Load() < 2 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	// The second rendering is blocked: the others get the aged answer.
+	for range 3 {
+		if got := get(); got != "rendering 1" {
+			t.Errorf("while rendering again: %q, want the aged answer", got)
+		}
+	}
+	close(release)
+	if got := <-second; got != "rendering 2" {
+		t.Errorf("the request that rendered again: %q", got)
+	}
+}

@@ -54,6 +54,20 @@ func foldSlow(r rune) string {
 	return b.String()
 }
 
+// foldLatin is foldTable for the runes below 0x250 (each its folded form,
+// or itself in lower case): an index, not a map lookup, for the letters
+// of French texts.
+var foldLatin = func() (t [0x250]string) {
+	for r := rune(0x80); r < 0x250; r++ {
+		if f, ok := foldTable[r]; ok {
+			t[r] = f
+		} else {
+			t[r] = string(unicode.ToLower(r))
+		}
+	}
+	return t
+}()
+
 // Fold returns s in lower case without diacritics: "Égalité" gives
 // "egalite", "Œuvre" gives "oeuvre". Typographic apostrophes become "'".
 func Fold(s string) string {
@@ -69,9 +83,19 @@ func Fold(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			b.WriteRune(unicode.ToLower(r))
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r < 0x250 {
+			b.WriteString(foldLatin[r])
 			continue
 		}
 		if f, ok := foldTable[r]; ok {
@@ -79,8 +103,6 @@ func Fold(s string) string {
 			continue
 		}
 		switch {
-		case r < 0x250:
-			b.WriteRune(unicode.ToLower(r))
 		case unicode.Is(unicode.Mn, r):
 			// a combining mark of text typed already decomposed
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
@@ -220,6 +242,8 @@ func isASCIIWord(w string) bool {
 // IndexText returns what the SQLite index stores for the given texts: the
 // stems of their words, stop words left out, separated by spaces, followed
 // by the stems of the variants of their words (see Variants) that differ.
+// The in-memory index of the store counts the same stems (EachWord,
+// WordStems).
 func IndexText(texts ...string) string {
 	var b, extra strings.Builder
 	add := func(sb *strings.Builder, s string) {
@@ -229,16 +253,14 @@ func IndexText(texts ...string) string {
 		sb.WriteString(s)
 	}
 	for _, t := range texts {
-		words(Fold(t), func(w string) bool {
-			if stopWords[w] {
+		EachWord(t, func(w string) bool {
+			stem, variants, ok := WordStems(w)
+			if !ok {
 				return true
 			}
-			stem := Stem(w)
 			add(&b, stem)
-			for _, v := range Variants(w) {
-				if vs := Stem(v); vs != stem && !stopWords[v] {
-					add(&extra, vs)
-				}
+			for _, vs := range variants {
+				add(&extra, vs)
 			}
 			return true
 		})
@@ -247,4 +269,27 @@ func IndexText(texts ...string) string {
 		add(&b, extra.String())
 	}
 	return b.String()
+}
+
+// EachWord calls fn with each folded word of text (see Words), stop words
+// included, until it returns false. The word may be a slice of a larger
+// string: clone it to keep it.
+func EachWord(text string, fn func(w string) bool) {
+	words(Fold(text), fn)
+}
+
+// WordStems returns what the index holds for the folded word w: its stem
+// and the stems of its variants that differ from it (see Variants), in
+// that order; ok is false for a stop word, which is not indexed.
+func WordStems(w string) (stem string, variants []string, ok bool) {
+	if stopWords[w] {
+		return "", nil, false
+	}
+	stem = Stem(w)
+	for _, v := range Variants(w) {
+		if vs := Stem(v); vs != stem && !stopWords[v] {
+			variants = append(variants, vs)
+		}
+	}
+	return stem, variants, true
 }

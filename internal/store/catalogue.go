@@ -108,9 +108,13 @@ type catalogue struct {
 	// postings lists the entries of each value of the dictionaries, for
 	// a search by name to gather them without walking every entry; built
 	// on the first search that needs it.
-	postings     func() *postings
-	matches      matchCache
-	selections   selectionCache
+	postings   func() *postings
+	matches    matchCache
+	stems      stemCache // of the text index
+	selections selectionCache
+	// text is the index of the texts at this version (textindex.go), nil
+	// until it is built; a new base of the same version may replace it.
+	text         atomic.Pointer[textIndex]
 	perTerritory func() map[string]int // counted once
 }
 
@@ -136,6 +140,12 @@ type matches struct {
 	byName bool
 	named  []entrySet
 	terms  int
+	// memory is the text index that found them (textindex.go), nil when
+	// the database did; text then holds what the text alone finds (what
+	// bm25 scores), and hits counts the entries of a single stem.
+	memory *textIndex
+	text   entrySet
+	hits   int
 
 	mu     sync.Mutex
 	scores map[int64]float64
@@ -179,6 +189,8 @@ type catalogueCache struct {
 	// snapshot is the version of the snapshot the first catalogue started
 	// from, 0 for none (catalogue_snapshot.go).
 	snapshot int64
+	// text follows the building of text indexes (under mu).
+	text textState
 }
 
 // pending returns a channel closed when the background load of the
@@ -219,6 +231,9 @@ func currentCatalogue(ctx context.Context, db *DB, tx bun.IDB) (*catalogue, erro
 	}
 	if cur != nil && cur.version >= version {
 		cache.cur = cur
+		if cur.text.Load() == nil || cache.text.built != nil {
+			db.attachText(ctx, tx, cur, version)
+		}
 		return cur, nil
 	}
 	next, err := refreshCatalogue(ctx, tx, cur, version)
@@ -226,6 +241,7 @@ func currentCatalogue(ctx context.Context, db *DB, tx bun.IDB) (*catalogue, erro
 		return nil, err
 	}
 	cache.cur = next
+	db.attachText(ctx, tx, next, version)
 	return next, nil
 }
 
@@ -371,6 +387,14 @@ func (c *catalogue) apply(ctx context.Context, tx bun.IDB, version int64, ids ma
 	}
 	next.entries = append(entries, changed[j:]...)
 	next.index()
+	// The text index follows, by the same practices.
+	if x := c.text.Load(); x != nil && x.version == c.version {
+		nx, err := x.update(ctx, tx, version, list)
+		if err != nil {
+			return nil, err
+		}
+		next.text.Store(nx)
+	}
 	return next, nil
 }
 

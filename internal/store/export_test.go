@@ -3,10 +3,100 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/passerelle/passerelle/internal/search"
 )
+
+// SetTextIndexLimits changes, for db, the size of a catalogue whose text
+// index is built at once (larger ones are built in the background) and the
+// size of the overlay past which a new base is built.
+func SetTextIndexLimits(db *DB, inline, rebuildAt int) {
+	db.cat.mu.Lock()
+	defer db.cat.mu.Unlock()
+	db.cat.text.limits, db.cat.text.inline, db.cat.text.rebuildAt = true, inline, rebuildAt
+}
+
+// TextIndexBuilds counts the bases of the text index built for db.
+func TextIndexBuilds(db *DB) int {
+	db.cat.mu.Lock()
+	defer db.cat.mu.Unlock()
+	return db.cat.text.builds
+}
+
+// WaitTextIndex waits until the current catalogue of db has its text index
+// and describes it.
+func WaitTextIndex(ctx context.Context, db *DB) (string, error) {
+	for {
+		var x *textIndex
+		err := db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
+			c, err := currentCatalogue(ctx, db, tx)
+			if err == nil {
+				x = c.text.Load()
+			}
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+		if x != nil {
+			return x.String(), nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// SearchBothWays returns the published practices (ids, in list order) that
+// q finds from the text index and from the database's full-text index, and
+// the bm25 scores of the first from memory and, on SQLite, from FTS5 (of
+// the ScoreLimit most recent). ok is false when the index cannot answer q
+// (a phrase) or is not ready.
+func SearchBothWays(ctx context.Context, db *DB, q string) (mem, sql []int64, memScores, sqlScores map[int64]float64, ok bool, err error) {
+	err = db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
+		c, err := currentCatalogue(ctx, db, tx)
+		if err != nil {
+			return err
+		}
+		x := c.text.Load()
+		sq := search.Parse(q)
+		if x == nil || sq.Empty() || !inMemory(sq) {
+			return nil
+		}
+		ok = true
+		named := make([]entrySet, len(sq.Terms))
+		m := memoryMatches(c, x, sq, named, false, fmt.Sprintf("test-mem:%s", sq.FTS5()))
+		d, err := composedMatches(ctx, tx, c, sq, named, false, fmt.Sprintf("test-db:%s:%+v", sq.FTS5(), sq.Terms))
+		if err != nil {
+			return err
+		}
+		ids := func(s entrySet) []int64 {
+			var out []int64
+			s.each(func(p int32) bool { out = append(out, c.entries[p].id); return true })
+			return out
+		}
+		mem, sql = ids(m.in), ids(d.in)
+		var window []int32
+		m.in.each(func(p int32) bool { window = append(window, p); return true })
+		memScores = maps.Clone(memoryScores(c, x, sq, window, m))
+		if !isPostgres(tx) {
+			s, err := bm25Scores(ctx, tx, sq, &matches{})
+			if err != nil {
+				return err
+			}
+			sqlScores = maps.Clone(s)
+		}
+		return nil
+	})
+	return mem, sql, memScores, sqlScores, ok, err
+}
 
 // dumpCatalogue writes c's entries with their values (not their indexes,
 // which depend on the order values were met).

@@ -147,12 +147,21 @@ func rankedJoin(q *bun.SelectQuery, db bun.IDB, sq search.Query) *bun.SelectQuer
 // Ranking is bounded, so that a word found in most of the catalogue costs
 // no more than a rare one. The matches that pass the filters are ranked by
 // relevance in a window: the RankWindow most recently published. Past it,
-// matches follow by publication date. On SQLite, bm25 needs statistics of
-// the whole index that FTS5 gathers once per statement: it is computed in
-// one statement for the ScoreLimit most recent matches (highest ids) and
-// kept with the search's matches; a window entry older than those (a very
-// common word with a narrow filter) follows the ranked ones by date. The
-// total and the facets always count every match.
+// matches follow by publication date. The total and the facets always
+// count every match.
+//
+// A search of words is answered from the text index in memory
+// (textindex.go) once it is built, on both databases: every match of the
+// window is scored with bm25 (the weights below), in Go. Until then, and
+// for a quoted phrase of several words, the database answers: on SQLite,
+// bm25 needs statistics of the whole index that FTS5 gathers once per
+// statement: it is computed in one statement for the ScoreLimit most
+// recent matches (highest ids) and kept with the search's matches; a
+// window entry older than those (a very common word with a narrow filter)
+// follows the ranked ones by date. On PostgreSQL the database ranks with
+// ts_rank_cd (title 1.0, summary 0.4, body 0.2), the index with bm25 as
+// SQLite does: the same search may order a page differently while the
+// index is being built (the matches and the total are the same).
 const (
 	RankWindow = 1000
 	ScoreLimit = 4000
@@ -254,11 +263,22 @@ func findInCatalogue(ctx context.Context, db *DB, tx bun.IDB, f PracticeFilter, 
 			}
 			return res, nil
 		}
-		// What the search finds by text and by name, remembered as one.
+		// What the search finds by text and by name, remembered as one:
+		// from the text index when it is ready and can answer, else from
+		// the database's.
+		x := c.text.Load()
+		if x != nil && !inMemory(sq) {
+			x = nil
+		}
 		key := textKey(tx, sq) + "|names:" + namesKey(f.Named)
+		if x != nil {
+			key = "mem:" + sq.FTS5() + "|names:" + namesKey(f.Named)
+		}
 		if found = c.matches.get(key); found == nil {
 			named, anyNamed := c.namedEntries(sq, f.Named)
-			if anyNamed || len(sq.Terms) > 1 {
+			if x != nil {
+				found = memoryMatches(c, x, sq, named, anyNamed, key)
+			} else if anyNamed || len(sq.Terms) > 1 {
 				found, err = composedMatches(ctx, tx, c, sq, named, anyNamed, key)
 			} else if found, err = searchMatches(ctx, tx, c, sq); err == nil {
 				c.matches.put(key, found)
@@ -356,7 +376,11 @@ func textKey(tx bun.IDB, sq search.Query) string {
 func rankMatches(ctx context.Context, tx bun.IDB, c *catalogue, sq search.Query, positions []int32, found *matches) ([]int32, error) {
 	window := positions[:min(len(positions), RankWindow)]
 	var score map[int64]float64
-	if isPostgres(tx) {
+	if found.memory != nil {
+		// Every text match of the window is scored (there is no
+		// ScoreLimit in memory).
+		score = memoryScores(c, found.memory, sq, window, found)
+	} else if isPostgres(tx) {
 		// ts_rank_cd needs no statistics of the whole catalogue: only the
 		// window's vectors are read. It weighs A (title) 1.0, B (summary)
 		// 0.4, C (body) 0.2. The scores are kept with the search's

@@ -21,13 +21,23 @@ func (s *Server) myPracticesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := &view.MyPracticesData{Practices: cards(snap, items), Comments: map[string]string{},
-		Asked: map[string][]view.CommentView{}, Claims: map[string]*view.ClaimView{}}
+		Asked: map[string][]view.CommentView{}, Claims: map[string]*view.ClaimView{}, Updates: map[string]*view.UpdateLink{}}
 	for id, c := range comments {
 		data.Comments[idString(id)] = c
 	}
 	if err := s.dashboard(r, items, data); err != nil {
 		s.errorPage(w, r, err)
 		return
+	}
+	// A published sheet whose update is under way offers to resume it.
+	updates, err := s.svc.PendingUpdates(ctx, userFrom(ctx), items)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	for id, upd := range updates {
+		data.Updates[idString(id)] = &view.UpdateLink{ID: idString(upd.ID), Title: upd.Title, Status: string(upd.Status),
+			Editable: upd.AuthorID == userFrom(ctx).ID && upd.Editable()}
 	}
 	s.render(w, r, http.StatusOK, "my_practices", &view.Page{Title: s.tr(r).T("mine.heading"), Data: data})
 }

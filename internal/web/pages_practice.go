@@ -368,10 +368,10 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	decision, comment, fields := r.PostForm.Get("decision"), r.PostForm.Get("comment"), r.PostForm["fields"]
-	_, err = s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, decision, comment, fields)
+	p, err := s.svc.DecideOn(r.Context(), userFrom(r.Context()), id, decision, comment, fields)
 	switch code := errorCode(err); code {
 	case "":
-		s.redirectWithFlash(w, r, "/bureau", decision)
+		s.redirectWithFlash(w, r, "/bureau", decisionFlash(p, decision))
 	case passerelle.EValidation, passerelle.EConflict:
 		s.showPractice(w, r, statusOf[code], id, &view.PracticeData{Errors: formErrors(s.tr(r), err), Comment: comment, Decision: decision, Fields: fields})
 	default:

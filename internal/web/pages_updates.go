@@ -9,7 +9,16 @@ import (
 )
 
 func init() {
-	flashes = append(flashes, "update_started")
+	flashes = append(flashes, "update_started", "approve_update", "reject_update", "detached_update", "cover_removed_update")
+}
+
+// decisionFlash names the flash of a decision on p: on an update, what
+// approving or rejecting it does is said of the update, not of a sheet.
+func decisionFlash(p *passerelle.Practice, decision string) string {
+	if p != nil && p.IsUpdate() && (decision == "approve" || decision == "reject") {
+		return decision + "_update"
+	}
+	return decision
 }
 
 // Updates of a published practice (passerelle/update.go): the author opens
