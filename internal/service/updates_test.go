@@ -160,29 +160,7 @@ func TestUpdateRejectedOrWithdrawnKeepsThePublishedContent(t *testing.T) {
 		svc := b.Service
 		for _, end := range []string{"reject", "withdraw", "delete"} {
 			pub, upd := startUpdate(t, b, w)
-			if end != "delete" {
-				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-					t.Fatalf("%s: submit: %v", end, err)
-				}
-				if _, err := svc.Decide(ctx, w.NordMod, upd.ID, "request_changes", "Précisez la date."); err != nil {
-					t.Fatalf("%s: request changes: %v", end, err)
-				}
-				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-					t.Fatalf("%s: resubmit: %v", end, err)
-				}
-			}
-			var err error
-			switch end {
-			case "reject":
-				_, err = svc.Decide(ctx, w.NordMod, upd.ID, "reject", "Rien de neuf.")
-			case "withdraw":
-				_, err = svc.Withdraw(ctx, w.MoulinsAuthor, upd.ID)
-			case "delete":
-				err = svc.DeleteDraft(ctx, w.MoulinsAuthor, upd.ID)
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", end, err)
-			}
+			endUpdate(t, svc, w, upd.ID, end, true)
 			after, err := svc.Practice(ctx, nil, pub.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -380,6 +358,43 @@ func TestPendingUpdatesOfAList(t *testing.T) {
 	})
 }
 
+// endUpdate ends the update id of w.MoulinsAuthor by end: "delete" (a
+// draft), else submitted — asked for changes and submitted again first with
+// revised — then "approve", "reject" (w.NordMod) or "withdraw".
+func endUpdate(t *testing.T, svc *service.Service, w *testenv.World, id int64, end string, revised bool) {
+	t.Helper()
+	ctx := context.Background()
+	if end != "delete" {
+		steps := []func() (*passerelle.Practice, error){func() (*passerelle.Practice, error) { return svc.Submit(ctx, w.MoulinsAuthor, id) }}
+		if revised {
+			steps = append(steps,
+				func() (*passerelle.Practice, error) {
+					return svc.Decide(ctx, w.NordMod, id, "request_changes", "Précisez la date.")
+				},
+				func() (*passerelle.Practice, error) { return svc.Submit(ctx, w.MoulinsAuthor, id) })
+		}
+		for i, step := range steps {
+			if _, err := step(); err != nil {
+				t.Fatalf("%s: step %d before: %v", end, i+1, err)
+			}
+		}
+	}
+	var err error
+	switch end {
+	case "approve", "reject":
+		_, err = svc.Decide(ctx, w.NordMod, id, end, "Merci.")
+	case "withdraw":
+		_, err = svc.Withdraw(ctx, w.MoulinsAuthor, id)
+	case "delete":
+		err = svc.DeleteDraft(ctx, w.MoulinsAuthor, id)
+	default:
+		t.Fatalf("no such end %q", end)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", end, err)
+	}
+}
+
 // publishedWithFiles publishes a sheet of w.MoulinsAuthor holding the files
 // names (PDFs) and a cover.
 func publishedWithFiles(t *testing.T, b *testenv.Bundle, w *testenv.World, names ...string) (*passerelle.Practice, map[string]passerelle.Attachment) {
@@ -546,12 +561,7 @@ func TestUpdateRemovesPublishedFilesAndCover(t *testing.T) {
 				t.Fatal(err)
 			}
 			covers[i] = next.Cover
-			if _, err := svc.Submit(ctx, w.MoulinsAuthor, next.ID); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := svc.Decide(ctx, w.NordMod, next.ID, "approve", ""); err != nil {
-				t.Fatal(err)
-			}
+			endUpdate(t, svc, w, next.ID, "approve", false)
 		}
 		if p, err := svc.Practice(ctx, nil, pub.ID); err != nil || p.Cover == nil || p.Cover.Key != covers[1].Key {
 			t.Fatalf("the sheet's cover: %v %+v", err, p.Cover)
@@ -583,22 +593,7 @@ func TestUpdateRemovalsUndoneWithTheUpdate(t *testing.T) {
 			if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
 				t.Fatal(err)
 			}
-			if end != "delete" {
-				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-					t.Fatal(err)
-				}
-			}
-			switch end {
-			case "reject":
-				_, err = svc.Decide(ctx, w.NordMod, upd.ID, "reject", "Gardez le programme.")
-			case "withdraw":
-				_, err = svc.Withdraw(ctx, w.MoulinsAuthor, upd.ID)
-			case "delete":
-				err = svc.DeleteDraft(ctx, w.MoulinsAuthor, upd.ID)
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", end, err)
-			}
+			endUpdate(t, svc, w, upd.ID, end, false)
 			p, err := svc.Practice(ctx, nil, pub.ID)
 			if err != nil {
 				t.Fatal(err)
