@@ -1,6 +1,12 @@
 package browser
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,7 +17,10 @@ import (
 // is still current, updates it from the sheet ("Mettre à jour la fiche"):
 // the writing form holds the published text; the new version is submitted
 // while readers keep the published one; the moderator compares the two
-// and approves; readers then read the new version, checked today.
+// and approves; readers then read the new version, checked today, with the
+// file and the cover the update added. A second update removes them: the
+// form lists them removed, readers keep them until the moderator, who sees
+// them named in the comparison, approves.
 func TestUpdateInBrowser(t *testing.T) {
 	inBrowser(t, func(t *testing.T, b browserRun) {
 		base, ctx, shots, axe := b.base, b.ctx, b.shots, b.axe
@@ -34,6 +43,15 @@ func TestUpdateInBrowser(t *testing.T) {
 		}
 		newTitle := published + " (édition 2026)"
 		run(t, ctx, "edit", chromedp.SetValue(chromedp.CSS(`#title`), newTitle))
+		file, cover := updateFiles(t)
+		run(t, ctx, "add a file to the update",
+			chromedp.SetUploadFiles(chromedp.CSS(`#files-input`), []string{file}),
+			chromedp.WaitVisible(chromedp.CSS(`#files-list li a[href^="/attachments/"]`)))
+		run(t, ctx, "add a cover to the update",
+			chromedp.SendKeys(chromedp.CSS(`#cover_alt`), "Affiche du forum 2026"),
+			chromedp.SetUploadFiles(chromedp.CSS(`#cover`), []string{cover}),
+			chromedp.Click(chromedp.CSS(`#cover-submit`)),
+			chromedp.WaitVisible(chromedp.CSS(`#cover-current img[alt="Affiche du forum 2026"]`)))
 		checkAccessibility(t, ctx, axe, "update's form")
 		screenshots(t, ctx, shots, "update-form")
 		get(t, ctx, "submit button ready", chromedp.Poll[string](
@@ -123,7 +141,87 @@ func TestUpdateInBrowser(t *testing.T) {
 		if n := get(t, ctx, "badge", chromedp.Evaluate[int](`document.querySelectorAll('#fraicheur .badge-warning').length`)); n != 0 {
 			t.Error("still to refresh after the update")
 		}
+		text = get(t, ctx, "updated sheet", chromedp.Text(chromedp.CSS(`main`)))
+		if !strings.Contains(text, "programme-2026.txt") || get(t, ctx, "cover", chromedp.Evaluate[int](`document.querySelectorAll('main img[alt="Affiche du forum 2026"]').length`)) == 0 {
+			t.Errorf("the updated sheet lacks the update's file or cover:\n%.1500s", text)
+		}
 		checkAccessibility(t, ctx, axe, "updated sheet")
 		screenshots(t, ctx, shots, "update-published")
+
+		// A second update removes the file and the cover.
+		login(t, ctx, base, "sophie.lemaire@passerelle.test")
+		run(t, ctx, "second update", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`#mettre-a-jour button`)),
+			chromedp.Click(chromedp.CSS(`#mettre-a-jour button`)), chromedp.WaitVisible(chromedp.CSS(`#files-list li button[data-remove-url]`)))
+		edit := strings.SplitN(get(t, ctx, "second update's address", chromedp.Location()), "?", 2)[0]
+		run(t, ctx, "remove the published file",
+			chromedp.Click(chromedp.CSS(`#files-list li button[data-remove-url]`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`#files-list li button[data-remove-url]`)))
+		run(t, ctx, "remove the published cover",
+			chromedp.WaitVisible(chromedp.CSS(`#cover-current img[alt="Affiche du forum 2026"]`)),
+			chromedp.Click(chromedp.CSS(`#cover-remove button`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`#cover-current img`)))
+		run(t, ctx, "the form again", chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS(`.update-removed`)))
+		removed := get(t, ctx, "removals", chromedp.Evaluate[string](`Array.from(document.querySelectorAll('.update-removed')).map(e => e.textContent).join(" ")`))
+		if !strings.Contains(removed, "programme-2026.txt") || !strings.Contains(removed, "Affiche du forum 2026") {
+			t.Errorf("the form of the update lists as removed: %q", removed)
+		}
+		checkAccessibility(t, ctx, axe, "update's form with removals")
+		screenshots(t, ctx, shots, "update-removals-form")
+		get(t, ctx, "submit button ready", chromedp.Poll[string](
+			`(() => { const b = document.getElementById("submit-button").textContent; return b === "Enregistrer et soumettre" ? b : ""; })()`))
+		run(t, ctx, "submit the removals", chromedp.Click(chromedp.CSS(`#submit-button`)),
+			chromedp.WaitVisible(chromedp.CSS(`main article.practice`)))
+		second := strings.SplitN(get(t, ctx, "second update", chromedp.Location()), "?", 2)[0]
+		logout(t, ctx)
+		run(t, ctx, "anonymous sheet during the second review", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if !strings.Contains(get(t, ctx, "sheet", chromedp.Text(chromedp.CSS(`main`))), "programme-2026.txt") {
+			t.Error("readers lost the file before the approval")
+		}
+
+		login(t, ctx, base, "karim.benali@passerelle.test")
+		run(t, ctx, "the second update", chromedp.Navigate(second), chromedp.WaitVisible(chromedp.CSS(`input[name=decision][value=approve]`)))
+		dels := get(t, ctx, "comparison", chromedp.Evaluate[string](`Array.from(document.querySelectorAll('main del')).map(e => e.textContent).join(" | ")`))
+		if !strings.Contains(dels, "programme-2026.txt") || !strings.Contains(dels, "Affiche du forum 2026") {
+			t.Errorf("the comparison strikes out %q, want the file and the cover", dels)
+		}
+		checkAccessibility(t, ctx, axe, "update removing a file and the cover, for the moderator")
+		screenshots(t, ctx, shots, "update-removals-review")
+		run(t, ctx, "approve the removals",
+			chromedp.Click(chromedp.CSS(`input[name=decision][value=approve]`)),
+			chromedp.Click(chromedp.CSS(`form[action$="/decision"] button[type=submit]`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`#decision-form`)))
+		logout(t, ctx)
+		run(t, ctx, "anonymous sheet after the removals", chromedp.Navigate(sheet), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		text = get(t, ctx, "sheet after the removals", chromedp.Text(chromedp.CSS(`main`)))
+		if strings.Contains(text, "programme-2026.txt") || get(t, ctx, "cover after", chromedp.Evaluate[int](`document.querySelectorAll('main img[alt="Affiche du forum 2026"]').length`)) != 0 {
+			t.Errorf("the file or the cover is still on the sheet:\n%.1500s", text)
+		}
+		checkAccessibility(t, ctx, axe, "sheet after the removals")
+		screenshots(t, ctx, shots, "update-removals-published")
 	})
+}
+
+// updateFiles writes a text file and a picture for an update to add.
+func updateFiles(t *testing.T) (file, cover string) {
+	t.Helper()
+	dir := t.TempDir()
+	file = filepath.Join(dir, "programme-2026.txt")
+	if err := os.WriteFile(file, []byte("Programme du forum 2026.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pic := image.NewNRGBA(image.Rect(0, 0, 1200, 675))
+	for x := range 1200 {
+		for y := range 675 {
+			pic.Set(x, y, color.NRGBA{R: uint8(40 + x/10), G: uint8(90 + y/8), B: 160, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, pic); err != nil {
+		t.Fatal(err)
+	}
+	cover = filepath.Join(dir, "affiche.png")
+	if err := os.WriteFile(cover, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file, cover
 }

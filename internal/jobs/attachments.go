@@ -17,7 +17,8 @@ import (
 // deletes nothing. It is also queued, delayed, before every upload: should
 // the upload never be recorded (a crash between the file and its row), the
 // file is deleted then. The job deletes nothing while a row still refers to
-// the file.
+// the file (store.AttachmentKeyExists: for the files of a cover, a practice
+// still showing it).
 type AttachmentCleanupArgs struct {
 	Key string `json:"key"`
 }

@@ -137,7 +137,7 @@ func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int
 	if err != nil {
 		return nil, err
 	}
-	if n, err := store.CountAttachments(ctx, s.DB.Read, p.ID); err != nil {
+	if n, err := s.fileCount(ctx, s.DB.Read, p); err != nil {
 		return nil, err
 	} else if n >= passerelle.MaxAttachments {
 		return nil, tooManyAttachments()
@@ -191,7 +191,7 @@ func (s *Service) AddAttachment(ctx context.Context, actor Actor, practiceID int
 		if _, err := checkActivity(snap, actor, cur, passerelle.ActionAttach); err != nil {
 			return err
 		}
-		if n, err := store.CountAttachments(ctx, tx, p.ID); err != nil {
+		if n, err := s.fileCount(ctx, tx, cur); err != nil {
 			return err
 		} else if n >= passerelle.MaxAttachments {
 			return tooManyAttachments()

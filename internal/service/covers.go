@@ -162,8 +162,10 @@ func (s *Service) deleteCover(c *passerelle.Cover) {
 	}
 }
 
-// RemoveCover takes a practice's cover away (its author, while editable).
-// Errors: unauthenticated, not_found, forbidden, conflict.
+// RemoveCover takes a practice's cover away (its author, while editable);
+// a working revision takes away its own and the published sheet's, which
+// goes when the update is approved. Errors: unauthenticated, not_found,
+// forbidden, conflict.
 func (s *Service) RemoveCover(ctx context.Context, actor Actor, practiceID int64) error {
 	p, snap, err := s.loadFor(ctx, actor, practiceID, passerelle.ActionAttach)
 	if err != nil {
@@ -182,7 +184,19 @@ func (s *Service) RemoveCover(ctx context.Context, actor Actor, practiceID int64
 			return err
 		}
 		old = cur.Cover
-		return store.SetCover(ctx, tx, p.ID, nil)
+		if err := store.SetCover(ctx, tx, p.ID, nil); err != nil {
+			return err
+		}
+		if !cur.IsUpdate() {
+			return nil
+		}
+		// An update removes the published cover too: on approval only
+		// (applyRemovals).
+		pub, err := store.GetPractice(ctx, tx, cur.UpdateOf)
+		if err != nil || pub.Cover == nil {
+			return err
+		}
+		return store.MarkCoverRemoved(ctx, tx, p.ID, pub.Cover.Key)
 	})
 	if err != nil {
 		return err

@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
+	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -124,35 +126,155 @@ func (s *Service) checkUpdate(ctx context.Context, w *passerelle.Practice, v pas
 }
 
 // revisionFiles returns the files a submission of p freezes: its own, and
-// for a working revision those of the published sheet too, which it keeps
-// (an update adds files; the files published stay).
+// for a working revision those of the published sheet it keeps (all but
+// those it removes), first.
 func (s *Service) revisionFiles(ctx context.Context, db bun.IDB, p *passerelle.Practice) ([]passerelle.RevisionFile, error) {
 	files, err := store.ListAttachments(ctx, db, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	if p.IsUpdate() {
-		published, err := store.ListAttachments(ctx, db, p.UpdateOf)
+		kept, _, err := s.publishedFiles(ctx, db, p)
 		if err != nil {
 			return nil, err
 		}
-		files = append(published, files...)
+		files = append(kept, files...)
 	}
 	return passerelle.FilesOf(files), nil
 }
 
+// publishedFiles splits the files of the published sheet that the working
+// revision w updates into those it keeps and those it removes.
+func (s *Service) publishedFiles(ctx context.Context, db bun.IDB, w *passerelle.Practice) (kept, removed []passerelle.Attachment, err error) {
+	published, err := store.ListAttachments(ctx, db, w.UpdateOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	gone, err := store.RemovedFiles(ctx, db, w.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept, removed = []passerelle.Attachment{}, []passerelle.Attachment{}
+	for _, a := range published {
+		if gone[a.ID] {
+			removed = append(removed, a)
+		} else {
+			kept = append(kept, a)
+		}
+	}
+	return kept, removed, nil
+}
+
+// fileCount is how many files p will hold: its own, and for a working
+// revision the published ones it keeps (passerelle.MaxAttachments counts
+// them all).
+func (s *Service) fileCount(ctx context.Context, db bun.IDB, p *passerelle.Practice) (int, error) {
+	n, err := store.CountAttachments(ctx, db, p.ID)
+	if err != nil || !p.IsUpdate() {
+		return n, err
+	}
+	kept, _, err := s.publishedFiles(ctx, db, p)
+	return n + len(kept), err
+}
+
 // revisionCover returns the cover a submission of p freezes: its own, or
-// for a working revision without one, the published sheet's, which it
-// keeps.
+// for a working revision without one, the published sheet's unless it
+// removes it.
 func (s *Service) revisionCover(ctx context.Context, db bun.IDB, p *passerelle.Practice) (*passerelle.Cover, error) {
 	if p.Cover != nil || !p.IsUpdate() {
 		return p.Cover, nil
 	}
-	pub, err := store.GetPractice(ctx, db, p.UpdateOf)
+	kept, _, err := s.publishedCover(ctx, db, p)
+	return kept, err
+}
+
+// publishedCover returns the cover of the published sheet that the working
+// revision w updates, as kept (w has none of its own and does not remove
+// it) or as removed (w removes it); both nil when it has none.
+func (s *Service) publishedCover(ctx context.Context, db bun.IDB, w *passerelle.Practice) (kept, removed *passerelle.Cover, err error) {
+	pub, err := store.GetPractice(ctx, db, w.UpdateOf)
+	if err != nil || pub.Cover == nil {
+		return nil, nil, err
+	}
+	key, err := store.RemovedCover(ctx, db, w.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if key == pub.Cover.Key {
+		return nil, pub.Cover, nil
+	}
+	if w.Cover != nil {
+		return nil, nil, nil
+	}
+	return pub.Cover, nil, nil
+}
+
+// UpdateFiles is what a working revision does with the files and the cover
+// of the published sheet it updates.
+type UpdateFiles struct {
+	// Kept and Removed split the published sheet's files (never nil).
+	Kept, Removed []passerelle.Attachment
+	// Cover is the published cover the update keeps (it has none of its
+	// own); RemovedCover, the published cover it removes.
+	Cover, RemovedCover *passerelle.Cover
+}
+
+// PublishedFiles returns, for whoever may see the working revision id,
+// what it keeps and removes of the published sheet's files and cover.
+// Errors: not_found; conflict (not a working revision).
+func (s *Service) PublishedFiles(ctx context.Context, actor Actor, id int64) (*UpdateFiles, error) {
+	w, _, err := s.load(ctx, s.DB.Read, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	return pub.Cover, nil
+	if !w.IsUpdate() {
+		return nil, passerelle.Errorf(passerelle.EConflict, "This practice is not an update.")
+	}
+	var out UpdateFiles
+	if out.Kept, out.Removed, err = s.publishedFiles(ctx, s.DB.Read, w); err != nil {
+		return nil, err
+	}
+	out.Cover, out.RemovedCover, err = s.publishedCover(ctx, s.DB.Read, w)
+	return &out, err
+}
+
+// RemoveAttachmentOf removes the attachment id as seen from the practice
+// practiceID: its own attachment (RemoveAttachment), or, for a working
+// revision, a file of the published sheet it updates — marked removed, it
+// is taken away from the published sheet only when the update is approved
+// (applyUpdate): deferred is then true. Errors: unauthenticated,
+// not_found, forbidden, conflict (not editable).
+func (s *Service) RemoveAttachmentOf(ctx context.Context, actor Actor, practiceID, id int64) (deferred bool, err error) {
+	if actor == nil {
+		return false, SignInNeeded()
+	}
+	a, err := store.GetAttachment(ctx, s.DB.Read, id)
+	if err != nil {
+		return false, err
+	}
+	if a.PracticeID == practiceID {
+		return false, s.RemoveAttachment(ctx, actor, id)
+	}
+	w, snap, err := s.loadFor(ctx, actor, practiceID, passerelle.ActionAttach)
+	if err != nil {
+		return false, err
+	}
+	if !w.IsUpdate() || w.UpdateOf != a.PracticeID {
+		return false, passerelle.Errorf(passerelle.ENotFound, "Attachment not found.")
+	}
+	return true, s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.LockPractice(ctx, tx, w.ID); err != nil {
+			return err
+		}
+		cur, err := store.GetPractice(ctx, tx, w.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := checkActivity(snap, actor, cur, passerelle.ActionAttach); err != nil {
+			return err
+		}
+		return store.MarkFileRemoved(ctx, tx, w.ID, id)
+	})
 }
 
 // applyUpdate replaces, in tx, the content of the published practice that
@@ -180,12 +302,8 @@ func (s *Service) applyUpdate(ctx context.Context, tx bun.Tx, actor Actor, w *pa
 	} else if !ok {
 		return passerelle.Errorf(passerelle.EConflict, "The published practice changed meanwhile (archived?); reload it.")
 	}
-	if w.Cover != nil && (pub.Cover == nil || pub.Cover.Key != w.Cover.Key) {
-		// A cover chosen in the update replaces the published one (whose
-		// files stay: a cached page may still name them).
-		if err := store.SetCover(ctx, tx, pub.ID, w.Cover); err != nil {
-			return err
-		}
+	if err := s.applyRemovals(ctx, tx, pub, w); err != nil {
+		return err
 	}
 	rev := revs[len(revs)-1]
 	rev.PracticeID = pub.ID
@@ -196,4 +314,55 @@ func (s *Service) applyUpdate(ctx context.Context, tx bun.Tx, actor Actor, w *pa
 	}
 	return store.InsertEvent(ctx, tx, &passerelle.Event{PracticeID: pub.ID, At: now, ActorID: actor.ID,
 		Action: passerelle.ActionRevise, From: pub.Status, To: pub.Status})
+}
+
+// applyRemovals makes, in tx, the published sheet pub carry the files and
+// the cover of the approved working revision w: the files w removes are
+// deleted, and its cover — a cover chosen in the update replaces the
+// published one, which the update may also remove. A cover moved to the
+// published sheet is the sheet's alone (w no longer names it). The files
+// of the bucket nobody refers to any more are deleted by jobs once tx
+// commits (jobs.AttachmentCleanupArgs, which leave a file still referred
+// to).
+func (s *Service) applyRemovals(ctx context.Context, tx bun.Tx, pub, w *passerelle.Practice) error {
+	keys, err := store.DeleteRemovedFiles(ctx, tx, pub.ID, w.ID)
+	if err != nil {
+		return err
+	}
+	var old *passerelle.Cover
+	switch {
+	case w.Cover != nil && (pub.Cover == nil || pub.Cover.Key != w.Cover.Key):
+		if err := store.SetCover(ctx, tx, pub.ID, w.Cover); err != nil {
+			return err
+		}
+		if err := store.SetCover(ctx, tx, w.ID, nil); err != nil {
+			return err
+		}
+		old = pub.Cover
+	case w.Cover == nil && pub.Cover != nil:
+		key, err := store.RemovedCover(ctx, tx, w.ID)
+		if err != nil {
+			return err
+		}
+		if key == pub.Cover.Key {
+			if err := store.SetCover(ctx, tx, pub.ID, nil); err != nil {
+				return err
+			}
+			old = pub.Cover
+		}
+	}
+	if old != nil {
+		for _, width := range passerelle.CoverWidths {
+			keys = append(keys, coverFile(old, width))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(keys))
+	for i, k := range keys {
+		params[i] = river.InsertManyParams{Args: jobs.AttachmentCleanupArgs{Key: k}}
+	}
+	_, err = s.River.InsertManyTx(ctx, tx.Tx, params)
+	return err
 }

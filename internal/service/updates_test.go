@@ -3,13 +3,16 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
+	"github.com/passerelle/passerelle/internal/store"
 	"github.com/passerelle/passerelle/internal/testenv"
 )
 
@@ -157,29 +160,7 @@ func TestUpdateRejectedOrWithdrawnKeepsThePublishedContent(t *testing.T) {
 		svc := b.Service
 		for _, end := range []string{"reject", "withdraw", "delete"} {
 			pub, upd := startUpdate(t, b, w)
-			if end != "delete" {
-				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-					t.Fatalf("%s: submit: %v", end, err)
-				}
-				if _, err := svc.Decide(ctx, w.NordMod, upd.ID, "request_changes", "Précisez la date."); err != nil {
-					t.Fatalf("%s: request changes: %v", end, err)
-				}
-				if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-					t.Fatalf("%s: resubmit: %v", end, err)
-				}
-			}
-			var err error
-			switch end {
-			case "reject":
-				_, err = svc.Decide(ctx, w.NordMod, upd.ID, "reject", "Rien de neuf.")
-			case "withdraw":
-				_, err = svc.Withdraw(ctx, w.MoulinsAuthor, upd.ID)
-			case "delete":
-				err = svc.DeleteDraft(ctx, w.MoulinsAuthor, upd.ID)
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", end, err)
-			}
+			endUpdate(t, svc, w, upd.ID, end, true)
 			after, err := svc.Practice(ctx, nil, pub.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -376,3 +357,286 @@ func TestPendingUpdatesOfAList(t *testing.T) {
 		}
 	})
 }
+
+// endUpdate ends the update id of w.MoulinsAuthor by end: "delete" (a
+// draft), else submitted — asked for changes and submitted again first with
+// revised — then "approve", "reject" (w.NordMod) or "withdraw".
+func endUpdate(t *testing.T, svc *service.Service, w *testenv.World, id int64, end string, revised bool) {
+	t.Helper()
+	ctx := context.Background()
+	if end != "delete" {
+		steps := []func() (*passerelle.Practice, error){func() (*passerelle.Practice, error) { return svc.Submit(ctx, w.MoulinsAuthor, id) }}
+		if revised {
+			steps = append(steps,
+				func() (*passerelle.Practice, error) {
+					return svc.Decide(ctx, w.NordMod, id, "request_changes", "Précisez la date.")
+				},
+				func() (*passerelle.Practice, error) { return svc.Submit(ctx, w.MoulinsAuthor, id) })
+		}
+		for i, step := range steps {
+			if _, err := step(); err != nil {
+				t.Fatalf("%s: step %d before: %v", end, i+1, err)
+			}
+		}
+	}
+	var err error
+	switch end {
+	case "approve", "reject":
+		_, err = svc.Decide(ctx, w.NordMod, id, end, "Merci.")
+	case "withdraw":
+		_, err = svc.Withdraw(ctx, w.MoulinsAuthor, id)
+	case "delete":
+		err = svc.DeleteDraft(ctx, w.MoulinsAuthor, id)
+	default:
+		t.Fatalf("no such end %q", end)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", end, err)
+	}
+}
+
+// publishedWithFiles publishes a sheet of w.MoulinsAuthor holding the files
+// names (PDFs) and a cover.
+func publishedWithFiles(t *testing.T, b *testenv.Bundle, w *testenv.World, names ...string) (*passerelle.Practice, map[string]passerelle.Attachment) {
+	t.Helper()
+	ctx := context.Background()
+	svc := b.Service
+	p := drive(t, svc, w.MoulinsAuthor, w.NordMod, "qpv-moulins", "Forum emploi", passerelle.StatusDraft)
+	files := map[string]passerelle.Attachment{}
+	for _, name := range names {
+		a, err := svc.AddAttachment(ctx, w.MoulinsAuthor, p.ID, name, bytes.NewReader(pdfFile))
+		if err != nil {
+			t.Fatalf("attach %s: %v", name, err)
+		}
+		files[name] = *a
+	}
+	if _, err := svc.SetCover(ctx, w.MoulinsAuthor, p.ID, "Le forum de 2025", bytes.NewReader(pngOf(t, 300, 200))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Submit(ctx, w.MoulinsAuthor, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Decide(ctx, w.NordMod, p.ID, "approve", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, files
+}
+
+// stored reports whether the bucket holds key.
+func inBucket(t *testing.T, b *testenv.Bundle, key string) bool {
+	t.Helper()
+	ok, err := b.Service.Files.Exists(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// waitGone waits until the cleanup jobs deleted key from the bucket.
+func waitGone(t *testing.T, b *testenv.Bundle, key string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute) // room for a busy machine
+	for inBucket(t, b, key) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is still in the bucket", key)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func fileNames(items []passerelle.Attachment) string {
+	names := make([]string, len(items))
+	for i, a := range items {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ",")
+}
+
+func TestUpdateRemovesPublishedFilesAndCover(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true, Mail: discardMail{}})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub, files := publishedWithFiles(t, b, w, "programme.pdf", "bilan.pdf")
+		oldCover := pub.Cover
+		upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		added, err := svc.AddAttachment(ctx, w.MoulinsAuthor, upd.ID, "programme-2026.pdf", bytes.NewReader(pdfFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// Only the update's author removes, and only the files of the sheet
+		// it updates.
+		prog := files["programme.pdf"]
+		requireCode(t, second(svc.RemoveAttachmentOf(ctx, w.NordMod, upd.ID, prog.ID)), passerelle.EForbidden)
+		requireCode(t, second(svc.RemoveAttachmentOf(ctx, w.LilleAuthor, upd.ID, prog.ID)), passerelle.ENotFound)
+		other, otherFiles := publishedWithFiles(t, b, w, "ailleurs.pdf")
+		requireCode(t, second(svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, otherFiles["ailleurs.pdf"].ID)), passerelle.ENotFound)
+		requireCode(t, second(svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, other.ID, prog.ID)), passerelle.EConflict)
+		if deferred, err := svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil || !deferred {
+			t.Fatalf("remove a published file: %v (deferred %v)", err, deferred)
+		}
+		if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatalf("remove the published cover: %v", err)
+		}
+		uf, err := svc.PublishedFiles(ctx, w.MoulinsAuthor, upd.ID)
+		if err != nil || fileNames(uf.Kept) != "bilan.pdf" || fileNames(uf.Removed) != "programme.pdf" ||
+			uf.Cover != nil || uf.RemovedCover == nil || uf.RemovedCover.Key != oldCover.Key {
+			t.Fatalf("what the update keeps: %v %+v", err, uf)
+		}
+		// Nothing changes on the published sheet before the approval.
+		check := func(when string, wantFiles string, wantCover bool) {
+			t.Helper()
+			p, err := svc.Practice(ctx, nil, pub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fileNames(p.Attachments); got != wantFiles || (p.Cover != nil) != wantCover {
+				t.Errorf("%s: the published sheet holds %q, cover %+v", when, got, p.Cover)
+			}
+		}
+		check("before the approval", "programme.pdf,bilan.pdf", true)
+		if !inBucket(t, b, prog.Key) || !inBucket(t, b, oldCover.Key+"/640.jpg") {
+			t.Error("a published file left the bucket before the approval")
+		}
+
+		// The moderator's comparison names the file and the cover removed.
+		if _, err := svc.Submit(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, changes, err := svc.RevisionChanges(ctx, w.NordMod, upd.ID, pub.Revision+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byField := map[string]passerelle.FieldChange{}
+		for _, c := range changes {
+			byField[c.Field] = c
+		}
+		if c := byField["attachments"]; !strings.Contains(c.Before, "programme.pdf") ||
+			c.After != "bilan.pdf\nprogramme-2026.pdf" {
+			t.Errorf("files compared: %q → %q", c.Before, c.After)
+		}
+		if c := byField["cover"]; !strings.Contains(c.Before, "Le forum de 2025") || c.After != "" {
+			t.Errorf("cover compared: %q → %q", c.Before, c.After)
+		}
+
+		used, err := store.StorageUsedBy(ctx, b.DB.Read, w.MoulinsAuthor.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Decide(ctx, w.NordMod, upd.ID, "approve", ""); err != nil {
+			t.Fatalf("approve: %v", err)
+		}
+		// Approved: the file and the cover are gone from the sheet, then
+		// from the bucket; the files kept and added stay.
+		check("after the approval", "bilan.pdf,programme-2026.pdf", false)
+		waitGone(t, b, prog.Key)
+		for _, width := range passerelle.CoverWidths {
+			waitGone(t, b, oldCover.Key+"/"+strconv.Itoa(width)+".jpg")
+		}
+		for _, key := range []string{files["bilan.pdf"].Key, added.Key, otherFiles["ailleurs.pdf"].Key, other.Cover.Key + "/640.jpg"} {
+			if !inBucket(t, b, key) {
+				t.Errorf("%s left the bucket", key)
+			}
+		}
+		if after, err := store.StorageUsedBy(ctx, b.DB.Read, w.MoulinsAuthor.ID); err != nil || after != used-prog.Size {
+			t.Errorf("storage used %d (%v), want %d", after, err, used-prog.Size)
+		}
+
+		// A cover chosen by an update, then replaced by the next one: the
+		// replaced one leaves the bucket, the sheet keeps the new one.
+		covers := make([]*passerelle.Cover, 2)
+		for i, alt := range []string{"Affiche 2026", "Affiche 2027"} {
+			next, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next, err = svc.SetCover(ctx, w.MoulinsAuthor, next.ID, alt, bytes.NewReader(pngOf(t, 300, 200))); err != nil {
+				t.Fatal(err)
+			}
+			covers[i] = next.Cover
+			endUpdate(t, svc, w, next.ID, "approve", false)
+		}
+		if p, err := svc.Practice(ctx, nil, pub.ID); err != nil || p.Cover == nil || p.Cover.Key != covers[1].Key {
+			t.Fatalf("the sheet's cover: %v %+v", err, p.Cover)
+		}
+		waitGone(t, b, covers[0].Key+"/640.jpg")
+		if !inBucket(t, b, covers[1].Key+"/640.jpg") {
+			t.Error("the sheet's cover left the bucket")
+		}
+	})
+}
+
+func TestUpdateRemovalsUndoneWithTheUpdate(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true, Mail: discardMail{}})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub, files := publishedWithFiles(t, b, w, "programme.pdf")
+		prog := files["programme.pdf"]
+		for _, end := range []string{"reject", "withdraw", "delete"} {
+			upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+				t.Fatal(err)
+			}
+			endUpdate(t, svc, w, upd.ID, end, false)
+			p, err := svc.Practice(ctx, nil, pub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fileNames(p.Attachments) != "programme.pdf" || p.Cover == nil || p.Cover.Key != pub.Cover.Key {
+				t.Errorf("%s: the published sheet holds %q, cover %+v", end, fileNames(p.Attachments), p.Cover)
+			}
+		}
+		// A next update starts with nothing removed.
+		upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uf, err := svc.PublishedFiles(ctx, w.MoulinsAuthor, upd.ID); err != nil || len(uf.Removed) != 0 || uf.RemovedCover != nil || uf.Cover == nil {
+			t.Errorf("a next update: %v %+v", err, uf)
+		}
+		waitJobsSettled(t, b)
+		if !inBucket(t, b, prog.Key) || !inBucket(t, b, pub.Cover.Key+"/640.jpg") {
+			t.Error("a published file left the bucket though no update removing it was approved")
+		}
+	})
+}
+
+// waitJobsSettled waits until no job is due or running (those scheduled
+// for later, such as the uploads' guards, left aside).
+func waitJobsSettled(t *testing.T, b *testenv.Bundle) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		n, err := b.DB.Bun.NewSelect().Table("river_job").
+			Where("state IN ('available', 'running', 'retryable', 'pending')").Count(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d River jobs still due", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// second is the error of a call answering a value and an error.
+func second[T any](_ T, err error) error { return err }

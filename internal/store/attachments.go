@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -70,8 +72,13 @@ func CountAttachments(ctx context.Context, db bun.IDB, practiceID int64) (int, e
 	return int(n), err
 }
 
-// AttachmentKeyExists reports whether a row still refers to a stored file.
+// AttachmentKeyExists reports whether a row still refers to a stored file:
+// an attachment, a meeting's file, or for a file of a cover
+// ("covers/…/<width>.jpg"), a practice showing that cover.
 func AttachmentKeyExists(ctx context.Context, db bun.IDB, key string) (bool, error) {
+	if strings.HasPrefix(key, "covers/") {
+		return CoverKeyUsed(ctx, db, path.Dir(key))
+	}
 	if used, err := db.NewSelect().Model((*attachmentRow)(nil)).Where("a.storage_key = ?", key).Exists(ctx); err != nil || used {
 		return used, err
 	}

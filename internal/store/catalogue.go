@@ -190,6 +190,9 @@ type catalogueCache struct {
 	// loading is closed when the first load started by
 	// LoadCatalogueInBackground ends; nil when none was started.
 	loading atomic.Pointer[chan struct{}]
+	// snapshot is the version of the snapshot the first catalogue started
+	// from, 0 for none (catalogue_snapshot.go).
+	snapshot int64
 	// text follows the building of text indexes (under mu).
 	text textState
 }
@@ -219,7 +222,19 @@ func currentCatalogue(ctx context.Context, db *DB, tx bun.IDB) (*catalogue, erro
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	cur := cache.cur
+	if cur == nil {
+		// The first catalogue of a process starts, when it can, from the
+		// snapshot some process saved (catalogue_snapshot.go).
+		var err error
+		if cur, err = readSnapshot(ctx, tx, version); err != nil {
+			return nil, err
+		}
+		if cur != nil {
+			cache.snapshot = cur.version
+		}
+	}
 	if cur != nil && cur.version >= version {
+		cache.cur = cur
 		if cur.text.Load() == nil || cache.text.built != nil {
 			db.attachText(ctx, tx, cur, version)
 		}
@@ -812,6 +827,8 @@ func LoadCatalogueInBackground(ctx context.Context, db *DB, done func(took time.
 // needs it (about a second per 100,000 published practices on SQLite), for
 // a server that would rather pay it at start.
 func LoadCatalogue(ctx context.Context, db *DB) error {
-	_, err := PublishedCountByTerritory(ctx, db)
-	return err
+	return db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
+		_, err := currentCatalogue(ctx, db, tx)
+		return err
+	})
 }

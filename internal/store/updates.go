@@ -84,3 +84,76 @@ func ApplyUpdate(ctx context.Context, db bun.IDB, pub, w *passerelle.Practice, e
 	_, err = db.NewUpdate().Model((*attachmentRow)(nil)).Set("practice_id = ?", pub.ID).Where("practice_id = ?", w.ID).Exec(ctx)
 	return err == nil, err
 }
+
+// MarkFileRemoved records that the working revision updateID removes the
+// attachment attachmentID of the practice it updates (taken away when it is
+// approved: ApplyRemovals).
+func MarkFileRemoved(ctx context.Context, db bun.IDB, updateID, attachmentID int64) error {
+	_, err := db.ExecContext(ctx, "INSERT INTO update_removed_files (practice_id, attachment_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+		updateID, attachmentID)
+	return err
+}
+
+// RemovedFiles returns the IDs of the published practice's attachments the
+// working revision updateID removes.
+func RemovedFiles(ctx context.Context, db bun.IDB, updateID int64) (map[int64]bool, error) {
+	var ids []int64
+	if err := db.NewSelect().TableExpr("update_removed_files").Column("attachment_id").
+		Where("practice_id = ?", updateID).Scan(ctx, &ids); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// MarkCoverRemoved records that the working revision updateID removes the
+// published cover whose key is key (or, with key "", that it no longer
+// does).
+func MarkCoverRemoved(ctx context.Context, db bun.IDB, updateID int64, key string) error {
+	if _, err := db.ExecContext(ctx, "DELETE FROM update_removed_covers WHERE practice_id = ?", updateID); err != nil || key == "" {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "INSERT INTO update_removed_covers (practice_id, cover_key) VALUES (?, ?)", updateID, key)
+	return err
+}
+
+// RemovedCover returns the key of the published cover the working revision
+// updateID removes, or "".
+func RemovedCover(ctx context.Context, db bun.IDB, updateID int64) (string, error) {
+	var keys []string
+	if err := db.NewSelect().TableExpr("update_removed_covers").Column("cover_key").
+		Where("practice_id = ?", updateID).Scan(ctx, &keys); err != nil {
+		return "", err
+	}
+	if len(keys) == 0 {
+		return "", nil
+	}
+	return keys[0], nil
+}
+
+// DeleteRemovedFiles deletes the attachments of the published practice
+// pubID that the approved working revision updateID removes, and returns
+// their storage keys (whose files the caller has cleaned up).
+func DeleteRemovedFiles(ctx context.Context, tx bun.Tx, pubID, updateID int64) ([]string, error) {
+	var keys []string
+	removed := tx.NewSelect().TableExpr("update_removed_files").Column("attachment_id").Where("practice_id = ?", updateID)
+	if err := tx.NewSelect().Model((*attachmentRow)(nil)).Column("storage_key").
+		Where("practice_id = ?", pubID).Where("id IN (?)", removed).Order("id").Scan(ctx, &keys); err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	_, err := tx.NewDelete().Model((*attachmentRow)(nil)).
+		Where("practice_id = ?", pubID).Where("id IN (?)", removed).Exec(ctx)
+	return keys, err
+}
+
+// CoverKeyUsed reports whether a practice still shows the cover whose key
+// is key.
+func CoverKeyUsed(ctx context.Context, db bun.IDB, key string) (bool, error) {
+	return db.NewSelect().TableExpr("practices").Where("cover LIKE ?", `%"key":"`+key+`"%`).Exists(ctx)
+}

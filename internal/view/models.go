@@ -327,6 +327,14 @@ type PracticeFormData struct {
 	Languages []Option
 	// Cover is the practice's cover image (nil: none).
 	Cover *CoverView
+	// Of an update (passerelle/update.go): Cover is the published sheet's,
+	// which the update keeps (CoverPublished); RemovedCover, the
+	// description of the published cover it removes; RemovedFiles, the
+	// published files it removes (Attachments holds those it keeps, then
+	// its own).
+	CoverPublished bool
+	RemovedCover   string
+	RemovedFiles   []AttachmentView
 	// Writing is the help around the form: which inputs are required, the
 	// checklist, autosave and preview (models_writing.go).
 	Writing WritingAids

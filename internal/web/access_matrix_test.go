@@ -18,9 +18,7 @@ import (
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/testenv"
-	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // The access matrix: every route that reaches a practice, a review, a
@@ -119,14 +117,7 @@ func newMatrix(t *testing.T, dialect string) *matrix {
 			t.Fatal(err)
 		}
 	}
-	cat, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := view.New(ui.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, _ := newEngine(t, false)
 	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(svc, engine, web.Options{BaseURL: b.BaseURL, Dialect: dialect, Logger: b.Service.Logger})))
 	t.Cleanup(srv.Close)
 	m.url = srv.URL

@@ -19,23 +19,14 @@ import (
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/store"
 	"github.com/passerelle/passerelle/internal/testenv"
-	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // serveFaults serves svc with opts, without workers: the tests below break
 // its database.
 func serveFaults(t *testing.T, svc *service.Service, opts web.Options) string {
 	t.Helper()
-	cat, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := view.New(ui.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, _ := newEngine(t, false)
 	opts.BaseURL, opts.Logger = "http://passerelle.test", slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(svc, engine, opts)))
 	t.Cleanup(srv.Close)

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -31,9 +30,7 @@ import (
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/testenv"
-	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // The leak test: a unique marker in every part of a practice the public
@@ -90,23 +87,14 @@ func TestLeak(t *testing.T) {
 		b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true})
 		w := testenv.NewWorld(t, b)
 		svc := b.Service
-		cat, err := view.LoadCatalog(ui.FS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		engine, err := view.New(ui.FS, cat)
-		if err != nil {
-			t.Fatal(err)
-		}
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		if testing.Verbose() {
-			logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		}
+		engine, _ := newEngine(t, false)
+		logger := quietLogger()
 		handler := web.New(svc, engine, web.Options{BaseURL: b.BaseURL, Dialect: dialect, Logger: logger})
 		srv := httptest.NewServer(handler)
 		t.Cleanup(srv.Close)
 
 		lw := buildLeakWorld(t, b, w)
+		var err error
 
 		// The parties. The reader follows Lille: the publication reaches
 		// them by e-mail and notification.

@@ -14,9 +14,7 @@ import (
 	"github.com/passerelle/passerelle/internal/demo"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/testenv"
-	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // demoSite serves the demo's data (internal/demo) on a fresh database.
@@ -26,21 +24,9 @@ func demoSite(t *testing.T, dialect string) string {
 	if err := demo.Load(t.Context(), b.Service); err != nil {
 		t.Fatal(err)
 	}
-	cat, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := view.New(ui.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, _ := newEngine(t, true)
 	srv := httptest.NewServer(web.New(b.Service, engine, web.Options{BaseURL: "http://passerelle.test", Dialect: dialect, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	t.Cleanup(srv.Close)
-	t.Cleanup(func() {
-		if missing := cat.Missing(); len(missing) > 0 {
-			t.Errorf("pages asked for keys missing from the locales: %v", missing)
-		}
-	})
 	return srv.URL
 }
 

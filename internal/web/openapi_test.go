@@ -15,9 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
-	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // documented reports whether a route belongs in the OpenAPI document: the
@@ -48,14 +46,7 @@ func routePath(route string) string {
 // need one to be registered.
 func routerHandler(t *testing.T) http.Handler {
 	t.Helper()
-	cat, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := view.New(ui.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, _ := newEngine(t, false)
 	return web.New(nil, engine, web.Options{BaseURL: "https://passerelle.example.org", Dialect: "sqlite", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 

@@ -21,9 +21,7 @@ import (
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/service"
 	"github.com/passerelle/passerelle/internal/testenv"
-	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // openData is the whole application serving a small published catalogue.
@@ -42,14 +40,7 @@ func newOpenData(t *testing.T, dialect string) *openData {
 	t.Helper()
 	b := testenv.Setup(t, dialect, testenv.Options{})
 	w := testenv.NewWorld(t, b)
-	cat, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := view.New(ui.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, _ := newEngine(t, false)
 	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(b.Service, engine, web.Options{BaseURL: odBaseURL, Dialect: dialect,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})))
 	t.Cleanup(srv.Close)

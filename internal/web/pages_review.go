@@ -157,9 +157,26 @@ func (s *Server) formReview(r *http.Request, u *passerelle.User, id int64, data 
 	if err != nil {
 		return err
 	}
-	data.Attachments = s.attachmentViews(tr, lang, p.Attachments)
+	files := p.Attachments
 	data.Cover = coverView(p)
-	data.CanAttach = s.svc.Abilities(ctx, u, p)[passerelle.ActionAttach] && len(p.Attachments) < passerelle.MaxAttachments
+	if p.IsUpdate() {
+		// The published sheet's files and cover, as the update keeps or
+		// removes them.
+		uf, err := s.svc.PublishedFiles(ctx, u, id)
+		if err != nil {
+			return err
+		}
+		files = append(uf.Kept, files...)
+		data.RemovedFiles = s.attachmentViews(tr, lang, uf.Removed)
+		if p.Cover == nil && uf.Cover != nil {
+			data.Cover, data.CoverPublished = coverView(&passerelle.Practice{ID: p.UpdateOf, Cover: uf.Cover}), true
+		}
+		if uf.RemovedCover != nil {
+			data.RemovedCover = uf.RemovedCover.Alt
+		}
+	}
+	data.Attachments = s.attachmentViews(tr, lang, files)
+	data.CanAttach = s.svc.Abilities(ctx, u, p)[passerelle.ActionAttach] && len(files) < passerelle.MaxAttachments
 	data.MaxSize = sizeText(tr, lang, s.svc.AttachmentSizeLimit())
 	data.MaxFiles = passerelle.MaxAttachments
 	if p.Status != passerelle.StatusChangesRequested {
@@ -362,14 +379,19 @@ func (s *Server) deleteAttachmentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsJSON(r) { // from the form's file list (writing.js)
-		s.removeInForm(w, r, aid)
+		s.removeInForm(w, r, id, aid)
 		return
 	}
-	if err := s.svc.RemoveAttachment(r.Context(), userFrom(r.Context()), aid); err != nil {
+	deferred, err := s.svc.RemoveAttachmentOf(r.Context(), userFrom(r.Context()), id, aid)
+	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	s.redirectWithFlash(w, r, "/fiches/"+idString(id)+"/modifier#pieces-jointes", "detached")
+	flash := "detached"
+	if deferred {
+		flash = "detached_update"
+	}
+	s.redirectWithFlash(w, r, "/fiches/"+idString(id)+"/modifier#pieces-jointes", flash)
 }
 
 // queuePage lists the submissions waiting for the signed-in moderator's

@@ -4,12 +4,10 @@ import (
 	"context"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"github.com/passerelle/passerelle/internal/testenv"
 	"github.com/passerelle/passerelle/internal/view"
 	"github.com/passerelle/passerelle/internal/web"
-	"github.com/passerelle/passerelle/ui"
 )
 
 // site is the whole application on a fresh database, served over HTTP.
@@ -36,25 +33,10 @@ func newSite(t *testing.T, dialect string) *site {
 	t.Helper()
 	b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true})
 	w := testenv.NewWorld(t, b)
-	cat, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := view.New(ui.FS, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	engine, cat := newEngine(t, true)
+	logger := quietLogger()
 	srv := httptest.NewServer(testenv.CheckAPI(t, web.New(b.Service, engine, web.Options{BaseURL: "http://passerelle.test", Dialect: dialect, Logger: logger})))
 	t.Cleanup(srv.Close)
-	t.Cleanup(func() {
-		if missing := cat.Missing(); len(missing) > 0 {
-			t.Errorf("pages asked for keys missing from the locales: %v", missing)
-		}
-	})
 	return &site{Bundle: b, World: w, URL: srv.URL, cat: cat}
 }
 

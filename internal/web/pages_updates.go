@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	flashes = append(flashes, "update_started", "approve_update", "reject_update")
+	flashes = append(flashes, "update_started", "approve_update", "reject_update", "detached_update", "cover_removed_update")
 }
 
 // decisionFlash names the flash of a decision on p: on an update, what

@@ -234,12 +234,17 @@ func (s *Server) uploadInForm(w http.ResponseWriter, r *http.Request) {
 
 // removeInForm removes attachment aid from the form's list
 // (service.RemoveAttachment) and answers JSON.
-func (s *Server) removeInForm(w http.ResponseWriter, r *http.Request, aid int64) {
-	if err := s.svc.RemoveAttachment(r.Context(), userFrom(r.Context()), aid); err != nil {
+func (s *Server) removeInForm(w http.ResponseWriter, r *http.Request, id, aid int64) {
+	deferred, err := s.svc.RemoveAttachmentOf(r.Context(), userFrom(r.Context()), id, aid)
+	if err != nil {
 		s.writingFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": s.tr(r).T("writing.files.removed")})
+	msg := "writing.files.removed"
+	if deferred {
+		msg = "flash.detached_update"
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": s.tr(r).T(msg)})
 }
 
 // writingData adds to the practice form's data the help around it
@@ -372,19 +377,30 @@ func (s *Server) removeCoverPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.svc.RemoveCover(r.Context(), userFrom(r.Context()), id)
+	flash := "cover_removed"
+	if err == nil {
+		// An update's removal waits for its approval: say so.
+		if p, perr := s.svc.Practice(r.Context(), userFrom(r.Context()), id); perr == nil && p.IsUpdate() {
+			flash = "cover_removed_update"
+		}
+	}
 	if wantsJSON(r) {
 		if err != nil {
 			s.writingFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"message": s.tr(r).T("writing.cover.removed")})
+		msg := "writing.cover.removed"
+		if flash == "cover_removed_update" {
+			msg = "flash.cover_removed_update"
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"message": s.tr(r).T(msg)})
 		return
 	}
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	s.redirectWithFlash(w, r, practiceURL(id)+"/modifier#couverture", "cover_removed")
+	s.redirectWithFlash(w, r, practiceURL(id)+"/modifier#couverture", flash)
 }
 
 // readParts reads a multipart form part by part, in order, handing each to

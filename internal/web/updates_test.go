@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
@@ -101,5 +106,81 @@ func TestUpdatePagesSayUpdate(t *testing.T) {
 		if p, err := s.Service.Practice(ctx, nil, pub.ID); err != nil || p.Status != passerelle.StatusPublished {
 			t.Errorf("the published sheet: %v %v", p, err)
 		}
+	})
+}
+
+// TestUpdateRemovalPages: in the form of an update, the published sheet's
+// files and cover are there to remove; removed, they are listed as such,
+// readers keep them until the approval, the moderator's comparison names
+// them, and the approved sheet no longer has them.
+func TestUpdateRemovalPages(t *testing.T) {
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		s := newSite(t, dialect)
+		w := s.World
+		ctx := context.Background()
+		draft, err := s.Service.CreatePractice(ctx, w.MoulinsAuthor, testenv.CompleteExperience("qpv-moulins", "Forum emploi"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := s.Service.AddAttachment(ctx, w.MoulinsAuthor, draft.ID, "programme.pdf", bytes.NewReader(pdf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.AddAttachment(ctx, w.MoulinsAuthor, draft.ID, "bilan.pdf", bytes.NewReader(pdf)); err != nil {
+			t.Fatal(err)
+		}
+		var pic bytes.Buffer
+		if err := jpeg.Encode(&pic, image.NewNRGBA(image.Rect(0, 0, 800, 400)), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.SetCover(ctx, w.MoulinsAuthor, draft.ID, "Le forum de 2025", &pic); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.Submit(ctx, w.MoulinsAuthor, draft.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Service.DecideOn(ctx, w.NordMod, draft.ID, "approve", "", nil); err != nil {
+			t.Fatal(err)
+		}
+		sheet := "/fiches/" + strconv.FormatInt(draft.ID, 10)
+
+		author := s.browser(t)
+		author.login(w.MoulinsAuthor.Email, "/mes-fiches", "/mes-fiches")
+		res := author.post(sheet+"/mise-a-jour", url.Values{}).expect(t, "start the update", http.StatusSeeOther)
+		edit := res.Location()
+		upd := strings.TrimSuffix(edit, "/modifier")
+		form := author.get(edit).expect(t, "update form", http.StatusOK)
+		removeFile := upd + "/pieces-jointes/" + strconv.FormatInt(prog.ID, 10) + "/supprimer"
+		form.contains(t, "update form", "programme.pdf", "bilan.pdf", `action="`+removeFile+`"`,
+			`src="`+sheet+`/couverture/`, "C’est l’image de la fiche publiée", `action="`+upd+`/couverture/supprimer"`)
+		form.lacks(t, "update form", `class="update-removed"`)
+
+		author.post(removeFile, url.Values{}).expect(t, "remove a published file", http.StatusSeeOther, edit+"#pieces-jointes")
+		author.get(edit).expect(t, "flash", http.StatusOK).
+			contains(t, "flash of the removal", "Le fichier sera retiré de la fiche publiée quand la mise à jour sera approuvée.")
+		author.post(upd+"/couverture/supprimer", url.Values{}).expect(t, "remove the published cover", http.StatusSeeOther, edit+"#couverture")
+		form = author.get(edit).expect(t, "update form after", http.StatusOK)
+		form.contains(t, "update form after", "L’image de couverture sera retirée de la fiche publiée",
+			`class="update-removed"`, "<del>programme.pdf</del>", "La mise à jour retire l’image de la fiche publiée («\u00a0Le forum de 2025\u00a0»)")
+		form.lacks(t, "update form after", `action="`+removeFile+`"`, `src="`+sheet+`/couverture/`)
+
+		// Readers keep both until the approval.
+		reader := s.browser(t)
+		reader.get(sheet).expect(t, "published sheet", http.StatusOK).
+			contains(t, "published sheet", "programme.pdf", "Le forum de 2025")
+
+		// The moderator sees them removed in the comparison, then approves.
+		author.post(upd+"/soumettre", url.Values{}).expect(t, "submit", http.StatusSeeOther)
+		mod := s.browser(t)
+		mod.login(w.NordMod.Email, "/bureau", "/bureau")
+		page := mod.get(upd).expect(t, "update under review", http.StatusOK)
+		changes := page.Body[strings.Index(page.Body, "Ce qui a changé"):]
+		if !regexp.MustCompile(`<del>[^<]*programme\.pdf`).MatchString(changes) || !regexp.MustCompile(`<del>[^<]*Le forum de 2025`).MatchString(changes) {
+			t.Errorf("the comparison does not name the removed file and cover:\n%.3000s", changes)
+		}
+		mod.post(upd+"/decision", url.Values{"decision": {"approve"}}).expect(t, "approve", http.StatusSeeOther, "/bureau")
+		after := reader.get(sheet).expect(t, "sheet after", http.StatusOK)
+		after.contains(t, "sheet after", "bilan.pdf")
+		after.lacks(t, "sheet after", "programme.pdf", "Le forum de 2025")
 	})
 }
