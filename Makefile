@@ -54,6 +54,17 @@ bench: build ## seed 100,000 practices into temporary SQLite and PostgreSQL data
 	$(MAKE) --no-print-directory bench-authz
 	$(MAKE) --no-print-directory bench-notify
 	$(MAKE) --no-print-directory bench-markdown
+	$(MAKE) --no-print-directory bench-memory
+
+.PHONY: bench-startup
+bench-startup: build ## start the server 5 times on 100,000 practices (BENCH_PRACTICES; BENCH_REUSE keeps the seeded databases) to the first public page and list (goal ≤ 1 s), SQLite and PostgreSQL
+	$(GO) build -trimpath -o bin/passerelle-bench ./cmd/passerelle-bench
+	./bin/passerelle-bench --binary $(BIN) --practices $(BENCH_PRACTICES) --starts 5 $(if $(BENCH_REUSE),--reuse $(BENCH_REUSE))
+
+.PHONY: bench-memory
+bench-memory: build ## idle memory (VmRSS) of serve --demo once it has served the public pages (goal ≤ 60 MB)
+	$(GO) build -trimpath -o bin/passerelle-bench ./cmd/passerelle-bench
+	./bin/passerelle-bench --binary $(BIN) --memory
 
 .PHONY: faults
 faults: build ## fault suite: stalled PostgreSQL network, SIGKILL during e-mail bursts, full SQLite disk, bad settings, throughput; prints figures (root, ~10 min; FAULTS=stall,kill to choose; not in test or CI)

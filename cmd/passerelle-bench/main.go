@@ -30,6 +30,8 @@ func main() {
 	flag.StringVar(&cfg.Record, "record", "", "write the answers to the search mix to this file (suffixed .sqlite, .postgres), to compare two versions' answers")
 	flag.IntVar(&cfg.Mix, "mix", 0, "measure only the first N searches of the search mix (0: all)")
 	flag.BoolVar(&cfg.SkipSQLite, "skip-sqlite", false, "measure PostgreSQL only")
+	flag.IntVar(&cfg.Starts, "starts", 0, "measure only the start of the server, this many times on each database: to the first public page and list")
+	flag.BoolVar(&cfg.Memory, "memory", false, "measure only the idle memory (VmRSS) of serve --demo on SQLite, after the public pages")
 	pprofAddr := flag.String("pprof", "", "serve the measured server's Go profiles on this loopback address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
 	if *pprofAddr != "" {

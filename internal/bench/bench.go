@@ -52,6 +52,11 @@ type Config struct {
 	Only string
 	// SkipSQLite measures PostgreSQL only.
 	SkipSQLite bool
+	// Starts, when positive, measures only the start of the server, that
+	// many times on each database (see measureStarts).
+	Starts int
+	// Memory measures only the idle memory of serve --demo (MeasureMemory).
+	Memory bool
 	// Mix, when positive, measures only the first Mix searches of the
 	// search mix (of MixSize), for quicker iterations.
 	Mix int
@@ -98,6 +103,9 @@ func stats(ds []time.Duration) Stats {
 
 // Run measures each database in turn and writes the report.
 func Run(ctx context.Context, cfg Config) error {
+	if cfg.Memory {
+		return MeasureMemory(ctx, cfg)
+	}
 	var all []Figures
 	seedTimes := map[string]time.Duration{}
 	var dbs []string
@@ -173,6 +181,9 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 		return nil, 0, err
 	}
 	defer cleanup()
+	if cfg.Starts > 0 {
+		return nil, seeded, measureStarts(ctx, cfg, dialect, env)
+	}
 
 	fmt.Fprintf(cfg.Log, "[%s] serving\n", dialect)
 	began := time.Now()

@@ -44,10 +44,10 @@ func newLogger(cfg *config.Config, env Env) *slog.Logger {
 // insert-only or a working River client. A bad setting is reported before
 // any folder, file or table is created.
 func open(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*app, error) {
-	return openWith(ctx, cfg, env, runWorkers, true)
+	return openWith(ctx, cfg, env, runWorkers, true, nil)
 }
 
-func openWith(ctx context.Context, cfg *config.Config, env Env, runWorkers, fixNow bool) (*app, error) {
+func openWith(ctx context.Context, cfg *config.Config, env Env, runWorkers, fixNow bool, ph *phases) (*app, error) {
 	logger := newLogger(cfg, env)
 	sender, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, OutboxDir: cfg.OutboxDir(),
 		MaxIdle: cfg.MailWorkers})
@@ -57,14 +57,17 @@ func openWith(ctx context.Context, cfg *config.Config, env Env, runWorkers, fixN
 	if err := bucket.Check(ctx, cfg.AttachmentsURL); err != nil {
 		return nil, err
 	}
+	ph.done("settings")
 	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
+	ph.done("connect")
 	a := &app{cfg: cfg, logger: logger, db: db, mail: sender}
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("migrate: %w", err), db.Close())
 	}
+	ph.done("migrations")
 	files, err := bucket.Open(ctx, cfg.AttachmentsURL, cfg.DataDir)
 	if err != nil {
 		return nil, errors.Join(err, db.Close())
@@ -75,6 +78,7 @@ func openWith(ctx context.Context, cfg *config.Config, env Env, runWorkers, fixN
 		return nil, errors.Join(err, files.Close(), db.Close())
 	}
 	a.river, a.svc = built.River, built.Service
+	ph.done("wiring")
 	if cfg.OIDCIssuer != "" {
 		// Lazy: the provider is asked for its discovery document at the
 		// first sign-in, so that one that is down never delays start-up.
@@ -95,8 +99,8 @@ func openWith(ctx context.Context, cfg *config.Config, env Env, runWorkers, fixN
 // openServing is open for a server, which fixes the languages of teaching
 // tools (a read of every tool sheet, most of a second at 100,000 practices)
 // in the background, once it serves: see runServe.
-func openServing(ctx context.Context, cfg *config.Config, env Env, runWorkers bool) (*app, error) {
-	return openWith(ctx, cfg, env, runWorkers, false)
+func openServing(ctx context.Context, cfg *config.Config, env Env, runWorkers bool, ph *phases) (*app, error) {
+	return openWith(ctx, cfg, env, runWorkers, false, ph)
 }
 
 // fixLanguages maps the languages of teaching tools written as free text

@@ -20,6 +20,7 @@ import (
 )
 
 func runServe(ctx context.Context, env Env, args []string) error {
+	ph := newPhases()
 	var cfg config.Config
 	var loadDemo, workers bool
 	var pprofAddr string
@@ -31,14 +32,24 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	catalog, err := view.LoadCatalog(ui.FS)
-	if err != nil {
-		return fmt.Errorf("locales: %w", err)
+	// Locales and templates are read while the database opens.
+	type parsed struct {
+		engine *view.Engine
+		err    error
 	}
-	engine, err := view.New(ui.FS, catalog)
-	if err != nil {
-		return fmt.Errorf("templates: %w", err)
-	}
+	templates := make(chan parsed, 1)
+	go func() {
+		catalog, err := view.LoadCatalog(ui.FS)
+		if err != nil {
+			templates <- parsed{err: fmt.Errorf("locales: %w", err)}
+			return
+		}
+		engine, err := view.New(ui.FS, catalog)
+		if err != nil {
+			err = fmt.Errorf("templates: %w", err)
+		}
+		templates <- parsed{engine, err}
+	}()
 	if pprofAddr != "" {
 		stop, err := servePprof(pprofAddr)
 		if err != nil {
@@ -52,11 +63,17 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	defer ln.Close()
 	cfg.Listening(ln.Addr().String())
-	a, err := openServing(ctx, &cfg, env, workers)
+	a, err := openServing(ctx, &cfg, env, workers, ph)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	t := <-templates
+	if t.err != nil {
+		return t.err
+	}
+	engine := t.engine
+	ph.done("templates")
 
 	if loadDemo {
 		switch err := demo.Load(ctx, a.svc); {
@@ -70,24 +87,28 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 
 	// The catalogue of public lists is read in the background, from now:
-	// at 100,000 practices that takes a second or more, which the first
-	// readers would otherwise wait for before anything is served. Until it
-	// is read, the public lists wait for it (see store.FindPractices). A
-	// failure is not fatal: the first list loads it.
+	// from a snapshot of it and what changed since, or at 100,000
+	// practices a second or more in full, which the first readers would
+	// otherwise wait for before anything is served. Until it is read, the
+	// public lists wait for it (see store.FindPractices). A failure is not
+	// fatal: the first list loads it. The chores of a start wait for it:
+	// they would only slow it down.
+	ph.done("demo")
+	loaded := make(chan struct{})
 	store.LoadCatalogueInBackground(ctx, a.db, func(took time.Duration, err error) {
+		defer close(loaded)
 		if err != nil {
 			a.logger.Warn("catalogue not loaded at start", slog.Any("err", err))
 			return
 		}
-		a.logger.Info("catalogue loaded", slog.Duration("took", took))
-		// What loading it left behind goes back to the system now rather
-		// than over the next minutes: an idle server stays small.
-		debug.FreeOSMemory()
+		a.logger.Info("catalogue loaded", slog.Duration("took", took), slog.Int64("from_snapshot", a.db.CatalogueSnapshotStart()))
 	})
 
-	// What starting left behind (migrations, templates, the demo) goes back to the system now rather than over
-	// the next minutes: an idle server stays small.
-	debug.FreeOSMemory()
+	// The next start begins from a snapshot of the catalogue, kept close
+	// to the database's (store.KeepCatalogueSnapshot).
+	go store.KeepCatalogueSnapshot(ctx, a.db, time.Minute, func(err error) {
+		a.logger.Warn("saving the catalogue snapshot", slog.Any("err", err))
+	})
 
 	handler := web.New(a.svc, engine, web.Options{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), Dialect: a.db.Dialect, Logger: a.logger,
 		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, MaxRequests: cfg.MaxRequests,
@@ -98,24 +119,29 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn)}
 
+	ph.done("handler")
 	if workers {
 		if err := a.river.Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start River: %w", err)
 		}
 	}
+	ph.done("river")
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	// Teaching tools' languages written as free text are fixed once
-	// serving: a read of every tool sheet, which need not delay it.
 	go func() {
+		select {
+		case <-loaded:
+		case <-ctx.Done():
+			return
+		}
+		// Teaching tools' languages written as free text are fixed once
+		// serving: a read of every tool sheet, which need not delay it.
 		if err := a.fixLanguages(ctx); err != nil && ctx.Err() == nil {
 			a.logger.Warn("fixing the languages of teaching tools", slog.Any("err", err))
 		}
-	}()
-	// Bodies the current Markdown renderer did not render (it changed, or
-	// they were loaded in bulk) are rendered again in the background; until
-	// then their pages render them on view.
-	go func() {
+		// Bodies the current Markdown renderer did not render (it
+		// changed, or they were loaded in bulk) are rendered again in the
+		// background; until then their pages render them on view.
 		n, err := a.svc.RenderStaleBodies(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -123,6 +149,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		case n > 0:
 			a.logger.Info("bodies rendered again", slog.Int("count", n))
 		}
+		// What starting left behind (loading the catalogue, the chores)
+		// goes back to the system now rather than over the next minutes:
+		// an idle server stays small.
+		debug.FreeOSMemory()
 	}()
 
 	url := cfg.BaseURL
@@ -133,6 +163,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}
+	ph.done("banner")
+	ph.log(a.logger, "serving")
 
 	select {
 	case err := <-serveErr:
@@ -140,7 +172,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	case <-ctx.Done():
 	}
 	a.logger.Info("shutting down")
-	return shutdown(a, srv, cfg.ShutdownTimeout, workers)
+	err = shutdown(a, srv, cfg.ShutdownTimeout, workers)
+	// The next start begins where this process's catalogue is, when the
+	// saved snapshot is well behind it.
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if serr := store.SaveCatalogueSnapshotIfBehind(sctx, a.db); serr != nil {
+		a.logger.Warn("saving the catalogue snapshot", slog.Any("err", serr))
+	}
+	return err
 }
 
 // shutdown stops accepting connections, lets in-flight requests and jobs
