@@ -46,3 +46,20 @@ func TestFoldMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+func TestScanWordsAsWordsOfFold(t *testing.T) {
+	texts := []string{"L’égalité femmes-hommes, en 2024 : 42 % !", "e\u0301galite\u0301 ﬁlle ŒUVRE", "\xff\xfeÉcole\x00x",
+		strings.Repeat("a", 40) + " " + strings.Repeat("b", 41) + " " + strings.Repeat("é", 41) + " z", "Ça, à l'école. 😀 Ⅻ ½ 漢字 ΑΒΓ"}
+	for r := rune(0); r < 0x3000; r += 7 {
+		texts = append(texts, "Ab"+string(r)+"é"+string(r+1)+"x "+string(r+2))
+	}
+	var buf []byte
+	for _, text := range texts {
+		var want, got []string
+		words(Fold(text), func(w string) bool { want = append(want, w); return true })
+		buf = ScanWords(text, buf, func(w []byte) { got = append(got, string(w)) })
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("ScanWords(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

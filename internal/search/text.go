@@ -293,3 +293,67 @@ func WordStems(w string) (stem string, variants []string, ok bool) {
 	}
 	return stem, variants, true
 }
+
+// ScanWords calls fn with each word of Fold(text), in order, as
+// EachWord does, without folding the whole text first: a text is read once
+// and only its words are copied. w is valid during the call only; buf is
+// a buffer to reuse (nil for none), returned for the next call.
+func ScanWords(text string, buf []byte, fn func(w []byte)) []byte {
+	w := buf[:0]
+	n := 0 // runes in w
+	end := func() {
+		if len(w) > 0 && n <= MaxWordLen {
+			fn(w)
+		}
+		w, n = w[:0], 0
+	}
+	// add feeds one rune of the folded text.
+	add := func(r rune) {
+		if isWordRune(r) {
+			w = utf8.AppendRune(w, r)
+			n++
+			return
+		}
+		end()
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				w = append(w, c)
+				n++
+			case 'A' <= c && c <= 'Z':
+				w = append(w, c+'a'-'A')
+				n++
+			default:
+				end()
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		var folded string
+		switch {
+		case r < 0x250:
+			folded = foldLatin[r]
+		default:
+			if f, ok := foldTable[r]; ok {
+				folded = f
+			} else if unicode.Is(unicode.Mn, r) {
+				continue
+			} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				folded = foldSlow(r)
+			} else {
+				add(r)
+				continue
+			}
+		}
+		for _, fr := range folded {
+			add(fr)
+		}
+	}
+	end()
+	return w
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,7 +109,10 @@ type catalogue struct {
 	// postings lists the entries of each value of the dictionaries, for
 	// a search by name to gather them without walking every entry; built
 	// on the first search that needs it.
-	postings   func() *postings
+	postings func() *postings
+	// cols holds what filters and facets read of each entry, built on the
+	// first walk that needs it.
+	cols       func() *columns
 	matches    matchCache
 	stems      stemCache // of the text index
 	selections selectionCache
@@ -288,6 +292,7 @@ func (c *catalogue) index() {
 	c.perTerritory = sync.OnceValue(c.countPerTerritory)
 	c.names = sync.OnceValue(c.indexNames)
 	c.postings = sync.OnceValue(c.listPostings)
+	c.cols = sync.OnceValue(c.buildColumns)
 	var maxID int64
 	for i := range c.entries {
 		maxID = max(maxID, c.entries[i].id)
@@ -319,6 +324,35 @@ func (c *catalogue) position(id int64) (int32, bool) {
 	}
 	p, ok := c.pos[id]
 	return p, ok
+}
+
+// columns are what filters and facets read of the entries, one dense array
+// per attribute (by entry index): a walk of many entries — a common word
+// finds most of the catalogue — then reads a few bytes of each instead of
+// the whole entry and its themes elsewhere in memory.
+type columns struct {
+	territory, kind, format, year []int32
+	// themes has a bit per theme (by index in dict "themes"); nil when
+	// there are more than 64 themes.
+	themes []uint64
+}
+
+func (c *catalogue) buildColumns() *columns {
+	n := len(c.entries)
+	cols := &columns{territory: make([]int32, n), kind: make([]int32, n), format: make([]int32, n), year: make([]int32, n)}
+	if len(c.themes.values) <= 64 {
+		cols.themes = make([]uint64, n)
+	}
+	for i := range c.entries {
+		e := &c.entries[i]
+		cols.territory[i], cols.kind[i], cols.format[i], cols.year[i] = e.territory, e.kind, e.format, e.year
+		if cols.themes != nil {
+			for _, t := range e.themes {
+				cols.themes[i] |= 1 << uint(t) //nolint:gosec // G115: t < 64
+			}
+		}
+	}
+	return cols
 }
 
 // postings are the entries of each value of the catalogue's dictionaries
@@ -581,15 +615,25 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch entrySet, withFacet
 		themeCount = make([]int, len(c.themes.values))
 	}
 	year := int32(f.Year) //nolint:gosec // G115: a year, checked by the service
+	cols := c.cols()
 	visit := func(i int32) bool {
-		e := &c.entries[i]
-		if territories != nil && (e.territory < 0 || !territories[e.territory]) {
+		ter, k, fm, y := cols.territory[i], cols.kind[i], cols.format[i], cols.year[i]
+		if territories != nil && (ter < 0 || !territories[ter]) {
 			return true
 		}
-		if kind >= 0 && e.kind != kind || format >= 0 && e.format != format || year != 0 && e.year != year {
+		if kind >= 0 && k != kind || format >= 0 && fm != format || year != 0 && y != year {
 			return true
 		}
-		if theme >= 0 && !slices.Contains(e.themes, theme) || audience >= 0 && !slices.Contains(e.audiences, audience) {
+		if theme >= 0 {
+			if cols.themes != nil {
+				if cols.themes[i]&(1<<uint(theme)) == 0 { //nolint:gosec // G115: theme < 64 with cols.themes
+					return true
+				}
+			} else if !slices.Contains(c.entries[i].themes, theme) {
+				return true
+			}
+		}
+		if audience >= 0 && !slices.Contains(c.entries[i].audiences, audience) {
 			return true
 		}
 		if keep < 0 || sel.total < keep {
@@ -597,18 +641,24 @@ func (c *catalogue) selectEntries(f PracticeFilter, inSearch entrySet, withFacet
 		}
 		sel.total++
 		if withFacets {
-			if e.territory >= 0 {
-				terCount[e.territory]++
+			if ter >= 0 {
+				terCount[ter]++
 			}
-			kindCount[e.kind]++
-			if e.format >= 0 {
-				formatCount[e.format]++
+			kindCount[k]++
+			if fm >= 0 {
+				formatCount[fm]++
 			}
-			if minYear <= e.year && e.year <= maxYear {
-				yearCount[e.year-minYear]++
+			if minYear <= y && y <= maxYear {
+				yearCount[y-minYear]++
 			}
-			for _, t := range e.themes {
-				themeCount[t]++
+			if cols.themes != nil {
+				for m := cols.themes[i]; m != 0; m &= m - 1 {
+					themeCount[bits.TrailingZeros64(m)]++
+				}
+			} else {
+				for _, t := range c.entries[i].themes {
+					themeCount[t]++
+				}
 			}
 		}
 		return true
