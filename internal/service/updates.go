@@ -270,7 +270,8 @@ func (s *Service) RemoveAttachmentOf(ctx context.Context, actor Actor, practiceI
 
 // KeepPublishedFile takes back the removal, by the working revision
 // updateID, of the published sheet's file id: the update keeps it. Errors:
-// unauthenticated, not_found, forbidden, conflict (not editable).
+// unauthenticated, not_found, forbidden, conflict (not editable, or the
+// update would hold more than passerelle.MaxAttachments files).
 func (s *Service) KeepPublishedFile(ctx context.Context, actor Actor, updateID, id int64) error {
 	w, snap, err := s.loadFor(ctx, actor, updateID, passerelle.ActionAttach)
 	if err != nil {
@@ -284,6 +285,16 @@ func (s *Service) KeepPublishedFile(ctx context.Context, actor Actor, updateID, 
 		return passerelle.Errorf(passerelle.ENotFound, "Attachment not found.")
 	}
 	return s.inEditableUpdate(ctx, snap, actor, w, func(tx bun.Tx) error {
+		// Kept again, it counts again: the update may have added files
+		// meanwhile (passerelle.MaxAttachments).
+		if gone, err := store.RemovedFiles(ctx, tx, w.ID); err != nil || !gone[id] {
+			return err
+		}
+		if n, err := s.fileCount(ctx, tx, w); err != nil {
+			return err
+		} else if n >= passerelle.MaxAttachments {
+			return tooManyAttachments()
+		}
 		return store.UnmarkFileRemoved(ctx, tx, w.ID, id)
 	})
 }

@@ -664,8 +664,26 @@ func TestUpdateTakesRemovalsBack(t *testing.T) {
 		requireCode(t, svc.KeepPublishedFile(ctx, w.NordMod, upd.ID, prog.ID), passerelle.EForbidden)
 		requireCode(t, svc.KeepPublishedCover(ctx, w.LilleAuthor, upd.ID), passerelle.ENotFound)
 		requireCode(t, svc.KeepPublishedCover(ctx, w.MoulinsAuthor, pub.ID), passerelle.EConflict)
+		// Not past the limit of files, counting those the update added.
+		var added []int64
+		for i := range passerelle.MaxAttachments {
+			a, err := svc.AddAttachment(ctx, w.MoulinsAuthor, upd.ID, "annexe-"+strconv.Itoa(i)+".pdf", bytes.NewReader(pdfFile))
+			if err != nil {
+				t.Fatalf("file %d of the update: %v", i+1, err)
+			}
+			added = append(added, a.ID)
+		}
+		requireCode(t, svc.KeepPublishedFile(ctx, w.MoulinsAuthor, upd.ID, prog.ID), passerelle.EConflict)
+		if err := svc.RemoveAttachment(ctx, w.MoulinsAuthor, added[0]); err != nil {
+			t.Fatal(err)
+		}
 		if err := svc.KeepPublishedFile(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil {
 			t.Fatalf("keep the file: %v", err)
+		}
+		for _, id := range added[1:] {
+			if err := svc.RemoveAttachment(ctx, w.MoulinsAuthor, id); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := svc.KeepPublishedCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
 			t.Fatalf("keep the cover: %v", err)
