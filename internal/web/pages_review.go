@@ -104,6 +104,18 @@ func (s *Server) reviewDetail(ctx context.Context, r *http.Request, actor *passe
 			return err
 		}
 	}
+	if p.IsUpdate() && p.Open() {
+		// An update under way shows the files and the cover the published
+		// sheet will carry once it is approved.
+		uf, err := s.svc.PublishedFiles(ctx, actor, p.ID)
+		if err != nil {
+			return err
+		}
+		items = append(uf.Kept, items...)
+		if p.Cover == nil && uf.Cover != nil {
+			d.Cover = coverView(&passerelle.Practice{ID: p.UpdateOf, Cover: uf.Cover})
+		}
+	}
 	d.Attachments = s.attachmentViews(tr, lang, items)
 	d.CommentLimit = passerelle.MaxCommentLength
 	can := s.svc.Abilities(ctx, actor, p)
@@ -128,7 +140,9 @@ func (s *Server) reviewDetail(ctx context.Context, r *http.Request, actor *passe
 		return err
 	}
 	d.Claim = claimView(claim, actor)
-	if p.Revision > 0 {
+	// An update not submitted yet carries the published version's number
+	// but has no revision of its own to compare.
+	if p.Revision > 0 && (!p.IsUpdate() || p.SubmittedAt != nil) {
 		prev, cur, changes, err := s.svc.RevisionChanges(ctx, actor, p.ID, p.Revision)
 		if err != nil {
 			return err

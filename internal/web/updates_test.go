@@ -188,11 +188,22 @@ func TestUpdateRemovalPages(t *testing.T) {
 		reader.get(sheet).expect(t, "published sheet", http.StatusOK).
 			contains(t, "published sheet", "programme.pdf", "Le forum de 2025")
 
+		// The update's page shows what the sheet will carry: the file it
+		// keeps, not the one it removes, nor the cover.
+		page := author.get(upd).expect(t, "update's page", http.StatusOK)
+		page.contains(t, "update's page", "bilan.pdf")
+		page.lacks(t, "update's page", ">programme.pdf<", `src="`+sheet+`/couverture/`)
+		author.post(removeFile[:strings.LastIndex(removeFile, "/")]+"/garder", url.Values{}).expect(t, "keep the file", http.StatusSeeOther)
+		author.post(upd+"/couverture/garder", url.Values{}).expect(t, "keep the cover", http.StatusSeeOther)
+		author.get(upd).expect(t, "update's page, kept", http.StatusOK).contains(t, "update's page, kept", ">programme.pdf<", `src="`+sheet+`/couverture/`)
+		author.post(removeFile, url.Values{}).expect(t, "remove the file again", http.StatusSeeOther)
+		author.post(upd+"/couverture/supprimer", url.Values{}).expect(t, "remove the cover again", http.StatusSeeOther)
+
 		// The moderator sees them removed in the comparison, then approves.
 		author.post(upd+"/soumettre", url.Values{}).expect(t, "submit", http.StatusSeeOther)
 		mod := s.browser(t)
 		mod.login(w.NordMod.Email, "/bureau", "/bureau")
-		page := mod.get(upd).expect(t, "update under review", http.StatusOK)
+		page = mod.get(upd).expect(t, "update under review", http.StatusOK)
 		changes := page.Body[strings.Index(page.Body, "Ce qui a changé"):]
 		if !regexp.MustCompile(`<del>[^<]*programme\.pdf`).MatchString(changes) || !regexp.MustCompile(`<del>[^<]*Le forum de 2025`).MatchString(changes) {
 			t.Errorf("the comparison does not name the removed file and cover:\n%.3000s", changes)
