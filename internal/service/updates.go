@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
+	"github.com/passerelle/passerelle/internal/authz"
 	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
@@ -262,7 +263,63 @@ func (s *Service) RemoveAttachmentOf(ctx context.Context, actor Actor, practiceI
 	if !w.IsUpdate() || w.UpdateOf != a.PracticeID {
 		return false, passerelle.Errorf(passerelle.ENotFound, "Attachment not found.")
 	}
-	return true, s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return true, s.inEditableUpdate(ctx, snap, actor, w, func(tx bun.Tx) error {
+		return store.MarkFileRemoved(ctx, tx, w.ID, id)
+	})
+}
+
+// KeepPublishedFile takes back the removal, by the working revision
+// updateID, of the published sheet's file id: the update keeps it. Errors:
+// unauthenticated, not_found, forbidden, conflict (not editable, or the
+// update would hold more than passerelle.MaxAttachments files).
+func (s *Service) KeepPublishedFile(ctx context.Context, actor Actor, updateID, id int64) error {
+	w, snap, err := s.loadFor(ctx, actor, updateID, passerelle.ActionAttach)
+	if err != nil {
+		return err
+	}
+	a, err := store.GetAttachment(ctx, s.DB.Read, id)
+	if err != nil {
+		return err
+	}
+	if !w.IsUpdate() || w.UpdateOf != a.PracticeID {
+		return passerelle.Errorf(passerelle.ENotFound, "Attachment not found.")
+	}
+	return s.inEditableUpdate(ctx, snap, actor, w, func(tx bun.Tx) error {
+		// Kept again, it counts again: the update may have added files
+		// meanwhile (passerelle.MaxAttachments).
+		if gone, err := store.RemovedFiles(ctx, tx, w.ID); err != nil || !gone[id] {
+			return err
+		}
+		if n, err := s.fileCount(ctx, tx, w); err != nil {
+			return err
+		} else if n >= passerelle.MaxAttachments {
+			return tooManyAttachments()
+		}
+		return store.UnmarkFileRemoved(ctx, tx, w.ID, id)
+	})
+}
+
+// KeepPublishedCover takes back the removal, by the working revision
+// updateID, of the published sheet's cover: the update keeps it (unless it
+// chose a cover of its own, which replaces it). Errors: unauthenticated,
+// not_found, forbidden, conflict (not editable, or not an update).
+func (s *Service) KeepPublishedCover(ctx context.Context, actor Actor, updateID int64) error {
+	w, snap, err := s.loadFor(ctx, actor, updateID, passerelle.ActionAttach)
+	if err != nil {
+		return err
+	}
+	if !w.IsUpdate() {
+		return passerelle.Errorf(passerelle.EConflict, "This practice is not an update.")
+	}
+	return s.inEditableUpdate(ctx, snap, actor, w, func(tx bun.Tx) error {
+		return store.MarkCoverRemoved(ctx, tx, w.ID, "")
+	})
+}
+
+// inEditableUpdate runs do in a transaction in which the working revision
+// w is locked and still editable by actor.
+func (s *Service) inEditableUpdate(ctx context.Context, snap *authz.Snapshot, actor Actor, w *passerelle.Practice, do func(tx bun.Tx) error) error {
+	return s.DB.InTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.LockPractice(ctx, tx, w.ID); err != nil {
 			return err
 		}
@@ -273,7 +330,7 @@ func (s *Service) RemoveAttachmentOf(ctx context.Context, actor Actor, practiceI
 		if _, err := checkActivity(snap, actor, cur, passerelle.ActionAttach); err != nil {
 			return err
 		}
-		return store.MarkFileRemoved(ctx, tx, w.ID, id)
+		return do(tx)
 	})
 }
 

@@ -640,3 +640,66 @@ func waitJobsSettled(t *testing.T, b *testenv.Bundle) {
 
 // second is the error of a call answering a value and an error.
 func second[T any](_ T, err error) error { return err }
+
+func TestUpdateTakesRemovalsBack(t *testing.T) {
+	t.Parallel()
+	testenv.EachDialect(t, func(t *testing.T, dialect string) {
+		b := testenv.Setup(t, dialect, testenv.Options{RunWorkers: true, Mail: discardMail{}})
+		w := testenv.NewWorld(t, b)
+		ctx := context.Background()
+		svc := b.Service
+		pub, files := publishedWithFiles(t, b, w, "programme.pdf")
+		prog := files["programme.pdf"]
+		upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Only the update's author takes them back.
+		requireCode(t, svc.KeepPublishedFile(ctx, w.NordMod, upd.ID, prog.ID), passerelle.EForbidden)
+		requireCode(t, svc.KeepPublishedCover(ctx, w.LilleAuthor, upd.ID), passerelle.ENotFound)
+		requireCode(t, svc.KeepPublishedCover(ctx, w.MoulinsAuthor, pub.ID), passerelle.EConflict)
+		// Not past the limit of files, counting those the update added.
+		var added []int64
+		for i := range passerelle.MaxAttachments {
+			a, err := svc.AddAttachment(ctx, w.MoulinsAuthor, upd.ID, "annexe-"+strconv.Itoa(i)+".pdf", bytes.NewReader(pdfFile))
+			if err != nil {
+				t.Fatalf("file %d of the update: %v", i+1, err)
+			}
+			added = append(added, a.ID)
+		}
+		requireCode(t, svc.KeepPublishedFile(ctx, w.MoulinsAuthor, upd.ID, prog.ID), passerelle.EConflict)
+		if err := svc.RemoveAttachment(ctx, w.MoulinsAuthor, added[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.KeepPublishedFile(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil {
+			t.Fatalf("keep the file: %v", err)
+		}
+		for _, id := range added[1:] {
+			if err := svc.RemoveAttachment(ctx, w.MoulinsAuthor, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := svc.KeepPublishedCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+			t.Fatalf("keep the cover: %v", err)
+		}
+		uf, err := svc.PublishedFiles(ctx, w.MoulinsAuthor, upd.ID)
+		if err != nil || fileNames(uf.Kept) != "programme.pdf" || len(uf.Removed) != 0 || uf.Cover == nil || uf.RemovedCover != nil {
+			t.Fatalf("after taking back: %v %+v", err, uf)
+		}
+		endUpdate(t, svc, w, upd.ID, "approve", false)
+		p, err := svc.Practice(ctx, nil, pub.ID)
+		if err != nil || fileNames(p.Attachments) != "programme.pdf" || p.Cover == nil || p.Cover.Key != pub.Cover.Key {
+			t.Fatalf("the approved sheet: %v %q %+v", err, fileNames(p.Attachments), p.Cover)
+		}
+		waitJobsSettled(t, b)
+		if !inBucket(t, b, prog.Key) || !inBucket(t, b, pub.Cover.Key+"/640.jpg") {
+			t.Error("a file taken back left the bucket")
+		}
+	})
+}

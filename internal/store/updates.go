@@ -94,6 +94,13 @@ func MarkFileRemoved(ctx context.Context, db bun.IDB, updateID, attachmentID int
 	return err
 }
 
+// UnmarkFileRemoved takes back the removal of the attachment attachmentID
+// by the working revision updateID.
+func UnmarkFileRemoved(ctx context.Context, db bun.IDB, updateID, attachmentID int64) error {
+	_, err := db.ExecContext(ctx, "DELETE FROM update_removed_files WHERE practice_id = ? AND attachment_id = ?", updateID, attachmentID)
+	return err
+}
+
 // RemovedFiles returns the IDs of the published practice's attachments the
 // working revision updateID removes.
 func RemovedFiles(ctx context.Context, db bun.IDB, updateID int64) (map[int64]bool, error) {

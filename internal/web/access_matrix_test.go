@@ -297,6 +297,44 @@ func mxPractice(status string, extra ...func(m *matrix, ids map[string]int64)) f
 
 func mxWithAttachment(m *matrix, ids map[string]int64) { ids["aid"] = m.attachment(ids["id"]) }
 
+// mxUpdate publishes a practice {id} with a file {aid}, then opens the
+// author's update {upd} of it.
+func mxUpdate(extra ...func(m *matrix, ids map[string]int64)) func(m *matrix) map[string]int64 {
+	return func(m *matrix) map[string]int64 {
+		ctx := context.Background()
+		svc := m.b.Service
+		ids := map[string]int64{"id": m.practice("draft")}
+		ids["aid"] = m.attachment(ids["id"])
+		if _, err := svc.Submit(ctx, m.users["author"], ids["id"]); err != nil {
+			m.t.Fatal(err)
+		}
+		if _, err := svc.Decide(ctx, m.users["helper"], ids["id"], "approve", ""); err != nil {
+			m.t.Fatal(err)
+		}
+		upd, _, err := svc.StartUpdate(ctx, m.users["author"], ids["id"])
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		ids["upd"] = upd.ID
+		for _, e := range extra {
+			e(m, ids)
+		}
+		return ids
+	}
+}
+
+// mxWithRemovals has the update {upd} remove the file {aid} and the cover
+// of the published {id}.
+func mxWithRemovals(m *matrix, ids map[string]int64) {
+	ctx := context.Background()
+	if _, err := m.b.Service.RemoveAttachmentOf(ctx, m.users["author"], ids["upd"], ids["aid"]); err != nil {
+		m.t.Fatal(err)
+	}
+	if err := m.b.Service.RemoveCover(ctx, m.users["author"], ids["upd"]); err != nil {
+		m.t.Fatal(err)
+	}
+}
+
 func mxPath(format string, keys ...string) func(ids map[string]int64) string {
 	return func(ids map[string]int64) string {
 		args := make([]any, len(keys))
@@ -374,6 +412,15 @@ func TestAccessMatrix(t *testing.T) {
 		}, want: "401 404 200 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
 		{name: "remove the cover of a draft", setup: mxPractice("draft"), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/couverture/supprimer", ids["id"]), page: true, form: url.Values{}}
+		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "remove a published file through an update", setup: mxUpdate(), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/pieces-jointes/%d/supprimer", ids["upd"], ids["aid"]), page: true, form: url.Values{}}
+		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "keep a published file in an update", setup: mxUpdate(mxWithRemovals), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/pieces-jointes/%d/garder", ids["upd"], ids["aid"]), page: true, form: url.Values{}}
+		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "keep the published cover in an update", setup: mxUpdate(mxWithRemovals), fresh: true, req: func(ids map[string]int64) mxRequest {
+			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/couverture/garder", ids["upd"]), page: true, form: url.Values{}}
 		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
 		{name: "decide through the page", setup: mxPractice("submitted"), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/decision", ids["id"]), page: true,

@@ -3,13 +3,16 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/view"
 )
 
 func init() {
-	flashes = append(flashes, "update_started", "approve_update", "reject_update", "detached_update", "cover_removed_update")
+	flashes = append(flashes, "update_started", "approve_update", "reject_update", "detached_update", "cover_removed_update", "file_kept", "cover_kept")
 }
 
 // decisionFlash names the flash of a decision on p: on an update, what
@@ -85,4 +88,25 @@ func (s *Server) updateDetail(ctx context.Context, actor *passerelle.User, p *pa
 	}
 	d.CanStartUpdate = s.svc.Abilities(ctx, actor, p)[passerelle.ActionStartUpdate]
 	return nil
+}
+
+// keepAttachmentPage takes back an update's removal of a file of the
+// published sheet (service.KeepPublishedFile).
+func (s *Server) keepAttachmentPage(w http.ResponseWriter, r *http.Request) {
+	aid, err := strconv.ParseInt(chi.URLParam(r, "aid"), 10, 64)
+	if err != nil {
+		s.errorPage(w, r, passerelle.Errorf(passerelle.ENotFound, "Attachment not found."))
+		return
+	}
+	s.pageAction(w, r, "file_kept", func(ctx context.Context, u *passerelle.User, id int64) (string, error) {
+		return practiceURL(id) + "/modifier#retraits", s.svc.KeepPublishedFile(ctx, u, id, aid)
+	})
+}
+
+// keepCoverPage takes back an update's removal of the published sheet's
+// cover (service.KeepPublishedCover).
+func (s *Server) keepCoverPage(w http.ResponseWriter, r *http.Request) {
+	s.pageAction(w, r, "cover_kept", func(ctx context.Context, u *passerelle.User, id int64) (string, error) {
+		return practiceURL(id) + "/modifier#couverture", s.svc.KeepPublishedCover(ctx, u, id)
+	})
 }

@@ -93,6 +93,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Post("/fiches/{id}/brouillon", s.autosavePage)                      // the author: service.check (edit) (JSON, pages_writing.go)
 	r.Post("/fiches/{id}/couverture", s.uploadCoverPage)                  // the author while editable: service.checkActivity (attach) (pages_writing.go)
 	r.Post("/fiches/{id}/couverture/supprimer", s.removeCoverPage)        // the author while editable: service.checkActivity (attach)
+	r.Post("/fiches/{id}/couverture/garder", s.keepCoverPage)             // the author of an update while editable: service.checkActivity (attach) (pages_updates.go)
 	get("/fiches/{id}/couverture/{key}/{width:[0-9]+}.jpg", s.coverImage) // service.visible, of its practice (service.OpenCover)
 	r.Post("/fiches/{id}/soumettre", s.submitPracticePage)                // the author: service.check (submit)
 	r.Post("/fiches/{id}/retirer", s.withdrawPage)                        // the author: service.check (withdraw)
@@ -109,6 +110,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	get("/attachments/{id}", s.downloadAttachment)                                // service.visible, of its practice
 	r.Post("/fiches/{id}/pieces-jointes", s.uploadAttachmentPage)                 // the author while editable: service.checkActivity (attach)
 	r.Post("/fiches/{id}/pieces-jointes/{aid}/supprimer", s.deleteAttachmentPage) // the author while editable: service.checkActivity (attach)
+	r.Post("/fiches/{id}/pieces-jointes/{aid}/garder", s.keepAttachmentPage)      // the author of an update while editable: service.checkActivity (attach) (pages_updates.go)
 	r.Post("/fiches/{id}/commentaires", s.commentPage)                            // author and moderators: service.checkActivity (comment)
 	r.Post("/fiches/{id}/prise-en-charge", s.claimPage)                           // moderators: service.checkActivity (claim)
 	r.Post("/fiches/{id}/prise-en-charge/liberer", s.releasePage)                 // moderators: service.checkActivity (release)

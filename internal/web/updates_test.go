@@ -153,16 +153,35 @@ func TestUpdateRemovalPages(t *testing.T) {
 		removeFile := upd + "/pieces-jointes/" + strconv.FormatInt(prog.ID, 10) + "/supprimer"
 		form.contains(t, "update form", "programme.pdf", "bilan.pdf", `action="`+removeFile+`"`,
 			`src="`+sheet+`/couverture/`, "C’est l’image de la fiche publiée", `action="`+upd+`/couverture/supprimer"`)
-		form.lacks(t, "update form", `class="update-removed"`)
+		form.lacks(t, "update form", `id="retraits"`)
 
 		author.post(removeFile, url.Values{}).expect(t, "remove a published file", http.StatusSeeOther, edit+"#pieces-jointes")
 		author.get(edit).expect(t, "flash", http.StatusOK).
 			contains(t, "flash of the removal", "Le fichier sera retiré de la fiche publiée quand la mise à jour sera approuvée.")
 		author.post(upd+"/couverture/supprimer", url.Values{}).expect(t, "remove the published cover", http.StatusSeeOther, edit+"#couverture")
-		form = author.get(edit).expect(t, "update form after", http.StatusOK)
-		form.contains(t, "update form after", "L’image de couverture sera retirée de la fiche publiée",
-			`class="update-removed"`, "<del>programme.pdf</del>", "La mise à jour retire l’image de la fiche publiée («\u00a0Le forum de 2025\u00a0»)")
-		form.lacks(t, "update form after", `action="`+removeFile+`"`, `src="`+sheet+`/couverture/`)
+		keepFile := upd + "/pieces-jointes/" + strconv.FormatInt(prog.ID, 10) + "/garder"
+		removed := func(what string) {
+			t.Helper()
+			form := author.get(edit).expect(t, what, http.StatusOK)
+			form.contains(t, what, `id="retraits"`, "Ce que la mise à jour retire de la fiche publiée",
+				"<del>programme.pdf</del>", `action="`+keepFile+`"`,
+				"<del>L’image de couverture («\u00a0Le forum de 2025\u00a0»)</del>", `action="`+upd+`/couverture/garder"`)
+			form.lacks(t, what, `action="`+removeFile+`"`, `src="`+sheet+`/couverture/`)
+		}
+		author.get(edit).expect(t, "flash", http.StatusOK).
+			contains(t, "flash of the cover's removal", "L’image de couverture sera retirée de la fiche publiée")
+		removed("update form after the removals")
+
+		// Taken back, they are the update's again; removed once more.
+		author.post(keepFile, url.Values{}).expect(t, "keep the file", http.StatusSeeOther, edit+"#retraits")
+		author.post(upd+"/couverture/garder", url.Values{}).expect(t, "keep the cover", http.StatusSeeOther, edit+"#couverture")
+		form = author.get(edit).expect(t, "update form, taken back", http.StatusOK)
+		form.contains(t, "update form, taken back", `action="`+removeFile+`"`, `src="`+sheet+`/couverture/`,
+			"La mise à jour garde l’image de couverture de la fiche publiée.")
+		form.lacks(t, "update form, taken back", `id="retraits"`)
+		author.post(removeFile, url.Values{}).expect(t, "remove the file again", http.StatusSeeOther)
+		author.post(upd+"/couverture/supprimer", url.Values{}).expect(t, "remove the cover again", http.StatusSeeOther)
+		removed("update form, removed again")
 
 		// Readers keep both until the approval.
 		reader := s.browser(t)
