@@ -125,7 +125,9 @@ func Run(ctx context.Context, cfg Config) error {
 		seedTimes[d] = seeded
 		all = append(all, figures...)
 	}
-	report(cfg, all, seedTimes, dbs)
+	if cfg.Starts == 0 {
+		report(cfg, all, seedTimes, dbs)
+	}
 	return nil
 }
 

@@ -121,9 +121,10 @@ func MeasureMemory(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// waitIdle waits until the process pid used less than 1 % of a CPU over a
-// second (River's pollers never quite stop), at most a minute; it returns
-// how long that took.
+// waitIdle waits until the process pid used at most 5 % of a CPU in each
+// of three seconds in a row (River's polls of the queue cost a few percent;
+// a server gives memory back once idle for a second), at most two minutes;
+// it returns how long that took.
 func waitIdle(ctx context.Context, pid int) (time.Duration, error) {
 	began := time.Now()
 	cpu := func() (int64, error) {
@@ -144,7 +145,8 @@ func waitIdle(ctx context.Context, pid int) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	for time.Since(began) < time.Minute {
+	quiet := 0
+	for time.Since(began) < 2*time.Minute {
 		select {
 		case <-ctx.Done():
 			return 0, ctx.Err()
@@ -154,7 +156,11 @@ func waitIdle(ctx context.Context, pid int) (time.Duration, error) {
 		if err != nil {
 			return 0, err
 		}
-		if now-prev <= 1 { // ticks of 10 ms: at most 1 % of a second
+		quiet++
+		if now-prev > 5 { // ticks of 10 ms: more than 5 % of a second
+			quiet = 0
+		}
+		if quiet == 3 {
 			return time.Since(began), nil
 		}
 		prev = now

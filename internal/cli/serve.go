@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime/debug"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/config"
@@ -149,11 +148,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		case n > 0:
 			a.logger.Info("bodies rendered again", slog.Int("count", n))
 		}
-		// What starting left behind (loading the catalogue, the chores)
-		// goes back to the system now rather than over the next minutes:
-		// an idle server stays small.
-		debug.FreeOSMemory()
 	}()
+	// What starting left behind (loading the catalogue, the chores, the
+	// first pages), and what later bursts of work leave, go back to the
+	// system once the server is idle rather than over the next minutes: an
+	// idle server stays small.
+	go trimWhenIdle(ctx, a.logger)
 
 	url := cfg.BaseURL
 	fmt.Fprintf(env.Stdout, "Passerelle is running at %s (database: %s, workers: %t)\n", url, a.db.Dialect, workers)
