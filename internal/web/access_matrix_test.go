@@ -416,6 +416,10 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "remove a published file through an update", setup: mxUpdate(), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/pieces-jointes/%d/supprimer", ids["upd"], ids["aid"]), page: true, form: url.Values{}}
 		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},
+		{name: "remove a published file through an update, by the API", setup: mxUpdate(), fresh: true,
+			req: mxSend(http.MethodDelete, mxPath("/api/v1/practices/%d/attachments/%d", "upd", "aid"), nil), want: authorDeletes},
+		{name: "remove a draft's file by the API, from its practice", setup: mxPractice("draft", mxWithAttachment), fresh: true,
+			req: mxSend(http.MethodDelete, mxPath("/api/v1/practices/%d/attachments/%d", "id", "aid"), nil), want: authorDeletes},
 		{name: "keep a published file in an update", setup: mxUpdate(mxWithRemovals), fresh: true, req: func(ids map[string]int64) mxRequest {
 			return mxRequest{method: http.MethodPost, path: fmt.Sprintf("/fiches/%d/pieces-jointes/%d/garder", ids["upd"], ids["aid"]), page: true, form: url.Values{}}
 		}, want: "303 404 303 | 404 404 404 404 404 | 403 403 404 404 404 | 403"},

@@ -110,3 +110,24 @@ func (s *Server) keepCoverPage(w http.ResponseWriter, r *http.Request) {
 		return practiceURL(id) + "/modifier#couverture", s.svc.KeepPublishedCover(ctx, u, id)
 	})
 }
+
+// apiRemoveAttachmentOf removes a file as seen from the practice {id}: its
+// own, or from an update a file of the published practice, removed when
+// the update is approved (service.RemoveAttachmentOf).
+func (s *Server) apiRemoveAttachmentOf(w http.ResponseWriter, r *http.Request) {
+	id, err := practiceID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	aid, err := strconv.ParseInt(chi.URLParam(r, "aid"), 10, 64)
+	if err != nil {
+		s.apiError(w, r, passerelle.Errorf(passerelle.ENotFound, "Attachment not found."))
+		return
+	}
+	if _, err := s.svc.RemoveAttachmentOf(r.Context(), userFrom(r.Context()), id, aid); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

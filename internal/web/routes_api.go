@@ -76,17 +76,18 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Get("/practices/{id}/revisions/{n}/diff", s.apiRevisionDiff) // service.loadSeeing (revisions)
 
 	// The review around a practice.
-	public("/practices/{id}/attachments", s.apiAttachments)      // service.visible
-	r.Post("/practices/{id}/attachments", s.apiUploadAttachment) // the author while editable: service.checkActivity (attach)
-	public("/attachments/{id}", s.downloadAttachment)            // service.visible, of its practice
-	r.Delete("/attachments/{id}", s.apiDeleteAttachment)         // the author while editable: service.checkActivity (attach)
-	r.Get("/practices/{id}/comments", s.apiComments)             // service.loadSeeing (conversation)
-	r.Post("/practices/{id}/comments", s.apiAddComment)          // author and moderators: service.checkActivity (comment)
-	r.Post("/practices/{id}/claim", s.apiClaim)                  // moderators: service.checkActivity (claim)
-	r.Delete("/practices/{id}/claim", s.apiRelease)              // moderators: service.checkActivity (release)
-	r.Get("/review-queue", s.apiReviewQueue)                     // moderators, their territories: service.Queue
-	public("/practices/{id}/reuses", s.apiReuses)                // service.visible
-	r.Post("/practices/{id}/reuses", s.apiRecordReuse)           // contributors, on their territories: service.RecordReuse
+	public("/practices/{id}/attachments", s.apiAttachments)                // service.visible
+	r.Post("/practices/{id}/attachments", s.apiUploadAttachment)           // the author while editable: service.checkActivity (attach)
+	public("/attachments/{id}", s.downloadAttachment)                      // service.visible, of its practice
+	r.Delete("/attachments/{id}", s.apiDeleteAttachment)                   // the author while editable: service.checkActivity (attach)
+	r.Delete("/practices/{id}/attachments/{aid}", s.apiRemoveAttachmentOf) // the author while editable: service.checkActivity (attach); from an update, a published file too (service.RemoveAttachmentOf)
+	r.Get("/practices/{id}/comments", s.apiComments)                       // service.loadSeeing (conversation)
+	r.Post("/practices/{id}/comments", s.apiAddComment)                    // author and moderators: service.checkActivity (comment)
+	r.Post("/practices/{id}/claim", s.apiClaim)                            // moderators: service.checkActivity (claim)
+	r.Delete("/practices/{id}/claim", s.apiRelease)                        // moderators: service.checkActivity (release)
+	r.Get("/review-queue", s.apiReviewQueue)                               // moderators, their territories: service.Queue
+	public("/practices/{id}/reuses", s.apiReuses)                          // service.visible
+	r.Post("/practices/{id}/reuses", s.apiRecordReuse)                     // contributors, on their territories: service.RecordReuse
 
 	// Notifications and subscriptions.
 	r.Get("/notifications", s.apiNotifications)              // signed in, own: service.Notifications
