@@ -156,3 +156,18 @@ func KeepSnapshotOnce(ctx context.Context, db *DB) error { return keepSnapshot(c
 func SavedSnapshotVersion(ctx context.Context, db *DB) (int64, error) {
 	return savedSnapshotVersion(ctx, db)
 }
+
+// TextIndexRestores counts the bases of the text index db read from the
+// saved snapshot.
+func TextIndexRestores(db *DB) int {
+	db.cat.mu.Lock()
+	defer db.cat.mu.Unlock()
+	return db.cat.text.restores
+}
+
+// TextIndexSaves counts the snapshots of the text index db saved.
+func TextIndexSaves(db *DB) int {
+	db.cat.mu.Lock()
+	defer db.cat.mu.Unlock()
+	return db.cat.text.saves
+}

@@ -29,7 +29,19 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 		return nil, err
 	}
 	slices.Sort(names)
+	// What is applied already, read once: each migration's own check runs
+	// in a transaction of its own, under PostgreSQL's advisory lock — some
+	// twenty round trips at every start for nothing. A migration not in the
+	// list is checked again under the lock (another process may be applying
+	// it).
+	var done []string
+	if err := db.Bun.NewSelect().Table("schema_migrations").Column("name").Scan(ctx, &done); err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
 	for _, name := range names {
+		if slices.Contains(done, path.Base(name)) {
+			continue
+		}
 		ok, err := db.applyMigration(ctx, name)
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: %w", path.Base(name), err)

@@ -29,7 +29,9 @@ import (
 // It is built from the texts of the published practices (only them: what
 // the public may find), in the background at 100,000 practices (2.5 s of
 // CPU on make bench's corpus, 33 MB: 14 of postings by stem, 19 of the
-// same counts by practice for ranking), at once for a small catalogue. Until it is ready, and for any
+// same counts by practice for ranking), at once for a small catalogue; a
+// process starts from the base the last build saved in the database when
+// there is one (textindex_snapshot.go). Until it is ready, and for any
 // search the index cannot answer (a quoted phrase of several words, which
 // needs the words' positions), the database answers, as before.
 //
@@ -109,8 +111,9 @@ func (b *textBase) length(id int64) (uint32, bool) {
 // textIndex is the index of the texts at one catalogue version: a base and
 // the practices changed since it was built.
 type textIndex struct {
-	version int64
-	base    *textBase
+	version     int64
+	baseVersion int64 // of the base
+	base        *textBase
 	// changed holds the practices logged since the base was read: their
 	// text now, nil when they are no longer published. Their entries in
 	// the base no longer count.
@@ -387,13 +390,14 @@ func appendCounts(p []byte, f fieldCounts) []byte {
 
 // newTextIndex returns the index of base at version.
 func newTextIndex(base *textBase, version int64) *textIndex {
-	return &textIndex{version: version, base: base, changed: map[int64]*docText{}, docs: len(base.ids), tokens: base.tokens}
+	return &textIndex{version: version, baseVersion: version, base: base, changed: map[int64]*docText{},
+		docs: len(base.ids), tokens: base.tokens}
 }
 
 // update returns the index at version: x with the practices ids read again
 // in tx (gone when no longer published).
 func (x *textIndex) update(ctx context.Context, tx bun.IDB, version int64, ids []int64) (*textIndex, error) {
-	next := &textIndex{version: version, base: x.base, changed: make(map[int64]*docText, len(x.changed)+len(ids)),
+	next := &textIndex{version: version, baseVersion: x.baseVersion, base: x.base, changed: make(map[int64]*docText, len(x.changed)+len(ids)),
 		docs: x.docs, tokens: x.tokens}
 	for id, d := range x.changed {
 		next.changed[id] = d
@@ -452,6 +456,11 @@ type textState struct {
 	limits            bool
 	inline, rebuildAt int
 	builds            int // bases built, for tests
+	restores          int // bases read from the snapshot, for tests
+	saves             int // snapshots saved, for tests
+	// restoreTried is set once the first background build has looked
+	// for a snapshot (textindex_snapshot.go).
+	restoreTried bool
 }
 
 func (ts *textState) inlineLimit() int {
@@ -477,7 +486,10 @@ func (ts *textState) rebuildLimit() int {
 func (db *DB) attachText(ctx context.Context, tx bun.IDB, cur *catalogue, version int64) {
 	ts := &db.cat.text
 	if x := cur.text.Load(); x != nil {
-		if x.stale(ts.rebuildLimit()) && !ts.building && ts.built == nil {
+		// A new base when the overlay has grown, or when the saved one
+		// (of a large catalogue) is about to fall out of the log's reach.
+		old := len(cur.entries) > ts.inlineLimit() && x.version-x.baseVersion > textSnapshotLag
+		if (x.stale(ts.rebuildLimit()) || old) && !ts.building && ts.built == nil {
 			db.buildTextInBackground()
 		}
 		if ts.built == nil {
@@ -526,12 +538,22 @@ func (db *DB) attachText(ctx context.Context, tx bun.IDB, cur *catalogue, versio
 func (db *DB) buildTextInBackground() {
 	ts := &db.cat.text
 	ts.building = true
+	restore := !ts.restoreTried
+	ts.restoreTried = true
 	go func() {
 		began := time.Now()
 		var x *textIndex
+		restored := false
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		err := db.Read.RunInTx(ctx, readOptions(db), func(ctx context.Context, tx bun.Tx) error {
+			if restore {
+				var err error
+				if x, err = readTextSnapshot(ctx, tx); err != nil || x != nil {
+					restored = x != nil
+					return err
+				}
+			}
 			var version int64
 			if err := tx.NewSelect().Table("catalogue_version").Column("version").Where("id = 1").Scan(ctx, &version); err != nil {
 				return err
@@ -543,17 +565,39 @@ func (db *DB) buildTextInBackground() {
 			return err
 		})
 		db.cat.mu.Lock()
-		defer db.cat.mu.Unlock()
 		ts.building = false
 		if err != nil {
+			db.cat.mu.Unlock()
 			slog.Warn("search: the text index could not be built; the database answers searches", "err", err)
 			return
 		}
 		ts.built = x
-		ts.builds++
-		slog.Info("search: text index built", "took", time.Since(began).Round(time.Millisecond), "index", x.String())
+		if restored {
+			ts.restores++
+		} else {
+			ts.builds++
+		}
+		db.cat.mu.Unlock()
+		took := time.Since(began).Round(time.Millisecond)
+		if restored {
+			slog.Info("search: text index read from its snapshot", "took", took, "index", x.String())
+			return
+		}
+		slog.Info("search: text index built", "took", took, "index", x.String())
+		if err := saveTextSnapshot(ctx, db, x); err != nil {
+			slog.Warn("search: the text index snapshot could not be saved", "err", err)
+			return
+		}
+		db.cat.mu.Lock()
+		ts.saves++
+		db.cat.mu.Unlock()
 	}()
 }
+
+// textSnapshotLag is how many versions an index may run ahead of its base
+// before a new base is built (and saved): the saved snapshot then stays
+// within the reach of catalogue_log (maxCatchUp versions).
+const textSnapshotLag = maxCatchUp / 2
 
 // loggedSince returns the practices logged in catalogue_log after version
 // from up to version to, and whether the log still reaches back that far.

@@ -55,7 +55,8 @@ func randomQuery(rng *rand.Rand) string {
 // full-text index finds (FTS5 on SQLite, the tsvector on PostgreSQL), and,
 // on SQLite, the bm25 scores are FTS5's while every practice is published
 // (then the statistics are the same). It holds as the catalogue catches up on
-// new, changed and withdrawn practices, and after a new base is built.
+// new, changed and withdrawn practices, after a new base is built, and in
+// another process that starts from the saved snapshot.
 func TestTextIndexAnswersAsTheDatabase(t *testing.T) {
 	testenv.EachDialect(t, func(t *testing.T, dialect string) {
 		ctx := context.Background()
@@ -147,6 +148,23 @@ func TestTextIndexAnswersAsTheDatabase(t *testing.T) {
 		}
 		publish(2)
 		check("rebuilt", false)
+
+		// Another process starts from the snapshot the last build saved,
+		// and catches up on what was published since.
+		for store.TextIndexSaves(f.db) == 0 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		publish(3)
+		other := f.open(t)
+		store.SetTextIndexLimits(other, 0, 1000)
+		if _, err := store.WaitTextIndex(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if n, b := store.TextIndexRestores(other), store.TextIndexBuilds(other); n != 1 || b != 0 {
+			t.Errorf("the other process read %d snapshots and built %d bases, want 1 and 0", n, b)
+		}
+		f.db = other
+		check("restored", false)
 	})
 }
 
