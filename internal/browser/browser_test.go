@@ -170,7 +170,15 @@ func newBrowser(t *testing.T) context.Context {
 // one of them fails.
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	step, cancel := context.WithTimeout(ctx, stepTimeout)
+	runWithin(t, ctx, what, stepTimeout, steps...)
+}
+
+// runWithin runs steps as run does, within d: for a step whose server side
+// is heavy under the race detector on a busy machine (a cover image
+// decoded and resized three times).
+func runWithin(t *testing.T, ctx context.Context, what string, d time.Duration, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	step, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	if err := chromedp.Do(step, steps...); err != nil {
 		fatalAt(t, ctx, what, err)
@@ -192,6 +200,9 @@ func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Actio
 // stepTimeout bounds one step, so that a missing element fails the test
 // quickly instead of waiting for the whole test's deadline.
 const stepTimeout = 20 * time.Second
+
+// coverTimeout bounds a step that uploads a cover image (see runWithin).
+const coverTimeout = 2 * time.Minute
 
 func fatalAt(t *testing.T, ctx context.Context, what string, err error) {
 	t.Helper()

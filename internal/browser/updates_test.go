@@ -47,7 +47,7 @@ func TestUpdateInBrowser(t *testing.T) {
 		run(t, ctx, "add a file to the update",
 			chromedp.SetUploadFiles(chromedp.CSS(`#files-input`), []string{file}),
 			chromedp.WaitVisible(chromedp.CSS(`#files-list li a[href^="/attachments/"]`)))
-		run(t, ctx, "add a cover to the update",
+		runWithin(t, ctx, "add a cover to the update", coverTimeout,
 			chromedp.SendKeys(chromedp.CSS(`#cover_alt`), "Affiche du forum 2026"),
 			chromedp.SetUploadFiles(chromedp.CSS(`#cover`), []string{cover}),
 			chromedp.Click(chromedp.CSS(`#cover-submit`)),

@@ -104,7 +104,7 @@ func TestWritingToolInBrowser(t *testing.T) {
 				t.Errorf("after the upload the summary reads %q", v)
 			}
 
-			run(t, ctx, "cover image",
+			runWithin(t, ctx, "cover image", coverTimeout,
 				chromedp.SendKeys(chromedp.CSS(`#cover_alt`), "Des collégiens autour du plateau de jeu"),
 				chromedp.SetUploadFiles(chromedp.CSS(`#cover`), []string{cover}),
 				chromedp.Click(chromedp.CSS(`#cover-submit`)),
