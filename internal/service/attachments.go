@@ -329,19 +329,27 @@ func (s *Service) DeleteDraft(ctx context.Context, actor Actor, id int64) error 
 		} else if !ok {
 			return passerelle.Errorf(passerelle.EConflict, "Someone else acted on this practice first; reload it.")
 		}
-		if c := p.Cover; c != nil { // no attachment row refers to them: the job deletes them
-			for _, w := range passerelle.CoverWidths {
-				keys = append(keys, coverFile(c, w))
-			}
-		}
-		if len(keys) == 0 {
-			return nil
-		}
-		params := make([]river.InsertManyParams, len(keys))
-		for i, k := range keys {
-			params[i] = river.InsertManyParams{Args: jobs.AttachmentCleanupArgs{Key: k}}
-		}
-		_, err = s.River.InsertManyTx(ctx, tx.Tx, params)
-		return err
+		return s.deleteFilesLater(ctx, tx, keys, p.Cover)
 	})
+}
+
+// deleteFilesLater has the files of keys, and those of cover when not nil
+// (no attachment row refers to them), deleted from the bucket by jobs once
+// tx commits (jobs.AttachmentCleanupArgs, which leave a file still
+// referred to).
+func (s *Service) deleteFilesLater(ctx context.Context, tx bun.Tx, keys []string, cover *passerelle.Cover) error {
+	if cover != nil {
+		for _, w := range passerelle.CoverWidths {
+			keys = append(keys, coverFile(cover, w))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(keys))
+	for i, k := range keys {
+		params[i] = river.InsertManyParams{Args: jobs.AttachmentCleanupArgs{Key: k}}
+	}
+	_, err := s.River.InsertManyTx(ctx, tx.Tx, params)
+	return err
 }

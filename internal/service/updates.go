@@ -4,11 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 
 	"github.com/passerelle/passerelle/internal/authz"
-	"github.com/passerelle/passerelle/internal/jobs"
 	"github.com/passerelle/passerelle/internal/passerelle"
 	"github.com/passerelle/passerelle/internal/store"
 )
@@ -408,18 +406,5 @@ func (s *Service) applyRemovals(ctx context.Context, tx bun.Tx, pub, w *passerel
 			old = pub.Cover
 		}
 	}
-	if old != nil {
-		for _, width := range passerelle.CoverWidths {
-			keys = append(keys, coverFile(old, width))
-		}
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	params := make([]river.InsertManyParams, len(keys))
-	for i, k := range keys {
-		params[i] = river.InsertManyParams{Args: jobs.AttachmentCleanupArgs{Key: k}}
-	}
-	_, err = s.River.InsertManyTx(ctx, tx.Tx, params)
-	return err
+	return s.deleteFilesLater(ctx, tx, keys, old)
 }
