@@ -583,16 +583,7 @@ func TestUpdateRemovalsUndoneWithTheUpdate(t *testing.T) {
 		pub, files := publishedWithFiles(t, b, w, "programme.pdf")
 		prog := files["programme.pdf"]
 		for _, end := range []string{"reject", "withdraw", "delete"} {
-			upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil {
-				t.Fatal(err)
-			}
-			if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-				t.Fatal(err)
-			}
+			upd := updateRemoving(t, svc, w, pub.ID, prog.ID)
 			endUpdate(t, svc, w, upd.ID, end, false)
 			p, err := svc.Practice(ctx, nil, pub.ID)
 			if err != nil {
@@ -638,6 +629,24 @@ func waitJobsSettled(t *testing.T, b *testenv.Bundle) {
 	}
 }
 
+// updateRemoving opens an update of pub by its author (MoulinsAuthor) that
+// removes the published file and the cover.
+func updateRemoving(t *testing.T, svc *service.Service, w *testenv.World, pub, file int64) *passerelle.Practice {
+	t.Helper()
+	ctx := context.Background()
+	upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, file); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
+		t.Fatal(err)
+	}
+	return upd
+}
+
 // second is the error of a call answering a value and an error.
 func second[T any](_ T, err error) error { return err }
 
@@ -650,16 +659,7 @@ func TestUpdateTakesRemovalsBack(t *testing.T) {
 		svc := b.Service
 		pub, files := publishedWithFiles(t, b, w, "programme.pdf")
 		prog := files["programme.pdf"]
-		upd, _, err := svc.StartUpdate(ctx, w.MoulinsAuthor, pub.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := svc.RemoveAttachmentOf(ctx, w.MoulinsAuthor, upd.ID, prog.ID); err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.RemoveCover(ctx, w.MoulinsAuthor, upd.ID); err != nil {
-			t.Fatal(err)
-		}
+		upd := updateRemoving(t, svc, w, pub.ID, prog.ID)
 		// Only the update's author takes them back.
 		requireCode(t, svc.KeepPublishedFile(ctx, w.NordMod, upd.ID, prog.ID), passerelle.EForbidden)
 		requireCode(t, svc.KeepPublishedCover(ctx, w.LilleAuthor, upd.ID), passerelle.ENotFound)
