@@ -210,8 +210,29 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	if _, err := get(ctx, http.DefaultClient, srv.base+"/api/v1/practices?q=habitants"); err != nil {
 		return nil, 0, fmt.Errorf("first search: %w", err)
 	}
-	fmt.Fprintf(cfg.Out, "[%s] start on %d practices to the first public list served: %.2f s, to the first search: %.2f s (health checked every 20 ms)\n",
-		dialect, cfg.Practices, firstList.Seconds(), time.Since(began).Seconds())
+	firstSearch := time.Since(began)
+	// Searches go to the database until the text index is read (or built):
+	// the search mix measures the index, so it waits for /healthz to say
+	// so.
+	for {
+		body, err := get(ctx, http.DefaultClient, srv.base+"/healthz")
+		var h struct {
+			Search string `json:"search"`
+		}
+		if err == nil && json.Unmarshal(body, &h) == nil && h.Search == "memory" {
+			break
+		}
+		if time.Since(began) > 5*time.Minute {
+			return nil, 0, errors.New("the search index was not ready after 5 minutes")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	fmt.Fprintf(cfg.Out, "[%s] start on %d practices to the first public list served: %.2f s, to the first search: %.2f s, to searches from memory: %.2f s (health checked every 20 ms)\n",
+		dialect, cfg.Practices, firstList.Seconds(), firstSearch.Seconds(), time.Since(began).Seconds())
 	scenarios, mix, err := buildScenarios(ctx, srv.base)
 	if err != nil {
 		return nil, 0, err
@@ -226,7 +247,8 @@ func runOne(ctx context.Context, cfg Config, dialect string) ([]Figures, time.Du
 	if cfg.Only != "" {
 		scenarios = slices.DeleteFunc(scenarios, func(sc scenario) bool { return !strings.Contains(sc.name, cfg.Only) })
 	}
-	// The search mix first, cold: none of its searches was made before.
+	// The search mix first, cold: none of its searches was made before
+	// (the index is ready, the database's caches are not warm).
 	fmt.Fprintf(cfg.Log, "[%s] search mix of %d searches, cold then warm\n", dialect, len(mix))
 	cold := Figures{Database: dialect, Scenario: fmt.Sprintf("search mix, %d searches, cold (API)", len(mix))}
 	cold.Single = single(ctx, client, srv.base, mix, len(mix))

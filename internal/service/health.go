@@ -42,6 +42,9 @@ type Health struct {
 	Writable bool
 	// Queue counts the background jobs not yet done.
 	Queue store.QueueCounts
+	// SearchFromMemory: the public search is answered from the in-memory
+	// text index (false for a moment after a start: the database answers).
+	SearchFromMemory bool
 	// Reason says why the service is not healthy ("" when it is), without
 	// internal details: the health check is public. The details go to the
 	// log when the health changes.
@@ -94,7 +97,7 @@ func (s *Service) NoteFailure(err error) {
 // HealthBudget). The write check and the count run at most every few
 // seconds, in the background, and never longer than healthWriteStale.
 func (s *Service) CheckHealth(ctx context.Context) Health {
-	var out Health
+	out := Health{SearchFromMemory: s.DB.SearchFromMemory()}
 	var detail error
 	h := s.health()
 	done := h.startWriteCheck(s)

@@ -195,6 +195,8 @@ type catalogueCache struct {
 	snapshot int64
 	// text follows the building of text indexes (under mu).
 	text textState
+	// textReady is set once a text index was attached (SearchFromMemory).
+	textReady atomic.Bool
 }
 
 // pending returns a channel closed when the background load of the

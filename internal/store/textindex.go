@@ -500,6 +500,7 @@ func (db *DB) attachText(ctx context.Context, tx bun.IDB, cur *catalogue, versio
 		switch {
 		case b.version == cur.version:
 			cur.text.Store(b)
+			db.cat.textReady.Store(true)
 			ts.built = nil
 		case b.version < cur.version && version == cur.version:
 			ts.built = nil
@@ -515,6 +516,7 @@ func (db *DB) attachText(ctx context.Context, tx bun.IDB, cur *catalogue, versio
 				return
 			}
 			cur.text.Store(x)
+			db.cat.textReady.Store(true)
 		}
 		return
 	}
@@ -531,6 +533,7 @@ func (db *DB) attachText(ctx context.Context, tx bun.IDB, cur *catalogue, versio
 	}
 	ts.builds++
 	cur.text.Store(newTextIndex(base, version))
+	db.cat.textReady.Store(true)
 }
 
 // buildTextInBackground starts building a base of the text index in its
@@ -578,7 +581,8 @@ func (db *DB) buildTextInBackground() {
 			slog.Warn("search: the text index could not be built; the database answers searches", "err", err)
 			return
 		}
-		ts.built = x
+		ts.built = x // the next list attaches it, and searches from it
+		db.cat.textReady.Store(true)
 		if restored {
 			ts.restores++
 		} else {
@@ -600,6 +604,12 @@ func (db *DB) buildTextInBackground() {
 		db.cat.mu.Unlock()
 	}()
 }
+
+// SearchFromMemory reports whether the public search is answered from the
+// text index: false from a start until its first index is read from its
+// snapshot or built (the next list attaches it), when the database answers
+// searches.
+func (db *DB) SearchFromMemory() bool { return db.cat.textReady.Load() }
 
 // textStartDelay is how long after the first list of a process its text
 // index starts being read or built (see buildTextInBackground).

@@ -108,7 +108,10 @@ type healthJSON struct {
 	Database string    `json:"database"` // sqlite or postgres
 	Writable bool      `json:"writable"`
 	Queue    queueJSON `json:"queue"`
-	Reason   string    `json:"reason,omitempty"`
+	// Search says what answers the public search: "memory" (the text
+	// index) or "database" (for a moment after a start).
+	Search string `json:"search"`
+	Reason string `json:"reason,omitempty"`
 }
 
 type queueJSON struct {
@@ -124,7 +127,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	h := s.svc.CheckHealth(ctx)
 	out := healthJSON{Status: "ok", Database: s.opts.Dialect, Writable: h.Writable, Reason: h.Reason,
-		Queue: queueJSON{Available: h.Queue.Available, Running: h.Queue.Running, Retryable: h.Queue.Retryable}}
+		Queue:  queueJSON{Available: h.Queue.Available, Running: h.Queue.Running, Retryable: h.Queue.Retryable},
+		Search: "database"}
+	if h.SearchFromMemory {
+		out.Search = "memory"
+	}
 	if !h.OK() {
 		out.Status = "unavailable"
 		w.Header().Set("Retry-After", outageRetryAfter)
